@@ -1,0 +1,49 @@
+// The Code Origin extension: starts the language server and puts its results in the editor.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { VSCODE_LANGUAGE_IDS } from '../../server/src/core/languages';
+import { StructureStatus } from './statusBar';
+import { registerSummaryCommands } from './summaryCommands';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Code Origin');
+  context.subscriptions.push(output);
+
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.stdio },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: VSCODE_LANGUAGE_IDS.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    outputChannel: output,
+    synchronize: { configurationSection: 'codeOrigin' },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('codeOrigin') },
+  };
+  client = new LanguageClient('codeOrigin', 'Code Origin', serverOptions, clientOptions);
+
+  const status = new StructureStatus(client, output);
+  context.subscriptions.push(status);
+  registerSummaryCommands(context, client, output);
+
+  try {
+    await client.start();
+    output.appendLine('Code Origin language server started.');
+  } catch (e) {
+    output.appendLine(`Code Origin language server failed to start: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage('Code Origin: the language server failed to start. See the "Code Origin" output for details.');
+    return;
+  }
+  status.refresh();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,64 @@
+// `code-origin summary <path...>`: structure metrics per file and per function.
+import type { Command } from 'commander';
+import { summarizeFile } from '../../core/analyze';
+import { parseLanguage } from '../../core/languages';
+import type { FileSummary } from '../../core/summary';
+import { expandInputs } from '../files';
+import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
+import { renderTable } from '../table';
+
+export function registerSummary(program: Command, ctx: CliContext): void {
+  program
+    .command('summary')
+    .description('Structure summary (depth, functions, classes, loops, ifs, complexity, subtrees, lines of code) per file and function')
+    .argument('<paths...>', 'files or folders (folders are searched for supported source files)')
+    .option('-f, --format <format>', 'json or table', 'table')
+    .option('--language <lang>', 'force the language instead of detecting it from each extension')
+    .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .option('--no-functions', 'table format: list files only')
+    .action(async (paths: string[], opts: { format: string; language?: string; maxFileSize: string; functions: boolean }) => {
+      const format = parseFormat(opts.format, ['json', 'table']);
+      const maxBytes = parseSize(opts.maxFileSize);
+      const language = opts.language ? parseLanguage(opts.language) : undefined;
+      if (opts.language && !language) throw new UsageError(`unknown language "${opts.language}"`);
+      const { files, missing } = await expandInputs(paths);
+      if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+      if (files.length === 0) throw new UsageError('no supported source files found in the given paths');
+
+      const results = [];
+      for (const file of files) results.push(await summarizeFile(file, { maxBytes, language }));
+
+      let problems = 0;
+      for (const r of results) {
+        if (!r.ok) { problems++; ctx.err(`${r.path}: skipped: ${r.error}`); continue; }
+        for (const e of r.result.syntax_errors) {
+          problems++;
+          ctx.err(`${r.path}:${e.line}:${e.column}: ${e.message}`);
+        }
+      }
+      if (format === 'json') {
+        const files = results.map((r) => (r.ok ? { path: r.path, ...r.result } : { path: r.path, error: r.error }));
+        ctx.out(JSON.stringify({ files }, null, 2));
+      } else {
+        ctx.out(summaryTable(results.flatMap((r) => (r.ok ? [{ path: r.path, s: r.result }] : [])), opts.functions));
+      }
+      ctx.exitCode = problems > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;
+    });
+}
+
+function summaryTable(rows: Array<{ path: string; s: FileSummary }>, withFunctions: boolean): string {
+  const header = ['file / function', 'lang', 'lines', 'LOC', 'fns', 'classes', 'loops', 'ifs', 'CC', 'depth', 'subtrees', 'unique'];
+  const body: Array<Array<string | number>> = [];
+  for (const { path, s } of rows) {
+    const m = s.metrics;
+    body.push([path, s.language, m.total_lines, m.lines_of_code, m.function_count, m.class_count, m.loop_count, m.if_count,
+      m.basic_cyclomatic_complexity, m.ast_depth, m.total_subtrees, m.unique_subtrees]);
+    if (!withFunctions) continue;
+    for (const f of s.functions) {
+      const fm = f.metrics;
+      body.push([`  ${f.name} (line ${f.start_line})`, '', fm.total_lines, fm.lines_of_code, fm.function_count, fm.class_count,
+        fm.loop_count, fm.if_count, fm.basic_cyclomatic_complexity, fm.ast_depth, fm.total_subtrees, fm.unique_subtrees]);
+    }
+  }
+  return renderTable(header, body);
+}

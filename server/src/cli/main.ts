@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The `code-origin` command line: the same analysis core as the language server.
+import { Command, CommanderError } from 'commander';
+import { registerAst } from './commands/ast';
+import { registerSummary } from './commands/summary';
+import { type CliContext, ExitCode, UsageError } from './context';
+
+declare const CODE_ORIGIN_VERSION: string | undefined;
+
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const program = new Command('code-origin')
+    .description('Code Origin: who wrote this code (human or LLM), and was it copied?')
+    .version(typeof CODE_ORIGIN_VERSION === 'string' ? CODE_ORIGIN_VERSION : 'dev')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) });
+  registerSummary(program, ctx);
+  registerAst(program, ctx);
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return e.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    if (e instanceof UsageError) {
+      ctx.err(`code-origin: ${e.message}`);
+      return ExitCode.Usage;
+    }
+    ctx.err(`code-origin: ${(e as Error).stack ?? String(e)}`);
+    return ExitCode.AnalysisProblem;
+  }
+}
+
+if (require.main === module) {
+  const ctx: CliContext = {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    exitCode: ExitCode.Ok,
+  };
+  void runCli(process.argv.slice(2), ctx).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,84 @@
+// Reads source files defensively: size cap, binary detection and strict UTF-8, each with a clear reason.
+import fs from 'node:fs/promises';
+import { detectLanguage, type LanguageId } from './languages';
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+export type SourceResult =
+  | { ok: true; text: string; language: LanguageId; bytes: number }
+  | { ok: false; reason: string };
+
+export interface ReadOptions {
+  maxBytes?: number;
+  /** Overrides extension-based detection (a VS Code language id or one of ours). */
+  language?: LanguageId;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Checks bytes already in memory (an open editor buffer, an archive entry) the same way as files on disk. */
+export function decodeSource(bytes: Uint8Array, filePath: string, opts: ReadOptions = {}): SourceResult {
+  const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const language = opts.language ?? detectLanguage(filePath);
+  if (!language) return { ok: false, reason: 'unsupported file type' };
+  if (bytes.length > max) return { ok: false, reason: `file too large (${formatBytes(bytes.length)} > limit ${formatBytes(max)})` };
+  if (bytes.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file (contains NUL bytes)' };
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, reason: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}` };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { ok: true, text, language, bytes: bytes.length };
+}
+
+/** Checks text already decoded (an editor buffer) against the size limit. */
+export function checkText(text: string, opts: { maxBytes?: number } = {}): string | undefined {
+  const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > max) return `file too large (${formatBytes(bytes)} > limit ${formatBytes(max)})`;
+  if (text.slice(0, 8192).includes('\0')) return 'binary content (contains NUL characters)';
+  return undefined;
+}
+
+export async function readSource(filePath: string, opts: ReadOptions = {}): Promise<SourceResult> {
+  const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let size: number;
+  try {
+    const st = await fs.stat(filePath);
+    if (!st.isFile()) return { ok: false, reason: 'not a regular file' };
+    size = st.size;
+  } catch (e) {
+    return { ok: false, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  // Refuse before reading, so a huge file never enters memory.
+  if (size > max) return { ok: false, reason: `file too large (${formatBytes(size)} > limit ${formatBytes(max)})` };
+  try {
+    return decodeSource(await fs.readFile(filePath), filePath, opts);
+  } catch (e) {
+    return { ok: false, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // Binary search on the longest valid prefix; TextDecoder does not report the offset.
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}

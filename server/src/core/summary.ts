@@ -1,0 +1,275 @@
+// Structure summary of a file and of each function in it, in one iterative pass over the tree.
+import type { Node } from 'web-tree-sitter';
+import type { Parsed } from './parser';
+import {
+  flagTable, F_BOOL_OP, F_BOOL_PARENT, F_CASE, F_CLASS, F_CLASS_IF_BODY, F_COMMENT, F_DECISION,
+  F_DECISION_OFFSET, F_FUNCTION, F_IF, F_LOOP,
+} from './nodeFlags';
+import { collectSyntaxErrors, type SyntaxProblem } from './syntaxErrors';
+
+export interface StructureMetrics {
+  /** Depth of the tree of named, non-comment nodes; the root counts as 1. */
+  ast_depth: number;
+  function_count: number;
+  class_count: number;
+  loop_count: number;
+  if_count: number;
+  /** 1 + decision points (ifs, loops, non-default cases, catches, ternaries, && and ||). */
+  basic_cyclomatic_complexity: number;
+  /** Named, non-comment nodes: each roots one subtree. */
+  total_subtrees: number;
+  /** Distinct subtree shapes (node types and operators; names and literal values ignored). */
+  unique_subtrees: number;
+  /** Lines holding at least one non-comment token. */
+  lines_of_code: number;
+  total_lines: number;
+}
+
+export interface Position0 { line: number; character: number }
+/** Zero-based, LSP-style range (UTF-16 columns). */
+export interface Range0 { start: Position0; end: Position0 }
+
+export interface FunctionSummary {
+  name: string;
+  kind: string;
+  /** One-based, inclusive. */
+  start_line: number;
+  end_line: number;
+  range: Range0;
+  name_range: Range0;
+  metrics: StructureMetrics;
+}
+
+export interface FileSummary {
+  language: string;
+  metrics: StructureMetrics;
+  functions: FunctionSummary[];
+  syntax_errors: SyntaxProblem[];
+}
+
+interface Frame {
+  node: Node | undefined;
+  /** Named depth of the frame's root node. */
+  baseDepth: number;
+  stackIndex: number;
+  m: StructureMetrics;
+  shapes: Set<number>;
+}
+
+function emptyMetrics(): StructureMetrics {
+  return {
+    ast_depth: 0, function_count: 0, class_count: 0, loop_count: 0, if_count: 0,
+    basic_cyclomatic_complexity: 1, total_subtrees: 0, unique_subtrees: 0, lines_of_code: 0, total_lines: 0,
+  };
+}
+
+export function summarize(parsed: Parsed): FileSummary {
+  const { tree, source, language } = parsed;
+  const { flags } = flagTable(language, tree.language);
+  const lineCount = countLines(source);
+  const codeRows = new Uint8Array(lineCount + 1);
+
+  const fileFrame: Frame = { node: undefined, baseDepth: 1, stackIndex: 0, m: emptyMetrics(), shapes: new Set() };
+  const open: Frame[] = [fileFrame];
+  const closed: Frame[] = [];
+
+  // Parallel stacks, one entry per node on the path from the root (comments are never pushed).
+  const hashA: number[] = [];
+  const hashB: number[] = [];
+  const namedDepth: number[] = [];
+  const nodeFlags: number[] = [];
+  const isNamed: boolean[] = [];
+
+  const cursor = tree.walk();
+  const addAll = (key: keyof StructureMetrics, delta: number) => {
+    for (let i = 0; i < open.length; i++) open[i]!.m[key] += delta;
+  };
+
+  let done = false;
+  while (!done) {
+    // Enter the node under the cursor.
+    const id = cursor.nodeTypeId;
+    const f = flags[id]!;
+    let descended = false;
+    if (!(f & F_COMMENT)) {
+      const named = cursor.nodeIsNamed;
+      const sp = hashA.length;
+      const parentDepth = sp > 0 ? namedDepth[sp - 1]! : 0;
+      const depth = parentDepth + (named ? 1 : 0);
+      hashA.push(Math.imul(id + 1, 0x9e3779b1));
+      hashB.push(Math.imul(id + 7, 0x85ebca6b));
+      namedDepth.push(depth);
+      nodeFlags.push(f);
+      isNamed.push(named);
+      if (named) {
+        for (let i = 0; i < open.length; i++) {
+          const fr = open[i]!;
+          fr.m.total_subtrees++;
+          const d = depth - fr.baseDepth + 1;
+          if (d > fr.m.ast_depth) fr.m.ast_depth = d;
+        }
+      }
+      if (f !== 0) countKinds(f, sp);
+      if (cursor.gotoFirstChild()) {
+        descended = true;
+      } else {
+        const s = cursor.startPosition.row;
+        const e = cursor.endPosition.row;
+        for (let r = s; r <= e; r++) codeRows[r] = 1;
+        leave();
+      }
+    }
+    if (descended) continue;
+    // Move to the next sibling, leaving finished ancestors on the way up.
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
+      leave();
+    }
+  }
+  cursor.delete();
+
+  function countKinds(f: number, sp: number): void {
+    if (f & F_FUNCTION) {
+      addAll('function_count', 1);
+      open.push({ node: cursor.currentNode, baseDepth: namedDepth[sp]!, stackIndex: sp, m: emptyMetrics(), shapes: new Set() });
+    }
+    if (f & F_CLASS) addAll('class_count', 1);
+    if (f & F_CLASS_IF_BODY && hasClassBody(cursor.currentNode)) addAll('class_count', 1);
+    if (f & F_LOOP) { addAll('loop_count', 1); addAll('basic_cyclomatic_complexity', 1); }
+    if (f & F_IF) { addAll('if_count', 1); addAll('basic_cyclomatic_complexity', 1); }
+    if (f & F_DECISION) addAll('basic_cyclomatic_complexity', 1);
+    if (f & F_DECISION_OFFSET) addAll('basic_cyclomatic_complexity', -1);
+    if (f & F_CASE && !source.startsWith('default', cursor.startIndex)) addAll('basic_cyclomatic_complexity', 1);
+    if (f & F_BOOL_OP && sp > 0 && nodeFlags[sp - 1]! & F_BOOL_PARENT) addAll('basic_cyclomatic_complexity', 1);
+  }
+
+  /** Finishes the node on top of the stack: its shape hash feeds its parent and every open frame. */
+  function leave(): void {
+    const sp = hashA.length - 1;
+    const a = fmix(hashA.pop()!);
+    const b = fmix(hashB.pop()!);
+    namedDepth.pop();
+    nodeFlags.pop();
+    const named = isNamed.pop()!;
+    if (sp > 0) {
+      hashA[sp - 1] = Math.imul(hashA[sp - 1]! ^ a, 0x01000193) + 0x7f4a7c15;
+      hashB[sp - 1] = Math.imul((hashB[sp - 1]! << 5) | (hashB[sp - 1]! >>> 27), 0x27d4eb2f) ^ b;
+    }
+    if (named) {
+      const key = (a >>> 0) * 2097152 + (b >>> 11);
+      for (let i = 0; i < open.length; i++) open[i]!.shapes.add(key);
+    }
+    const top = open[open.length - 1]!;
+    if (open.length > 1 && top.stackIndex === sp) closed.push(open.pop()!);
+  }
+
+  // Lines of code from the per-row flags, via prefix sums for each function's span.
+  const prefix = new Uint32Array(lineCount + 2);
+  for (let r = 0; r <= lineCount; r++) prefix[r + 1] = prefix[r]! + codeRows[r]!;
+  fileFrame.m.lines_of_code = prefix[lineCount + 1]!;
+  fileFrame.m.total_lines = lineCount;
+  fileFrame.m.unique_subtrees = fileFrame.shapes.size;
+
+  const functions = closed
+    .map((fr) => toFunctionSummary(fr, prefix))
+    .sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+
+  return { language, metrics: fileFrame.m, functions, syntax_errors: collectSyntaxErrors(tree.rootNode) };
+}
+
+function toFunctionSummary(fr: Frame, prefix: Uint32Array): FunctionSummary {
+  const node = fr.node!;
+  const s = node.startPosition;
+  const e = node.endPosition;
+  fr.m.lines_of_code = prefix[e.row + 1]! - prefix[s.row]!;
+  fr.m.total_lines = e.row - s.row + 1;
+  fr.m.unique_subtrees = fr.shapes.size;
+  const nameNode = functionNameNode(node);
+  const range = toRange(node);
+  return {
+    name: nameNode?.text ?? anonymousName(node),
+    kind: node.type,
+    start_line: s.row + 1,
+    end_line: e.row + 1,
+    range,
+    name_range: nameNode ? toRange(nameNode) : { start: range.start, end: range.start },
+    metrics: fr.m,
+  };
+}
+
+export function toRange(node: Node): Range0 {
+  return {
+    start: { line: node.startPosition.row, character: node.startPosition.column },
+    end: { line: node.endPosition.row, character: node.endPosition.column },
+  };
+}
+
+/** The identifier that names a function: its own name field, or what an anonymous one is bound to. */
+function functionNameNode(node: Node): Node | null {
+  const own = node.childForFieldName('name');
+  if (own) return own;
+  // C and C++ nest the name inside declarators: int (*f)(int) -> function_declarator -> identifier.
+  let decl = node.childForFieldName('declarator');
+  while (decl) {
+    const inner = decl.childForFieldName('declarator');
+    if (!inner) return decl;
+    decl = inner;
+  }
+  const parent = node.parent;
+  if (!parent) return null;
+  for (const field of ['name', 'left', 'key', 'pattern', 'property']) {
+    const bound = parent.childForFieldName(field);
+    if (bound && bound.id !== node.id && bound.endIndex <= node.startIndex) {
+      // Go's short_var_declaration wraps names in an expression_list.
+      return bound.type === 'expression_list' && bound.namedChildCount === 1 ? bound.namedChild(0) : bound;
+    }
+  }
+  return null;
+}
+
+function anonymousName(node: Node): string {
+  return node.type.includes('lambda') || node.type.includes('closure') ? '<lambda>' : '<anonymous>';
+}
+
+function hasClassBody(node: Node): boolean {
+  if (node.type === 'type_spec') {
+    const t = node.childForFieldName('type')?.type;
+    return t === 'struct_type' || t === 'interface_type';
+  }
+  return node.childForFieldName('body') !== null;
+}
+
+function countLines(source: string): number {
+  if (source.length === 0) return 0;
+  let n = 1;
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) n++;
+  // A trailing newline ends the last line rather than starting a new one.
+  return source.endsWith('\n') ? n - 1 : n;
+}
+
+/** Murmur3's finalizer: spreads the accumulated bits so nearby shapes do not collide. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** The innermost function whose range contains a zero-based position. */
+export function functionAt(summary: FileSummary, pos: Position0): FunctionSummary | undefined {
+  let best: FunctionSummary | undefined;
+  for (const fn of summary.functions) {
+    if (contains(fn.range, pos) && (!best || contains(best.range, fn.range.start))) best = fn;
+  }
+  return best;
+}
+
+function contains(r: Range0, p: Position0): boolean {
+  const afterStart = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
+  const beforeEnd = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
+  return afterStart && beforeEnd;
+}
