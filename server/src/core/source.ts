@@ -61,20 +61,17 @@ export async function readSource(filePath: string, opts: ReadOptions = {}): Prom
   }
 }
 
+/** Offset of the first byte that breaks UTF-8 (TextDecoder does not say where). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  // Binary search on the longest valid prefix; TextDecoder does not report the offset.
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len === 0 || i + len > bytes.length) return i;
+    for (let k = 1; k < len; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += len;
   }
-  return lo;
+  return i;
 }
 
 export function formatBytes(n: number): string {

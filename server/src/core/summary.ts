@@ -113,9 +113,11 @@ export function summarize(parsed: Parsed): FileSummary {
       if (cursor.gotoFirstChild()) {
         descended = true;
       } else {
-        const s = cursor.startPosition.row;
-        const e = cursor.endPosition.row;
-        for (let r = s; r <= e; r++) codeRows[r] = 1;
+        // Zero-width leaves (an empty module, a MISSING token) hold no code.
+        if (cursor.endIndex > cursor.startIndex) {
+          const e = cursor.endPosition.row;
+          for (let r = cursor.startPosition.row; r <= e; r++) codeRows[r] = 1;
+        }
         leave();
       }
     }
@@ -134,7 +136,11 @@ export function summarize(parsed: Parsed): FileSummary {
   function countKinds(f: number, sp: number): void {
     if (f & F_FUNCTION) {
       addAll('function_count', 1);
-      open.push({ node: cursor.currentNode, baseDepth: namedDepth[sp]!, stackIndex: sp, m: emptyMetrics(), shapes: new Set() });
+      // The function's own node was counted before its frame opened; it belongs to its own subtree too.
+      const m = emptyMetrics();
+      m.total_subtrees = 1;
+      m.ast_depth = 1;
+      open.push({ node: cursor.currentNode, baseDepth: namedDepth[sp]!, stackIndex: sp, m, shapes: new Set() });
     }
     if (f & F_CLASS) addAll('class_count', 1);
     if (f & F_CLASS_IF_BODY && hasClassBody(cursor.currentNode)) addAll('class_count', 1);
@@ -212,15 +218,17 @@ function functionNameNode(node: Node): Node | null {
   const own = node.childForFieldName('name');
   if (own) return own;
   // C and C++ nest the name inside declarators: int (*f)(int) -> function_declarator -> identifier.
-  let decl = node.childForFieldName('declarator');
+  let decl = node.type === 'function_definition' ? node.childForFieldName('declarator') : null;
   while (decl) {
     const inner = decl.childForFieldName('declarator');
     if (!inner) return decl;
     decl = inner;
   }
-  const parent = node.parent;
+  let parent = node.parent;
+  // Go binds func literals through an expression_list: f := func() {}.
+  if (parent?.type === 'expression_list') parent = parent.parent;
   if (!parent) return null;
-  for (const field of ['name', 'left', 'key', 'pattern', 'property']) {
+  for (const field of ['name', 'left', 'key', 'pattern', 'property', 'declarator']) {
     const bound = parent.childForFieldName(field);
     if (bound && bound.id !== node.id && bound.endIndex <= node.startIndex) {
       // Go's short_var_declaration wraps names in an expression_list.
