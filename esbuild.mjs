@@ -74,6 +74,8 @@ const builds = [
     outdir: 'dist',
     external: ['vscode', 'onnxruntime-node'],
   },
+  // Benchmarks written in TypeScript import the core directly.
+  ...(existsSync('test/bench') ? [{ ...common, entryPoints: readdirSync('test/bench').filter((f) => f.endsWith('.ts')).map((f) => `test/bench/${f}`), outdir: 'out/bench', packages: 'external' }] : []),
   // Tests are bundled one file each; packages stay external so they resolve from node_modules.
   ...(existsSync('test')
     ? [{ ...common, entryPoints: testEntries(), outdir: 'out', outbase: '.', packages: 'external', sourcemap: 'inline' }]

@@ -15,6 +15,8 @@ export const F_BOOL_OP = 256;
 export const F_BOOL_PARENT = 512;
 export const F_COMMENT = 1024;
 export const F_ERROR = 2048;
+/** Named node kinds; reading this from the table saves a wasm call per node. */
+export const F_NAMED = 4096;
 
 export interface FlagTable {
   flags: Uint16Array;
@@ -41,12 +43,13 @@ export function flagTable(lang: LanguageId, language: Language): FlagTable {
     const name = language.nodeTypeForId(id) ?? '';
     names[id] = name;
     if (language.nodeTypeIsNamed(id)) {
+      flags[id] |= F_NAMED;
       for (const [list, flag] of named) if (list?.includes(name)) flags[id] |= flag;
     } else if (kinds.booleanOperators.includes(name)) {
       flags[id] |= F_BOOL_OP;
     }
   }
-  flags[ERROR_ID] = F_ERROR;
+  flags[ERROR_ID] = F_ERROR | F_NAMED;
   const table = { flags, names };
   cache.set(lang, table);
   return table;

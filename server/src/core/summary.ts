@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Parsed } from './parser';
 import {
   flagTable, F_BOOL_OP, F_BOOL_PARENT, F_CASE, F_CLASS, F_CLASS_IF_BODY, F_COMMENT, F_DECISION,
-  F_DECISION_OFFSET, F_FUNCTION, F_IF, F_LOOP,
+  F_DECISION_OFFSET, F_FUNCTION, F_IF, F_LOOP, F_NAMED,
 } from './nodeFlags';
 import { collectSyntaxErrors, type SyntaxProblem } from './syntaxErrors';
 
@@ -67,7 +67,8 @@ export function summarize(parsed: Parsed): FileSummary {
   const { tree, source, language } = parsed;
   const { flags } = flagTable(language, tree.language);
   const lineCount = countLines(source);
-  const codeRows = new Uint8Array(lineCount + 1);
+  /** [start, end) UTF-16 offsets of comments, in document order. */
+  const comments: number[] = [];
 
   const fileFrame: Frame = { node: undefined, baseDepth: 1, stackIndex: 0, m: emptyMetrics(), shapes: new Set() };
   const open: Frame[] = [fileFrame];
@@ -91,8 +92,10 @@ export function summarize(parsed: Parsed): FileSummary {
     const id = cursor.nodeTypeId;
     const f = flags[id]!;
     let descended = false;
-    if (!(f & F_COMMENT)) {
-      const named = cursor.nodeIsNamed;
+    if (f & F_COMMENT) {
+      comments.push(cursor.startIndex, cursor.endIndex);
+    } else {
+      const named = (f & F_NAMED) !== 0;
       const sp = hashA.length;
       const parentDepth = sp > 0 ? namedDepth[sp - 1]! : 0;
       const depth = parentDepth + (named ? 1 : 0);
@@ -110,16 +113,8 @@ export function summarize(parsed: Parsed): FileSummary {
         }
       }
       if (f !== 0) countKinds(f, sp);
-      if (cursor.gotoFirstChild()) {
-        descended = true;
-      } else {
-        // Zero-width leaves (an empty module, a MISSING token) hold no code.
-        if (cursor.endIndex > cursor.startIndex) {
-          const e = cursor.endPosition.row;
-          for (let r = cursor.startPosition.row; r <= e; r++) codeRows[r] = 1;
-        }
-        leave();
-      }
+      if (cursor.gotoFirstChild()) descended = true;
+      else leave();
     }
     if (descended) continue;
     // Move to the next sibling, leaving finished ancestors on the way up.
@@ -165,7 +160,9 @@ export function summarize(parsed: Parsed): FileSummary {
       hashB[sp - 1] = Math.imul((hashB[sp - 1]! << 5) | (hashB[sp - 1]! >>> 27), 0x27d4eb2f) ^ b;
     }
     if (named) {
-      const key = (a >>> 0) * 2097152 + (b >>> 11);
+      // A 30-bit key stays a small integer in V8, which keeps Set insertion cheap; for a file's
+      // few thousand shapes the chance of a collision skewing the count is well under 1%.
+      const key = (a ^ Math.imul(b, 0x9e3779b1)) & 0x3fffffff;
       for (let i = 0; i < open.length; i++) open[i]!.shapes.add(key);
     }
     const top = open[open.length - 1]!;
@@ -173,6 +170,7 @@ export function summarize(parsed: Parsed): FileSummary {
   }
 
   // Lines of code from the per-row flags, via prefix sums for each function's span.
+  const codeRows = codeLines(source, lineCount, comments);
   const prefix = new Uint32Array(lineCount + 2);
   for (let r = 0; r <= lineCount; r++) prefix[r + 1] = prefix[r]! + codeRows[r]!;
   fileFrame.m.lines_of_code = prefix[lineCount + 1]!;
@@ -248,6 +246,30 @@ function hasClassBody(node: Node): boolean {
     return t === 'struct_type' || t === 'interface_type';
   }
   return node.childForFieldName('body') !== null;
+}
+
+/**
+ * Marks rows holding a non-blank character outside comments. Scanning the text is much cheaper than
+ * asking tree-sitter for the position of every token.
+ */
+function codeLines(source: string, lineCount: number, comments: number[]): Uint8Array {
+  const rows = new Uint8Array(lineCount + 1);
+  let row = 0;
+  let c = 0; // index of the next comment's start in `comments`
+  for (let i = 0; i < source.length; i++) {
+    if (c < comments.length && i === comments[c]) {
+      // Jump over the comment, counting the line breaks inside it.
+      const end = comments[c + 1]!;
+      for (; i < end; i++) if (source.charCodeAt(i) === 10) row++;
+      c += 2;
+      i--;
+      continue;
+    }
+    const ch = source.charCodeAt(i);
+    if (ch === 10) row++;
+    else if (ch > 32 && ch !== 0xfeff && ch !== 0xa0) rows[row] = 1;
+  }
+  return rows;
 }
 
 function countLines(source: string): number {
