@@ -1,0 +1,95 @@
+// `code-origin compare PATH...`: structural similarity between files or submissions.
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { parseLanguage } from '../../core/languages';
+import { compare, type CompareReport } from '../../similarity/engine';
+import { renderHtml } from '../../similarity/html';
+import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
+import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
+import { renderTable } from '../table';
+
+interface Opts {
+  template?: string[]; submissions?: boolean; cross?: boolean; minScore: string; clusterThreshold: string; allPairs?: boolean;
+  language?: string; format: string; output?: string; exclude: string[]; weights?: string; commonShare: string;
+  commonMinDocs: string; cache?: string; maxFileSize: string; workers: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function unitNumber(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${name} must be a number between 0 and 1, got "${v}"`);
+  return n;
+}
+
+function parseWeights(v: string | undefined): Weights {
+  if (!v) return DEFAULT_WEIGHTS;
+  const parts = v.split(',').map(Number);
+  if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x) || x < 0) || parts.reduce((a, b) => a + b, 0) <= 0) {
+    throw new UsageError(`--weights must be three non-negative numbers AST,CFG,DATAFLOW (e.g. 0.4,0.3,0.3), got "${v}"`);
+  }
+  const sum = parts.reduce((a, b) => a + b, 0);
+  return { ast: parts[0]! / sum, cfg: parts[1]! / sum, dataflow: parts[2]! / sum };
+}
+
+export function registerCompare(program: Command, ctx: CliContext): void {
+  program
+    .command('compare')
+    .description('Structural similarity (normalized AST, control flow, data flow) between files, folders, .zip archives or submissions')
+    .argument('<paths...>', 'files, folders or .zip archives')
+    .option('--template <path>', 'base code given to everyone (file, folder or .zip; repeatable): removed from the evidence', collect, [])
+    .option('--submissions', 'each immediate sub-folder or archive of an input is one submission')
+    .option('--cross', 'only compare files that come from different inputs')
+    .option('--min-score <x>', 'report pairs at or above this score (and their matching regions)', '0.5')
+    .option('--cluster-threshold <x>', 'pairs at or above this score join clusters', '0.75')
+    .option('--all-pairs', 'report every pair, even those scoring 0')
+    .option('--language <lang>', 'force the language instead of detecting it per file')
+    .option('--exclude <pattern>', 'gitignore-style pattern to leave out (repeatable)', collect, [])
+    .option('--weights <a,c,d>', 'weights of AST, control flow and data flow', '0.4,0.3,0.3')
+    .option('--common-share <x>', 'ignore evidence found in more than this share of files (0: off)', '0.1')
+    .option('--common-min-docs <n>', 'never treat evidence in this many files or fewer as common', '3')
+    .option('--cache <file>', 'sql.js database caching per-file features by content hash (off by default)')
+    .option('--workers <n>', 'worker threads for parsing (0: none)', '0')
+    .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .option('-f, --format <format>', 'json, table or html', 'json')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .action(async (paths: string[], opts: Opts) => {
+      const format = parseFormat(opts.format, ['json', 'table', 'html']);
+      const language = opts.language ? parseLanguage(opts.language) : undefined;
+      if (opts.language && !language) throw new UsageError(`unknown language "${opts.language}"`);
+      if (opts.cross && paths.length < 2) throw new UsageError('--cross needs at least two inputs');
+      const commonMinDocs = Number(opts.commonMinDocs);
+      if (!Number.isInteger(commonMinDocs) || commonMinDocs < 1) throw new UsageError(`--common-min-docs must be a positive integer, got "${opts.commonMinDocs}"`);
+      const workers = Number(opts.workers);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UsageError(`--workers must be an integer from 0 to 64, got "${opts.workers}"`);
+      for (const p of [...paths, ...(opts.template ?? [])]) {
+        if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+      }
+      const report = await compare({
+        inputs: paths, template: opts.template, submissions: opts.submissions, cross: opts.cross,
+        minScore: unitNumber('--min-score', opts.minScore), clusterThreshold: unitNumber('--cluster-threshold', opts.clusterThreshold),
+        allPairs: opts.allPairs, language, exclude: opts.exclude, weights: parseWeights(opts.weights),
+        commonShare: unitNumber('--common-share', opts.commonShare), commonMinDocs, cachePath: opts.cache,
+        maxBytes: parseSize(opts.maxFileSize), workers,
+      });
+      const analysed = report.files.filter((f) => !f.error).length;
+      if (analysed === 0) throw new UsageError('no supported source files could be analysed in the given paths');
+      for (const f of report.files) if (f.error) ctx.err(`${f.path}: skipped: ${f.error}`);
+      const text = format === 'json' ? JSON.stringify(report, null, 2) : format === 'html' ? renderHtml(report) : table(report);
+      if (opts.output) {
+        fs.writeFileSync(opts.output, text.endsWith('\n') ? text : `${text}\n`);
+        ctx.err(`report written to ${opts.output}`);
+      } else ctx.out(text);
+      ctx.exitCode = report.files.some((f) => f.error) ? ExitCode.AnalysisProblem : ExitCode.Ok;
+    });
+}
+
+function table(r: CompareReport): string {
+  const s = r.summary;
+  const head = `${s.total_documents} ${r.metadata.submissions ? 'submissions' : 'files'}, ${s.suspicious_pairs_count} suspicious pairs, ` +
+    `highest ${s.highest_similarity}, ${s.cluster_count} clusters`;
+  if (r.similarity.pairs.length === 0) return `${head}\nno pair reached the threshold`;
+  const rows = r.similarity.pairs.map((p) => [p.file1, p.file2, p.similarity_score.toFixed(3), p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
+    p.components.dataflow.toFixed(3), p.matching_regions.length]);
+  return `${head}\n${renderTable(['file 1', 'file 2', 'score', 'ast', 'cfg', 'dataflow', 'regions'], rows)}`;
+}

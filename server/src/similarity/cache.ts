@@ -1,0 +1,95 @@
+// Feature cache in a sql.js (SQLite) database file, keyed by content hash, language and engine
+// version: re-analysis after one file changes only recomputes that file. sql.js's asm.js build is
+// used so the bundled CLI needs no extra .wasm file beside it.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import v8 from 'node:v8';
+import type { LanguageId } from '../core/languages';
+import { FEATURES_VERSION, type FeatureOptions, type FileFeatures } from './features';
+
+interface SqlStatement {
+  bind(values: unknown[]): boolean;
+  step(): boolean;
+  get(): unknown[];
+  reset(): void;
+  run(values: unknown[]): void;
+  free(): void;
+}
+interface SqlDatabase {
+  run(sql: string, params?: unknown[]): void;
+  prepare(sql: string): SqlStatement;
+  export(): Uint8Array;
+  close(): void;
+}
+interface SqlJs { Database: new (data?: Uint8Array) => SqlDatabase }
+
+let sqlJs: Promise<SqlJs> | undefined;
+function loadSqlJs(): Promise<SqlJs> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sqlJs ??= (require('sql.js/dist/sql-asm.js') as () => Promise<SqlJs>)();
+  return sqlJs;
+}
+
+export class FeatureCache {
+  private dirty = false;
+  hits = 0;
+  misses = 0;
+  private constructor(private readonly file: string, private readonly db: SqlDatabase, readonly warning?: string) {}
+
+  static async open(file: string): Promise<FeatureCache> {
+    const SQL = await loadSqlJs();
+    let db: SqlDatabase;
+    let warning: string | undefined;
+    try {
+      db = fs.existsSync(file) ? new SQL.Database(fs.readFileSync(file)) : new SQL.Database();
+      db.run('CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)');
+    } catch (e) {
+      // A damaged cache is only a cache: start a fresh one and say so.
+      warning = `cache ${file} unreadable (${(e as Error).message}); starting a new one`;
+      db = new SQL.Database();
+      db.run('CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)');
+    }
+    return new FeatureCache(file, db, warning);
+  }
+
+  static key(text: string, language: LanguageId, opts: FeatureOptions): string {
+    const h = crypto.createHash('sha256').update(text).digest('hex');
+    return `${h}:${language}:v${FEATURES_VERSION}:m${opts.minSubtree}`;
+  }
+
+  get(key: string): FileFeatures | undefined {
+    const st = this.db.prepare('SELECT data FROM features WHERE key = ?');
+    try {
+      st.bind([key]);
+      if (!st.step()) {
+        this.misses++;
+        return undefined;
+      }
+      this.hits++;
+      return v8.deserialize(st.get()[0] as Uint8Array) as FileFeatures;
+    } finally {
+      st.free();
+    }
+  }
+
+  put(key: string, f: FileFeatures): void {
+    this.db.run('INSERT OR REPLACE INTO features (key, data) VALUES (?, ?)', [key, v8.serialize(f)]);
+    this.dirty = true;
+  }
+
+  /** Writes the database back (atomically) when something was added. */
+  save(): void {
+    if (this.dirty) {
+      fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, this.db.export());
+      fs.renameSync(tmp, this.file);
+      this.dirty = false;
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,353 @@
+// One iterative cursor walk per file yields everything the similarity engine compares:
+// normalized subtree hashes with line ranges, a light statement tree (for the control-flow graphs)
+// and def/use events (for the data-flow graph).
+import type { Language } from 'web-tree-sitter';
+import type { Parsed } from '../core/parser';
+import { fmix, key53 } from './hash';
+import {
+  R_ASSIGN, R_BINARY, R_BLOCK, R_EXPR_STMT, R_BREAK, R_CASE, R_CONTINUE, R_CONTROL, R_FIELD_IDENT, R_FUNCTION, R_IDENT, R_LITERAL,
+  R_LOOP, R_PARAM, R_PUNCT, R_RETURN, R_SKIP, R_THROW, R_TYPE_IDENT, R_UNORDERED, R_UPDATE, roleTable, type RoleTable,
+} from './kinds';
+
+/** A statement-level node: functions, blocks, control constructs and the statements inside them. */
+export interface LightNode {
+  role: number;
+  type: number;
+  /** Field id of this node in its parent (0: none). */
+  field: number;
+  parent: LightNode | null;
+  children: LightNode[];
+  /** Zero-based rows. */
+  line: number;
+  endLine: number;
+  /** Full normalized structure key (names and literal values ignored). */
+  hash: number;
+  /** Shallow shape: own type and its children's types; labels control-flow blocks. */
+  shape: number;
+  pre: number;
+  post: number;
+  /** Switch cases: the default branch. */
+  isDefault: boolean;
+}
+
+export interface DefUse {
+  unit: LightNode;
+  name: string;
+  def: boolean;
+  use: boolean;
+}
+
+export interface Extracted {
+  /** Tracked subtrees in pre-order. */
+  tracked: TrackedNodes;
+  /** Hashed nodes in the file (named nodes and operator tokens; punctuation and comments excluded). */
+  total: number;
+  root: LightNode;
+  events: DefUse[];
+  /** Events of each loop: [loop, first event index, end index). */
+  loops: Array<[LightNode, number, number]>;
+  table: RoleTable;
+  fields: FieldIds;
+  lineCount: number;
+}
+
+export interface TrackedNodes {
+  hash: Float64Array;
+  size: Uint32Array;
+  /** Index of the first tracked node after this one's subtree. */
+  next: Uint32Array;
+  /** Zero-based rows. */
+  start: Uint32Array;
+  end: Uint32Array;
+}
+
+export interface FieldIds {
+  consequence: number; alternative: number; body: number; condition: number; initializer: number; update: number;
+  left: number; name: number; declarator: number; pattern: number; value: number; attribute: number; property: number;
+  field: number; operator: number; function: number; argument: number;
+}
+
+const fieldCache = new WeakMap<Language, FieldIds>();
+function fieldIds(language: Language): FieldIds {
+  let f = fieldCache.get(language);
+  if (!f) {
+    const id = (n: string) => language.fieldIdForName(n) ?? -1;
+    f = {
+      consequence: id('consequence'), alternative: id('alternative'), body: id('body'), condition: id('condition'),
+      initializer: Math.max(id('initializer'), id('init')), update: id('update'), left: id('left'), name: id('name'),
+      declarator: id('declarator'), pattern: id('pattern'), value: id('value'), attribute: id('attribute'),
+      property: id('property'), field: id('field'), operator: id('operator'), function: id('function'), argument: id('argument'),
+    };
+    fieldCache.set(language, f);
+  }
+  return f;
+}
+
+export interface ExtractOptions {
+  /** Smallest subtree (in hashed nodes) tracked as evidence. */
+  minSubtree: number;
+}
+
+const SEED_IDENT = 0x1d3a;
+const SEED_TYPE = 0x2b7c;
+const SEED_FIELD = 0x3e91;
+const SEED_LIT = 0x4f05;
+
+export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
+  const { tree, source, language: lang } = parsed;
+  const table = roleTable(lang, tree.language);
+  const { roles, literal, commutative, canonicalOp, names } = table;
+  const F = fieldIds(tree.language);
+  const isPython = lang === 'python';
+
+  // Tracked subtrees, reserved in pre-order at enter and kept at leave when large enough.
+  const tHash: number[] = [];
+  const tSize: number[] = [];
+  const tEndOrder: number[] = [];
+  const tStart: number[] = [];
+  const tEnd: number[] = [];
+  const tKeep: boolean[] = [];
+
+  // Parallel frame stacks, one entry per hashed node on the path from the root.
+  const sType: number[] = [];
+  const sRole: number[] = [];
+  const sA: number[] = [];
+  const sB: number[] = [];
+  const sUA: number[] = [];
+  const sUB: number[] = [];
+  const sSize: number[] = [];
+  const sTracked: number[] = [];
+  const sLight: Array<LightNode | null> = [];
+  const sOp: number[] = [];
+  const sTarget: number[] = []; // 0: plain, 1: def target, 2: def+use target, 3: parameter
+  const sShape: number[] = [];
+  const sFirstChild: number[] = []; // first named child's key (expression statements forward it)
+  const sFirstShape: number[] = [];
+  const sEvStart: number[] = [];
+
+  const events: DefUse[] = [];
+  const loops: Array<[LightNode, number, number]> = [];
+  let pre = 0;
+  const rootLight: LightNode = {
+    role: R_BLOCK, type: -1, field: 0, parent: null, children: [], line: 0, endLine: 0, hash: 0, shape: 0, pre: pre++, post: 0, isDefault: false,
+  };
+  let total = 0;
+
+  const cursor = tree.walk();
+  let done = false;
+  while (!done) {
+    const id = cursor.nodeTypeId;
+    const role = roles[id]!;
+    const named = cursor.nodeIsNamed;
+    let descended = false;
+    const skip = role & R_SKIP || (!named && role & R_PUNCT) || (isPython && role & R_EXPR_STMT && isDocstring());
+    if (!skip) {
+      const sp = sType.length;
+      const parentRole = sp > 0 ? sRole[sp - 1]! : 0;
+      total++;
+      if (sp > 0 && !named && commutative[id]) sOp[sp - 1] = id;
+      // Names in an assignment's target (or a parameter list) are definitions.
+      let target = sp > 0 ? sTarget[sp - 1]! : 0;
+      if (target === 0 && sp > 0 && parentRole & (R_ASSIGN | R_LOOP | R_UPDATE)) {
+        const fid = cursor.currentFieldId;
+        if (parentRole & (R_ASSIGN | R_LOOP) && (fid === F.left || fid === F.name || fid === F.declarator || fid === F.pattern)) {
+          target = parentRole & R_UPDATE ? 2 : 1;
+        } else if (parentRole & R_UPDATE && !(parentRole & R_ASSIGN) && named) target = 2;
+      }
+      // A leaf that only feeds its parent: names, literals, operators and keywords.
+      const leafRole = role & (R_IDENT | R_TYPE_IDENT | R_FIELD_IDENT | R_LITERAL);
+      if (!named || leafRole) {
+        let h: number;
+        let fieldRole = role;
+        if (role & R_IDENT && sp > 0) {
+          const fid = cursor.currentFieldId;
+          if (fid === F.attribute || fid === F.property || fid === F.field) fieldRole = R_FIELD_IDENT;
+        }
+        if (role & R_LITERAL) h = SEED_LIT + literal[id]!;
+        else if (fieldRole & R_FIELD_IDENT) h = SEED_FIELD;
+        else if (role & R_TYPE_IDENT) h = SEED_TYPE;
+        else if (role & R_IDENT) h = SEED_IDENT;
+        else h = canonicalOp[id]! >= 0 ? canonicalOp[id]! : id;
+        if (sp > 0) feed(sp - 1, fmix(Math.imul(h + 1, 0x9e3779b1)), fmix(Math.imul(h + 7, 0x85ebca6b)), id);
+        if (fieldRole & R_IDENT && !(fieldRole & R_FIELD_IDENT) && sp > 0) recordName(sp, target);
+      } else {
+        const fid = sp > 0 ? cursor.currentFieldId : 0;
+        const startRow = cursor.startPosition.row;
+        let light: LightNode | null = null;
+        const parentIsContainer = sp === 0 || (sLight[sp - 1] !== null && parentRole & (R_BLOCK | R_CONTROL | R_FUNCTION) &&
+          !(parentRole & (R_RETURN | R_BREAK | R_CONTINUE | R_THROW)));
+        if (role & (R_CONTROL | R_FUNCTION | R_BLOCK) || parentIsContainer) {
+          const owner = nearestLight(sp);
+          light = {
+            role, type: id, field: fid, parent: owner, children: [], line: startRow, endLine: 0,
+            hash: 0, shape: 0, pre: pre++, post: 0,
+            isDefault: role & R_CASE ? isDefaultCase(id) : false,
+          };
+          owner.children.push(light);
+        }
+        if (role & R_PARAM) target = 3;
+        sType.push(id);
+        sRole.push(role);
+        sA.push(Math.imul(id + 1, 0x9e3779b1));
+        sB.push(Math.imul(id + 7, 0x85ebca6b));
+        sUA.push(0);
+        sUB.push(0);
+        sSize.push(1);
+        sLight.push(light);
+        sOp.push(-1);
+        sTarget.push(target);
+        sShape.push(Math.imul(id + 3, 0x27d4eb2f));
+        sFirstChild.push(-1);
+        sFirstShape.push(-1);
+        sEvStart.push(events.length);
+        if (cursor.gotoFirstChild()) {
+          sTracked.push(reserve(startRow));
+          descended = true;
+        } else {
+          sTracked.push(-1);
+          leave();
+        }
+      }
+    }
+    if (descended) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
+      leave();
+    }
+  }
+  cursor.delete();
+  rootLight.post = pre++;
+
+  function reserve(startRow: number): number {
+    const idx = tHash.length;
+    tHash.push(0);
+    tSize.push(0);
+    tEndOrder.push(0);
+    tStart.push(startRow);
+    tEnd.push(0);
+    tKeep.push(false);
+    return idx;
+  }
+
+  function feed(p: number, a: number, b: number, childShapeType: number): void {
+    sA[p] = Math.imul(sA[p]! ^ a, 0x01000193) + 0x7f4a7c15;
+    sB[p] = Math.imul((sB[p]! << 5) | (sB[p]! >>> 27), 0x27d4eb2f) ^ b;
+    sUA[p] = (sUA[p]! + a) | 0;
+    sUB[p] = (sUB[p]! + Math.imul(b, 0x9e3779b1)) | 0;
+    sShape[p] = Math.imul(sShape[p]! ^ (childShapeType + 1), 0x01000193);
+    sSize[p]!++;
+  }
+
+  function leave(): void {
+    const sp = sType.length - 1;
+    const id = sType.pop()!;
+    const role = sRole.pop()!;
+    const ha = sA.pop()!;
+    const hb = sB.pop()!;
+    const ua = sUA.pop()!;
+    const ub = sUB.pop()!;
+    const size = sSize.pop()!;
+    const ti = sTracked.pop()!;
+    const light = sLight.pop()!;
+    const op = sOp.pop()!;
+    sTarget.pop();
+    const shapeAcc = sShape.pop()!;
+    const firstChild = sFirstChild.pop()!;
+    const firstShape = sFirstShape.pop()!;
+    const evStart = sEvStart.pop()!;
+    const unordered = role & R_UNORDERED || (role & R_BINARY && op >= 0);
+    let a: number;
+    let b: number;
+    if (unordered) {
+      a = fmix(Math.imul(id + 1, 0x9e3779b1) ^ ua);
+      b = fmix(Math.imul(id + 7, 0x85ebca6b) + ub);
+    } else {
+      a = fmix(ha);
+      b = fmix(hb);
+    }
+    const key = key53(a, b);
+    if (ti >= 0) {
+      tHash[ti] = key;
+      tSize[ti] = size;
+      tEndOrder[ti] = tHash.length;
+      tEnd[ti] = cursor.endPosition.row;
+      tKeep[ti] = size >= opts.minSubtree;
+    }
+    const shape = fmix(shapeAcc) >>> 0;
+    if (light) {
+      const fwd = role & R_EXPR_STMT && firstChild >= 0;
+      light.hash = fwd ? firstChild : key;
+      light.shape = fwd ? firstShape : shape;
+      light.endLine = cursor.endPosition.row;
+      light.post = pre++;
+      if (role & R_LOOP) loops.push([light, evStart, events.length]);
+    }
+    if (sp > 0) {
+      const p = sp - 1;
+      sA[p] = Math.imul(sA[p]! ^ a, 0x01000193) + 0x7f4a7c15;
+      sB[p] = Math.imul((sB[p]! << 5) | (sB[p]! >>> 27), 0x27d4eb2f) ^ b;
+      sUA[p] = (sUA[p]! + a) | 0;
+      sUB[p] = (sUB[p]! + Math.imul(b, 0x9e3779b1)) | 0;
+      sShape[p] = Math.imul(sShape[p]! ^ (id + 1), 0x01000193);
+      sSize[p]! += size;
+      if (sFirstChild[p]! < 0) {
+        sFirstChild[p] = key;
+        sFirstShape[p] = shape;
+      }
+    }
+  }
+
+  function nearestLight(sp: number): LightNode {
+    for (let i = sp - 1; i >= 0; i--) if (sLight[i]) return sLight[i]!;
+    return rootLight;
+  }
+
+  function recordName(sp: number, t: number): void {
+    const unit = nearestLight(sp);
+    events.push({ unit, name: cursor.nodeText, def: t !== 0, use: t === 0 || t === 2 });
+  }
+
+  function isDocstring(): boolean {
+    const n = cursor.currentNode;
+    return n.namedChildCount === 1 && n.namedChild(0)?.type === 'string';
+  }
+
+  function isDefaultCase(id: number): boolean {
+    const name = names[id]!;
+    if (name.includes('default')) return true;
+    const start = cursor.startIndex;
+    if (source.startsWith('default', start)) return true;
+    // Java groups start with their label; Python and Rust use the `_` wildcard pattern.
+    const head = source.slice(start, start + 40).trimStart();
+    return /^(case\s+_\s*:|_\s*(=>|if\b))/.test(head) || /^default\b/.test(head) || /^case\s+_\s*$/.test(head.split('\n')[0] ?? '');
+  }
+
+  // Compact: keep large-enough subtrees, and turn end orders into "next kept index".
+  const n = tHash.length;
+  const keptBefore = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) keptBefore[i + 1] = keptBefore[i]! + (tKeep[i] ? 1 : 0);
+  const m = keptBefore[n]!;
+  const tracked: TrackedNodes = {
+    hash: new Float64Array(m), size: new Uint32Array(m), next: new Uint32Array(m), start: new Uint32Array(m), end: new Uint32Array(m),
+  };
+  for (let i = 0, j = 0; i < n; i++) {
+    if (!tKeep[i]) continue;
+    tracked.hash[j] = tHash[i]!;
+    tracked.size[j] = tSize[i]!;
+    tracked.next[j] = keptBefore[tEndOrder[i]!]!;
+    tracked.start[j] = tStart[i]!;
+    tracked.end[j] = tEnd[i]!;
+    j++;
+  }
+  return { tracked, total, root: rootLight, events, loops, table, fields: F, lineCount: countLines(source) };
+}
+
+function countLines(source: string): number {
+  if (source.length === 0) return 0;
+  let n = 1;
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) n++;
+  return source.endsWith('\n') ? n - 1 : n;
+}

@@ -1,0 +1,74 @@
+// Small hashing helpers shared by the feature extractor, the graphs and the index.
+// Keys are 53-bit integers held in plain numbers: exact in a double, cheap to put in Sets and typed arrays.
+
+/** Murmur3's finalizer: spreads accumulated bits so nearby inputs do not collide. */
+export function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const TWO32 = 4294967296;
+
+/** Two 32-bit lanes to one 53-bit key. */
+export function key53(a: number, b: number): number {
+  return (a >>> 0) * 2097152 + (b >>> 11);
+}
+
+function lo(k: number): number {
+  return k % TWO32 | 0;
+}
+function hi(k: number): number {
+  return Math.floor(k / TWO32) | 0;
+}
+
+/** An ordered combination of keys (and small integers) into one key. */
+export function combine(...parts: number[]): number {
+  let a = 0x2545f491;
+  let b = 0x6a09e667;
+  for (const p of parts) {
+    a = fmix(Math.imul(a ^ lo(p), 0x01000193) + hi(p));
+    b = fmix(Math.imul((b << 5) | (b >>> 27), 0x27d4eb2f) ^ (lo(p) + Math.imul(hi(p), 0x9e3779b1)));
+  }
+  return key53(a, b);
+}
+
+/** Order-insensitive combination (a multiset of keys). */
+export function combineUnordered(parts: number[], seed = 0): number {
+  const sorted = parts.slice().sort((x, y) => x - y);
+  return combine(seed, ...sorted);
+}
+
+/** Sorted unique keys: the form edge sets and hash sets are stored and intersected in. */
+export function sortedUnique(keys: Iterable<number>): Float64Array {
+  const arr = Float64Array.from(new Set(keys));
+  arr.sort();
+  return arr;
+}
+
+/** |A ∩ B| for sorted unique arrays, skipping keys in `ignored`. */
+export function intersectCount(a: Float64Array, b: Float64Array, ignored?: Set<number>): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      if (!ignored?.has(x)) n++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return n;
+}
+
+export function countNotIgnored(a: Float64Array, ignored?: Set<number>): number {
+  if (!ignored || ignored.size === 0) return a.length;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (!ignored.has(a[i]!)) n++;
+  return n;
+}

@@ -1,0 +1,48 @@
+// A self-contained HTML report (no scripts from the network, no external styles): summary, ranked
+// pairs, clusters and side-by-side matching regions.
+import type { CompareReport } from './engine';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function renderHtml(r: CompareReport): string {
+  const s = r.summary;
+  const rows = r.similarity.pairs.map((p, k) => `<tr><td>${k + 1}</td><td><a href="#pair-${k + 1}">${esc(p.file1)}</a></td><td>${esc(p.file2)}</td>` +
+    `<td class="num ${p.similarity_score >= r.metadata.thresholds.cluster ? 'high' : p.similarity_score >= r.metadata.thresholds.min_score ? 'mid' : ''}">${pct(p.similarity_score)}</td>` +
+    `<td class="num">${pct(p.components.ast)}</td><td class="num">${pct(p.components.cfg)}</td><td class="num">${pct(p.components.dataflow)}</td><td class="num">${p.matching_regions.length}</td></tr>`).join('\n');
+  const details = r.similarity.pairs.filter((p) => p.matching_regions.length > 0).map((p) => {
+    const k = r.similarity.pairs.indexOf(p) + 1;
+    const regions = p.matching_regions.map((m) => `<div class="region"><div class="side"><div class="hdr">${esc(m.file1 ?? p.file1)} lines ${m.file1_lines[0]}–${m.file1_lines[1]}</div><pre>${esc(m.file1_code)}</pre></div>` +
+      `<div class="side"><div class="hdr">${esc(m.file2 ?? p.file2)} lines ${m.file2_lines[0]}–${m.file2_lines[1]}</div><pre>${esc(m.file2_code)}</pre></div></div>`).join('\n');
+    return `<section id="pair-${k}"><h3>#${k} ${esc(p.file1)} ↔ ${esc(p.file2)}: ${pct(p.similarity_score)}</h3>` +
+      `<p>AST ${pct(p.components.ast)} · control flow ${pct(p.components.cfg)} · data flow ${pct(p.components.dataflow)}</p>${regions}</section>`;
+  }).join('\n');
+  const clusters = r.clusters.map((c) => `<li>Cluster ${c.id} (max ${pct(c.max_similarity)}): ${c.files.map(esc).join(', ')}</li>`).join('\n');
+  const errors = r.files.filter((f) => f.error).map((f) => `<li>${esc(f.path)}: ${esc(f.error!)}</li>`).join('\n');
+  const w = r.metadata.weights;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Code Origin similarity report</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>
+body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}td.num{text-align:right}
+td.high{background:#f8c4c4}td.mid{background:#fbe7b5}
+.region{display:flex;gap:1em;margin:.6em 0}.side{flex:1;min-width:0}.hdr{font-weight:600;font-size:.9em}
+pre{background:#f6f6f6;padding:.5em;overflow:auto;font-size:.85em;margin:0}
+section{border-top:1px solid #ddd;margin-top:1.5em}
+</style></head><body>
+<h1>Code Origin — similarity report</h1>
+<p>${esc(r.metadata.timestamp)} · analysis ${esc(r.analysis_id)}</p>
+<h2>Summary</h2>
+<ul><li>Files: ${s.total_files} (${s.total_documents} compared ${r.metadata.submissions ? 'submissions' : 'files'})</li>
+<li>Suspicious pairs (≥ ${pct(r.metadata.thresholds.min_score)}): ${s.suspicious_pairs_count}</li>
+<li>Highest similarity: ${pct(s.highest_similarity)}</li><li>Clusters (≥ ${pct(r.metadata.thresholds.cluster)}): ${s.cluster_count}</li>
+<li>Score = ${w.ast}·AST + ${w.cfg}·control flow + ${w.dataflow}·data flow</li></ul>
+${clusters ? `<h2>Clusters</h2><ul>${clusters}</ul>` : ''}
+<h2>Pairs</h2>
+${rows ? `<table><tr><th>#</th><th>file 1</th><th>file 2</th><th>score</th><th>AST</th><th>CFG</th><th>data flow</th><th>regions</th></tr>\n${rows}</table>` : '<p>No pair reached the threshold.</p>'}
+${details ? `<h2>Matching regions</h2>${details}` : ''}
+${errors ? `<h2>Files not analysed</h2><ul>${errors}</ul>` : ''}
+</body></html>
+`;
+}

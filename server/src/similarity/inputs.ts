@@ -1,0 +1,196 @@
+// Turns the paths given to `compare` (files, folders, .zip archives) into source files grouped into
+// documents: one per file, or with `submissions` one per immediate sub-folder / archive of an input.
+// Excludes are gitignore-style; symlinks are followed only when they stay inside their input.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { isSupportedFile, type LanguageId } from '../core/languages';
+import { decodeSource } from '../core/source';
+import { DEFAULT_ZIP_LIMITS, readZip, type ZipLimits } from './zip';
+
+export interface SourceFile {
+  /** As reached from the inputs; `archive.zip!/inner/path` inside archives. */
+  path: string;
+  input: number;
+  /** The document it belongs to (the file itself, or its submission). */
+  doc: string;
+  text?: string;
+  language?: LanguageId;
+  error?: string;
+}
+
+export interface CollectOptions {
+  submissions: boolean;
+  exclude: string[];
+  language?: LanguageId;
+  maxBytes: number;
+  zipLimits?: ZipLimits;
+}
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.venv', 'venv']);
+
+const isZip = (p: string) => p.toLowerCase().endsWith('.zip');
+
+export async function collectInputs(inputs: string[], opts: CollectOptions): Promise<{ files: SourceFile[]; missing: string[] }> {
+  const files: SourceFile[] = [];
+  const missing: string[] = [];
+  const ig = ignore().add(opts.exclude);
+  for (let input = 0; input < inputs.length; input++) {
+    const root = inputs[input]!;
+    let st;
+    try {
+      st = await fs.lstat(root);
+    } catch {
+      missing.push(root);
+      continue;
+    }
+    if (st.isDirectory()) await walkFolder(root, input, opts, ig, files);
+    else if (isZip(root)) await addZip(root, input, opts, ig, files, opts.submissions ? 'split' : 'files');
+    else await addFile(root, root, input, opts, files, true);
+  }
+  return { files, missing };
+}
+
+async function walkFolder(root: string, input: number, opts: CollectOptions, ig: Ignore, out: SourceFile[]): Promise<void> {
+  const realRoot = await fs.realpath(root);
+  const stack: string[] = [root];
+  const found: Array<{ p: string; kind: 'file' | 'zip' | 'error'; error?: string }> = [];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      found.push({ p: dir, kind: 'error', error: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+      continue;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      const rel = path.relative(root, p).split(path.sep).join('/');
+      if (e.isDirectory()) {
+        if (SKIP_DIRS.has(e.name) || e.name.startsWith('.') || ig.ignores(`${rel}/`)) continue;
+        stack.push(p);
+        continue;
+      }
+      if (ig.ignores(rel)) continue;
+      const wanted = isZip(p) || isSupportedFile(p) || opts.language !== undefined;
+      if (!wanted) continue;
+      if (e.isSymbolicLink()) {
+        // Follow a link only to a regular file inside this input; anything else is reported, not read.
+        let target: string;
+        try {
+          target = await fs.realpath(p);
+        } catch {
+          found.push({ p, kind: 'error', error: 'broken symbolic link; not followed' });
+          continue;
+        }
+        const inside = target === realRoot || target.startsWith(realRoot + path.sep);
+        const tst = await fs.stat(target).catch(() => undefined);
+        if (!inside) found.push({ p, kind: 'error', error: 'symbolic link leads outside the input; not followed' });
+        else if (!tst?.isFile()) found.push({ p, kind: 'error', error: 'symbolic link to a non-file; not followed' });
+        else found.push({ p, kind: isZip(p) ? 'zip' : 'file' });
+      } else if (e.isFile()) {
+        found.push({ p, kind: isZip(p) ? 'zip' : 'file' });
+      }
+    }
+  }
+  found.sort((a, b) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
+  for (const f of found) {
+    const doc = opts.submissions ? submissionOf(root, f.p) : f.p;
+    if (f.kind === 'error') out.push({ path: f.p, input, doc, error: f.error });
+    else if (f.kind === 'zip') await addZip(f.p, input, opts, ig, out, opts.submissions && doc === f.p ? 'one' : 'files', opts.submissions ? doc : undefined);
+    else await addFile(f.p, doc, input, opts, out, false);
+  }
+}
+
+/** The immediate child of the input that holds `p` (a sub-folder, an archive, or a loose file). */
+function submissionOf(root: string, p: string): string {
+  const rel = path.relative(root, p).split(path.sep);
+  return path.join(root, rel[0]!);
+}
+
+async function addFile(p: string, doc: string, input: number, opts: CollectOptions, out: SourceFile[], explicit: boolean): Promise<void> {
+  const f: SourceFile = { path: p, input, doc };
+  out.push(f);
+  if (explicit && !opts.language && !isSupportedFile(p)) {
+    f.error = 'unsupported file type';
+    return;
+  }
+  let bytes: Uint8Array;
+  try {
+    const st = await fs.stat(p);
+    if (!st.isFile()) {
+      f.error = 'not a regular file';
+      return;
+    }
+    if (st.size > opts.maxBytes) {
+      f.error = `file too large (${st.size} bytes > limit ${opts.maxBytes})`;
+      return;
+    }
+    bytes = await fs.readFile(p);
+  } catch (e) {
+    f.error = `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+    return;
+  }
+  setText(f, bytes, opts);
+}
+
+function setText(f: SourceFile, bytes: Uint8Array, opts: CollectOptions): void {
+  const r = decodeSource(bytes, f.path.replace(/^.*!\//, ''), { maxBytes: opts.maxBytes, language: opts.language });
+  if (r.ok) {
+    f.text = r.text;
+    f.language = r.language;
+  } else f.error = r.reason;
+}
+
+/**
+ * `files`: every entry is its own document (or belongs to `doc`); `one`: the archive is one
+ * submission; `split`: the archive's top-level folders are the submissions (a single wrapping
+ * folder is looked through, as archives often have one).
+ */
+async function addZip(p: string, input: number, opts: CollectOptions, ig: Ignore, out: SourceFile[], mode: 'files' | 'one' | 'split', doc?: string): Promise<void> {
+  let data: Uint8Array;
+  try {
+    const st = await fs.stat(p);
+    const limits = opts.zipLimits ?? DEFAULT_ZIP_LIMITS;
+    if (st.size > limits.maxTotalBytes) {
+      out.push({ path: p, input, doc: doc ?? p, error: `archive larger than ${limits.maxTotalBytes} bytes; refused` });
+      return;
+    }
+    data = await fs.readFile(p);
+  } catch (e) {
+    out.push({ path: p, input, doc: doc ?? p, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+    return;
+  }
+  const wanted = (name: string) => !ig.ignores(name.replace(/\\/g, '/')) && (isSupportedFile(name) || opts.language !== undefined);
+  const z = readZip(data, { ...(opts.zipLimits ?? DEFAULT_ZIP_LIMITS), maxEntryBytes: opts.maxBytes }, wanted);
+  if (!z.ok) {
+    out.push({ path: p, input, doc: doc ?? p, error: z.reason });
+    return;
+  }
+  const entries = z.entries.filter((e) => e.error || wanted(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let strip = '';
+  if (mode === 'split') {
+    // Look through wrapping folders that every entry shares.
+    for (;;) {
+      const firsts = new Set(entries.map((e) => e.name.slice(strip.length).split('/')[0]));
+      const only = [...firsts][0];
+      if (firsts.size !== 1 || entries.some((e) => !e.name.slice(strip.length).includes('/'))) break;
+      strip += `${only}/`;
+    }
+  }
+  for (const e of entries) {
+    const fp = `${p}!/${e.name}`;
+    let d = doc ?? fp;
+    if (mode === 'one') d = doc ?? p;
+    if (mode === 'split') {
+      const rest = e.name.slice(strip.length);
+      d = rest.includes('/') ? `${p}!/${strip}${rest.split('/')[0]}` : fp;
+    }
+    const f: SourceFile = { path: fp, input, doc: d };
+    out.push(f);
+    if (e.error) f.error = e.error;
+    else if (e.name.toLowerCase().endsWith('.zip')) f.error = 'nested archive; not read';
+    else setText(f, e.bytes!, opts);
+  }
+}

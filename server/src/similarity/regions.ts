@@ -1,0 +1,91 @@
+// Matching regions: maximal shared subtrees mapped back to line ranges in both files, then merged
+// into maximal runs that advance together in both files.
+import type { FileFeatures } from './features';
+import { has } from './score';
+
+export interface LineMatch { aStart: number; aEnd: number; bStart: number; bEnd: number }
+
+export interface MatchingRegion {
+  /** One-based, inclusive. */
+  file1_lines: [number, number];
+  file2_lines: [number, number];
+  file1_code: string;
+  file2_code: string;
+}
+
+/** Lines two matches may be apart (blank lines, a lone brace) and still merge. */
+const MERGE_GAP = 2;
+
+export function lineMatches(a: FileFeatures, b: FileFeatures, ignored: Set<number>): LineMatch[] {
+  const ta = a.tracked;
+  const tb = b.tracked;
+  const shared: number[] = [];
+  let i = 0;
+  while (i < ta.hash.length) {
+    const h = ta.hash[i]!;
+    if (ignored.has(h)) i = ta.next[i]!;
+    else if (has(b.astSet, h)) {
+      shared.push(i);
+      i = ta.next[i]!;
+    } else i++;
+  }
+  if (shared.length === 0) return [];
+  const wanted = new Set(shared.map((k) => ta.hash[k]!));
+  const where = new Map<number, number[]>();
+  for (let k = 0; k < tb.hash.length; k++) {
+    const h = tb.hash[k]!;
+    if (!wanted.has(h)) continue;
+    const l = where.get(h);
+    if (l) l.push(k);
+    else where.set(h, [k]);
+  }
+  const used = new Set<number>();
+  const out: LineMatch[] = [];
+  let lastEnd = -1;
+  for (const k of shared) {
+    const cands = where.get(ta.hash[k]!) ?? [];
+    // Prefer the unused occurrence that continues the previous match; else the first unused one.
+    let best = -1;
+    for (const c of cands) {
+      if (used.has(c)) continue;
+      if (best < 0) best = c;
+      if (tb.start[c]! >= lastEnd && (tb.start[best]! < lastEnd || tb.start[c]! < tb.start[best]!)) best = c;
+    }
+    if (best < 0) best = cands[0] ?? -1;
+    if (best < 0) continue;
+    used.add(best);
+    lastEnd = tb.end[best]!;
+    out.push({ aStart: ta.start[k]!, aEnd: ta.end[k]!, bStart: tb.start[best]!, bEnd: tb.end[best]! });
+  }
+  return mergeMatches(out);
+}
+
+export function mergeMatches(ms: LineMatch[]): LineMatch[] {
+  const sorted = ms.slice().sort((x, y) => x.aStart - y.aStart || x.bStart - y.bStart);
+  const out: LineMatch[] = [];
+  for (const m of sorted) {
+    const cur = out[out.length - 1];
+    if (cur && m.aStart <= cur.aEnd + MERGE_GAP && m.bStart <= cur.bEnd + MERGE_GAP && m.bStart >= cur.bStart) {
+      cur.aEnd = Math.max(cur.aEnd, m.aEnd);
+      cur.bEnd = Math.max(cur.bEnd, m.bEnd);
+    } else if (cur && m.aEnd <= cur.aEnd && m.bStart >= cur.bStart && m.bEnd <= cur.bEnd) {
+      // Already inside the current region.
+    } else out.push({ ...m });
+  }
+  return out;
+}
+
+export function numberedLines(lines: string[], start0: number, end0: number): string {
+  const out: string[] = [];
+  for (let r = start0; r <= end0 && r < lines.length; r++) out.push(`${r + 1}: ${lines[r]}`);
+  return out.join('\n');
+}
+
+export function toRegions(ms: LineMatch[], linesA: string[], linesB: string[]): MatchingRegion[] {
+  return ms.map((m) => ({
+    file1_lines: [m.aStart + 1, m.aEnd + 1],
+    file2_lines: [m.bStart + 1, m.bEnd + 1],
+    file1_code: numberedLines(linesA, m.aStart, m.aEnd),
+    file2_code: numberedLines(linesB, m.bStart, m.bEnd),
+  }));
+}
