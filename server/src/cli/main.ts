@@ -2,6 +2,7 @@
 // The `code-origin` command line: the same analysis core as the language server.
 import { Command, CommanderError } from 'commander';
 import { registerAst } from './commands/ast';
+import { registerClassify } from './commands/classify';
 import { registerCompare } from './commands/compare';
 import { registerSummary } from './commands/summary';
 import { type CliContext, ExitCode, UsageError } from './context';
@@ -18,6 +19,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerSummary(program, ctx);
   registerAst(program, ctx);
   registerCompare(program, ctx);
+  registerClassify(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,271 @@
+// `code-origin classify PATH...`: human or LLM, per file, by the origin model (optionally explained by
+// Integrated Gradients), and `code-origin classify --input-jsonl FILE`: the batch path used for evaluation.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { parseLanguage, type LanguageId } from '../../core/languages';
+import {
+  DEFAULT_BATCH_SIZE, DEFAULT_IG_STEPS, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel,
+  resolveModelDir, type Classification, type TokenAttribution,
+} from '../../origin/index';
+import { readTextForOrigin, type OriginLanguage } from '../../origin/sourceText';
+import { expandInputs } from '../files';
+import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
+import { renderTable } from '../table';
+
+interface ClassifyCliOptions {
+  format: string;
+  explain?: boolean;
+  top: string;
+  steps: string;
+  model?: string;
+  inputJsonl?: string;
+  maxWindows: string;
+  batchSize: string;
+  threads?: string;
+  language?: string;
+  maxFileSize: string;
+}
+
+interface FileEntry {
+  path: string;
+  language?: OriginLanguage;
+  label?: string;
+  p_llm?: number;
+  windows?: number;
+  truncated?: boolean;
+  top_tokens?: TopToken[];
+  explain_error?: string;
+  error?: string;
+}
+
+interface TopToken {
+  text: string;
+  score: number;
+  line: number;
+  column: number;
+  start: number;
+  end: number;
+}
+
+/** Records per model call on the --input-jsonl path: their windows share batches. */
+const JSONL_CHUNK = 64;
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function topTokens(tokens: TokenAttribution[]): TopToken[] {
+  return tokens.map((t) => ({ text: t.text, score: Number(t.score.toFixed(6)), line: t.line, column: t.column, start: t.start, end: t.end }));
+}
+
+export function registerClassify(program: Command, ctx: CliContext): void {
+  program
+    .command('classify')
+    .description('Human-written or LLM-generated, per file, by the origin model; --input-jsonl for batches of {id, code} records')
+    .argument('[paths...]', 'files or folders (folders are searched for supported source files)')
+    .option('-f, --format <format>', 'json, jsonl or table', 'table')
+    .option('--explain', 'add the tokens that weigh most for the label (Integrated Gradients)')
+    .option('--top <n>', 'tokens listed per file with --explain', '5')
+    .option('--steps <n>', 'Integrated Gradients steps', String(DEFAULT_IG_STEPS))
+    .option('--model <dir>', 'model folder (default: $CODE_ORIGIN_MODEL, else models/code-origin-small beside the program)')
+    .option('--input-jsonl <file>', 'classify JSON lines {"id", "code", "language"?} ("-" for stdin); writes {"id", "label", "p_llm"} lines')
+    .option('--max-windows <n>', 'windows classified per file, from its start; longer files are marked truncated', String(DEFAULT_MAX_WINDOWS))
+    .option('--batch-size <n>', 'windows per model call', String(DEFAULT_BATCH_SIZE))
+    .option('--threads <n>', 'onnxruntime threads (default: one per core)')
+    .option('--language <lang>', 'force the language instead of detecting it from each extension')
+    .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .action(async (paths: string[], opts: ClassifyCliOptions) => {
+      const format = parseFormat(opts.format, ['json', 'jsonl', 'table']);
+      const top = positiveInt(opts.top, '--top');
+      const steps = positiveInt(opts.steps, '--steps');
+      const maxWindows = positiveInt(opts.maxWindows, '--max-windows');
+      const batchSize = positiveInt(opts.batchSize, '--batch-size');
+      const threads = opts.threads ? positiveInt(opts.threads, '--threads') : undefined;
+      const maxBytes = parseSize(opts.maxFileSize);
+      const language = opts.language ? parseLanguage(opts.language) : undefined;
+      if (opts.language && !language) throw new UsageError(`unknown language "${opts.language}"`);
+      if (opts.inputJsonl && paths.length) throw new UsageError('give either paths or --input-jsonl, not both');
+      if (!opts.inputJsonl && paths.length === 0) throw new UsageError('nothing to classify: give files or folders, or --input-jsonl FILE');
+
+      let files: string[] = [];
+      if (!opts.inputJsonl) {
+        const expanded = await expandInputs(paths);
+        if (expanded.missing.length) throw new UsageError(`no such file or folder: ${expanded.missing.join(', ')}`);
+        if (expanded.files.length === 0) throw new UsageError('no supported source files found in the given paths');
+        files = expanded.files;
+      }
+
+      let model: OriginModel;
+      try {
+        model = OriginModel.open(resolveModelDir(opts.model), { batchSize, threads });
+        await model.ready();
+      } catch (e) {
+        if (!(e instanceof ModelFolderError)) throw e;
+        ctx.err(`code-origin: ${e.message}`);
+        ctx.exitCode = ExitCode.AnalysisProblem;
+        return;
+      }
+      try {
+        const run = { model, explain: opts.explain === true, top, steps, maxWindows };
+        const ok = opts.inputJsonl
+          ? await classifyJsonl(ctx, opts.inputJsonl, run)
+          : await classifyFiles(ctx, files, { ...run, format, maxBytes, language });
+        ctx.exitCode = ok ? ExitCode.Ok : ExitCode.AnalysisProblem;
+      } catch (e) {
+        if (!(e instanceof ModelFolderError)) throw e;
+        ctx.err(`code-origin: ${e.message}`);
+        ctx.exitCode = ExitCode.AnalysisProblem;
+      } finally {
+        await model.dispose();
+      }
+    });
+}
+
+interface RunOptions {
+  model: OriginModel;
+  explain: boolean;
+  top: number;
+  steps: number;
+  maxWindows: number;
+}
+
+/** Classification (and explanation) of one text, as the fields of an output entry. */
+async function classifyOne(text: string, o: RunOptions): Promise<Pick<FileEntry, 'label' | 'p_llm' | 'windows' | 'truncated' | 'top_tokens' | 'explain_error'>> {
+  let c: Classification;
+  let topList: TokenAttribution[] | undefined;
+  let explainError: string | undefined;
+  if (o.explain && !o.model.explainUnavailable) {
+    const e = await o.model.explain(text, { top: o.top, steps: o.steps, maxWindows: o.maxWindows });
+    c = e.classification;
+    topList = e.top;
+  } else {
+    c = await o.model.classify(text, { maxWindows: o.maxWindows });
+    if (o.explain) explainError = o.model.explainUnavailable;
+  }
+  return {
+    label: c.label, p_llm: c.p_llm, windows: c.windows,
+    ...(c.truncated ? { truncated: true } : {}),
+    ...(topList ? { top_tokens: topTokens(topList) } : {}),
+    ...(explainError ? { explain_error: explainError } : {}),
+  };
+}
+
+async function classifyFiles(
+  ctx: CliContext,
+  files: string[],
+  o: RunOptions & { format: 'json' | 'jsonl' | 'table'; maxBytes: number; language?: LanguageId },
+): Promise<boolean> {
+  const entries: FileEntry[] = [];
+  let ok = true;
+  let explainNoticeShown = false;
+  for (const path of files) {
+    const src = await readTextForOrigin(path, o.maxBytes, o.language);
+    let entry: FileEntry;
+    if (!src.ok) {
+      ok = false;
+      ctx.err(`${path}: skipped: ${src.reason}`);
+      entry = { path, error: src.reason };
+    } else {
+      entry = { path, language: src.language, ...(await classifyOne(src.text, o)) };
+      if (entry.truncated) ctx.err(`${path}: long file: only its first ${entry.windows} windows were classified`);
+      if (entry.explain_error) {
+        ok = false;
+        if (!explainNoticeShown) ctx.err(`code-origin: ${entry.explain_error}`);
+        explainNoticeShown = true;
+      }
+    }
+    if (o.format === 'jsonl') ctx.out(JSON.stringify(entry));
+    entries.push(entry);
+  }
+  if (o.format === 'json') {
+    const m = o.model.folder;
+    ctx.out(JSON.stringify({ model: { name: m.manifest.name, version: m.manifest.version, dir: m.dir }, files: entries }, null, 2));
+  } else if (o.format === 'table') {
+    ctx.out(classifyTable(entries, o.maxWindows));
+  }
+  return ok;
+}
+
+function classifyTable(entries: FileEntry[], maxWindows: number): string {
+  const rows = entries.map((e) => [
+    e.path, e.language ?? '', e.label ?? '-', e.p_llm === undefined ? '' : e.p_llm.toFixed(4), e.windows ?? '',
+    e.error ? `error: ${e.error}` : e.truncated ? `truncated to the first ${maxWindows} windows` : '',
+  ]);
+  const parts = [renderTable(['file', 'language', 'label', 'p_llm', 'windows', 'note'], rows)];
+  for (const e of entries) {
+    if (!e.top_tokens?.length) continue;
+    parts.push('', `${e.path}: tokens that weigh most for "${e.label}"`);
+    parts.push(renderTable(['line:col', 'score', 'token'], e.top_tokens.map((t) => [`${t.line}:${t.column}`, t.score.toFixed(4), JSON.stringify(t.text)])));
+  }
+  return parts.join('\n');
+}
+
+interface JsonlRecord {
+  line: number;
+  id: unknown;
+  code?: string;
+  error?: string;
+}
+
+function parseRecord(text: string, line: number): JsonlRecord {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { line, id: null, error: `line ${line}: invalid JSON (${(e as Error).message})` };
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { line, id: null, error: `line ${line}: not a JSON object` };
+  const r = v as Record<string, unknown>;
+  const id = r['id'] ?? null;
+  if (typeof r['code'] !== 'string') return { line, id, error: `line ${line}: "code" must be a string` };
+  if (r['code'].trim().length === 0) return { line, id, error: `line ${line}: "code" is empty` };
+  return { line, id, code: r['code'] };
+}
+
+/** Streams records in chunks; output lines keep input order. Returns false when any record failed. */
+async function classifyJsonl(ctx: CliContext, file: string, o: RunOptions): Promise<boolean> {
+  const input = file === '-' ? process.stdin : createReadStream(file, 'utf8');
+  const opened = new Promise<void>((resolve, reject) => {
+    if (file === '-') resolve();
+    else input.once('open', () => resolve()).once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (e) {
+    throw new UsageError(`cannot read --input-jsonl ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let ok = true;
+  let chunk: JsonlRecord[] = [];
+  const flush = async (): Promise<void> => {
+    const good = chunk.filter((r) => r.code !== undefined);
+    const results: Array<Awaited<ReturnType<typeof classifyOne>>> = [];
+    if (o.explain) for (const r of good) results.push(await classifyOne(r.code!, o));
+    else {
+      const cs = await o.model.classifyMany(good.map((r) => r.code!), { maxWindows: o.maxWindows });
+      results.push(...cs.map((c) => ({ label: c.label, p_llm: c.p_llm })));
+    }
+    let k = 0;
+    for (const r of chunk) {
+      if (r.error) {
+        ok = false;
+        ctx.err(`code-origin: ${r.error}`);
+        ctx.out(JSON.stringify({ id: r.id, error: r.error }));
+      } else {
+        ctx.out(JSON.stringify({ id: r.id, ...results[k++]! }));
+      }
+    }
+    chunk = [];
+  };
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line++;
+    if (!text.trim()) continue;
+    chunk.push(parseRecord(text, line));
+    if (chunk.length >= JSONL_CHUNK) await flush();
+  }
+  await flush();
+  return ok;
+}

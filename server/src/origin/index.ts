@@ -1,0 +1,48 @@
+// Entry point of the origin classifier for the CLI and the language server.
+//   const model = openOriginModel();                       // default folder, cached; throws ModelFolderError
+//   const c = await model.classify(text);                  // {label, p_llm, windows, truncated, window_scores}
+//   if (!model.explainUnavailable) await model.explain(text, { top: 5, range });  // IG token attributions
+import path from 'node:path';
+import { OriginModel, type OriginModelOptions } from './model';
+
+export { ModelFolderError, loadModelFolder, type ModelFolder, type OriginManifest, type IgBaseline } from './manifest';
+export {
+  OriginModel, DEFAULT_MAX_WINDOWS, DEFAULT_BATCH_SIZE,
+  type Classification, type ClassifyOptions, type Explanation, type ExplainOptions, type OriginLabel, type WindowScore,
+} from './model';
+export type { TokenAttribution, WindowCompleteness } from './explanation';
+export { DEFAULT_IG_STEPS } from './integratedGradients';
+
+export const MODEL_ENV = 'CODE_ORIGIN_MODEL';
+
+/**
+ * The model folder: an explicit folder, else $CODE_ORIGIN_MODEL, else models/code-origin-small beside the
+ * bundle (dist/cli.js and dist/server.js → ../models/code-origin-small).
+ */
+export function resolveModelDir(explicit?: string, bundleDir: string = __dirname): string {
+  if (explicit) return path.resolve(explicit);
+  const env = process.env[MODEL_ENV];
+  if (env) return path.resolve(env);
+  return path.resolve(bundleDir, '..', 'models', 'code-origin-small');
+}
+
+const cache = new Map<string, OriginModel>();
+
+/** One OriginModel per folder for the life of the process (the language server keeps it warm). */
+export function openOriginModel(dir?: string, opts: OriginModelOptions = {}): OriginModel {
+  const resolved = resolveModelDir(dir);
+  let m = cache.get(resolved);
+  if (!m) {
+    m = OriginModel.open(resolved, opts);
+    cache.set(resolved, m);
+  }
+  return m;
+}
+
+/** Drops a cached model (after its folder changed on disk) and releases its sessions. */
+export async function closeOriginModel(dir?: string): Promise<void> {
+  const resolved = resolveModelDir(dir);
+  const m = cache.get(resolved);
+  cache.delete(resolved);
+  await m?.dispose();
+}

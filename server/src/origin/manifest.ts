@@ -1,0 +1,215 @@
+// Reads and validates an origin model folder: manifest.json, the ONNX files it names and tokenizer.json.
+// Any folder that meets the export contract loads, including a user-supplied full CodeBERT classifier
+// that ships only model.onnx + tokenizer.json + manifest.json (then explanations are unavailable).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { BOS_ID, EOS_ID, MAX_LENGTH, PAD_ID, WINDOW_LENGTH, WINDOW_STRIDE } from './tokenizer';
+
+/** A problem with the model folder itself; the message is complete and meant for the user as is. */
+export class ModelFolderError extends Error {}
+
+/** How window probabilities become one document probability. */
+export type Aggregation = 'token_weighted_mean' | 'mean' | 'max' | 'mean_logits';
+
+/**
+ * The Integrated Gradients baseline, per input position: `<s>`/`</s>` keep their own embeddings, every
+ * other (content) position gets the embedding of `token` (default `<pad>`), or zeros when `token` is 'zero'.
+ */
+export interface IgBaseline {
+  kind: 'token' | 'zero';
+  /** Token id whose word embedding is the baseline (kind 'token'). */
+  tokenId: number;
+  /** Human-readable statement of the baseline, for reports. */
+  description: string;
+}
+
+export interface OriginManifest {
+  name: string;
+  version: string;
+  architecture?: string;
+  parameters?: number;
+  hidden_size?: number;
+  labels: [string, string];
+  max_length: number;
+  window: { length: number; stride: number };
+  aggregation: Aggregation;
+  threshold: number;
+  special_tokens: { bos: number; pad: number; eos: number };
+  ig_baseline: IgBaseline;
+  /** Everything else the manifest holds (metrics, inputs, outputs...), untouched. */
+  raw: Record<string, unknown>;
+}
+
+export interface ModelFolder {
+  dir: string;
+  manifest: OriginManifest;
+  /** Index of the "llm" class in the model's logits. */
+  llmIndex: number;
+  files: { model: string; tokenizer: string; embeddings?: string; attribution?: string };
+  /** Why explanations cannot be computed with this folder; undefined when they can. */
+  explainUnavailable?: string;
+}
+
+const MANIFEST = 'manifest.json';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function intField(obj: Record<string, unknown>, key: string, where: string, def: number, min: number, max: number): number {
+  const v = obj[key];
+  if (v === undefined || v === null) return def;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ModelFolderError(`${where}: "${key}" must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function parseAggregation(v: unknown): Aggregation {
+  if (v === undefined || v === null) return 'token_weighted_mean';
+  const s = (isRecord(v) ? (v['method'] ?? v['type'] ?? v['kind']) : v);
+  if (typeof s !== 'string') throw new ModelFolderError(`${MANIFEST}: "aggregation" must be a string, got ${JSON.stringify(v)}`);
+  const n = s.toLowerCase();
+  if (n.includes('max')) return 'max';
+  if (n.includes('logit')) return 'mean_logits';
+  if (n.includes('weight') || n.includes('token')) return 'token_weighted_mean';
+  if (n.includes('mean') || n.includes('avg') || n.includes('average')) return 'mean';
+  throw new ModelFolderError(`${MANIFEST}: unknown "aggregation" ${JSON.stringify(s)} (expected token_weighted_mean, mean, mean_logits or max)`);
+}
+
+/** Accepts a string ("pad", "pad_embedding", "zero", "unk", "mask") or an object {type|kind, token_id?}. */
+function parseBaseline(v: unknown, pad: number): IgBaseline {
+  const keep = '<s> and </s> keep their own embeddings';
+  const padBaseline: IgBaseline = {
+    kind: 'token', tokenId: pad,
+    description: `word embedding of <pad> (id ${pad}) at every content position; ${keep}`,
+  };
+  if (v === undefined || v === null) return padBaseline;
+  const rec = isRecord(v) ? v : undefined;
+  const s = rec ? (rec['type'] ?? rec['kind'] ?? rec['token'] ?? rec['name']) : v;
+  const explicitId = rec && typeof rec['token_id'] === 'number' ? rec['token_id'] : undefined;
+  if (explicitId !== undefined) {
+    return { kind: 'token', tokenId: explicitId, description: `word embedding of token id ${explicitId} at every content position; ${keep}` };
+  }
+  if (typeof s !== 'string') throw new ModelFolderError(`${MANIFEST}: "ig_baseline" must be a string or an object with "type", got ${JSON.stringify(v)}`);
+  const n = s.toLowerCase();
+  if (n.includes('zero')) return { kind: 'zero', tokenId: pad, description: `zero vector at every content position; ${keep}` };
+  if (n.includes('unk')) return { kind: 'token', tokenId: 3, description: `word embedding of <unk> (id 3) at every content position; ${keep}` };
+  if (n.includes('mask')) return { kind: 'token', tokenId: 50264, description: `word embedding of <mask> (id 50264) at every content position; ${keep}` };
+  if (n.includes('pad')) return padBaseline;
+  throw new ModelFolderError(`${MANIFEST}: unknown "ig_baseline" ${JSON.stringify(s)} (expected pad, zero, unk or mask)`);
+}
+
+/** Resolves a file named by the manifest; names may not leave the folder. */
+function inside(dir: string, name: unknown, key: string): string {
+  if (typeof name !== 'string' || name.length === 0) throw new ModelFolderError(`${MANIFEST}: "${key}" must be a file name, got ${JSON.stringify(name)}`);
+  const p = path.resolve(dir, name);
+  const rel = path.relative(dir, p);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw new ModelFolderError(`${MANIFEST}: "${key}" (${name}) points outside the model folder`);
+  return p;
+}
+
+/** Problem with a file that must be present, or undefined when it is fine. */
+function fileProblem(p: string): string | undefined {
+  if (!existsSync(p)) return 'is missing';
+  const st = statSync(p);
+  if (!st.isFile()) return 'is not a file';
+  if (st.size === 0) return 'is empty';
+  return undefined;
+}
+
+export function parseManifest(json: unknown): OriginManifest {
+  if (!isRecord(json)) throw new ModelFolderError(`${MANIFEST} must hold a JSON object`);
+  const labelsRaw = json['labels'] ?? ['human', 'llm'];
+  if (!Array.isArray(labelsRaw) || labelsRaw.length !== 2 || !labelsRaw.every((l) => typeof l === 'string')) {
+    throw new ModelFolderError(`${MANIFEST}: "labels" must list exactly two class names, got ${JSON.stringify(labelsRaw)}`);
+  }
+  const labels = labelsRaw as [string, string];
+  const maxLength = intField(json, 'max_length', MANIFEST, MAX_LENGTH, 3, MAX_LENGTH);
+  const win = json['window'] ?? {};
+  if (!isRecord(win)) throw new ModelFolderError(`${MANIFEST}: "window" must be an object {length, stride}`);
+  const length = intField(win, 'length', `${MANIFEST} window`, Math.min(WINDOW_LENGTH, maxLength), 3, maxLength);
+  const stride = intField(win, 'stride', `${MANIFEST} window`, Math.min(WINDOW_STRIDE, length - 2), 1, length - 2);
+  const st = json['special_tokens'] ?? {};
+  if (!isRecord(st)) throw new ModelFolderError(`${MANIFEST}: "special_tokens" must be an object {bos, pad, eos}`);
+  const special = {
+    bos: intField(st, 'bos', `${MANIFEST} special_tokens`, BOS_ID, 0, 1 << 30),
+    pad: intField(st, 'pad', `${MANIFEST} special_tokens`, PAD_ID, 0, 1 << 30),
+    eos: intField(st, 'eos', `${MANIFEST} special_tokens`, EOS_ID, 0, 1 << 30),
+  };
+  const thresholdRaw = json['threshold'];
+  let threshold = 0.5;
+  if (thresholdRaw !== undefined && thresholdRaw !== null) {
+    const t = isRecord(thresholdRaw) ? thresholdRaw['p_llm'] ?? thresholdRaw['value'] : thresholdRaw;
+    if (typeof t !== 'number' || !(t > 0 && t < 1)) throw new ModelFolderError(`${MANIFEST}: "threshold" must be a probability in (0, 1), got ${JSON.stringify(thresholdRaw)}`);
+    threshold = t;
+  }
+  const str = (k: string, def: string): string => (typeof json[k] === 'string' ? (json[k] as string) : def);
+  return {
+    name: str('name', 'unnamed model'),
+    version: typeof json['version'] === 'number' ? String(json['version']) : str('version', '0'),
+    architecture: typeof json['architecture'] === 'string' ? json['architecture'] : undefined,
+    parameters: typeof json['parameters'] === 'number' ? json['parameters'] : undefined,
+    hidden_size: typeof json['hidden_size'] === 'number' ? json['hidden_size'] : undefined,
+    labels,
+    max_length: maxLength,
+    window: { length, stride },
+    aggregation: parseAggregation(json['aggregation']),
+    threshold,
+    special_tokens: special,
+    ig_baseline: parseBaseline(json['ig_baseline'], special.pad),
+    raw: json,
+  };
+}
+
+/** Index of the LLM class: the label "llm" (or any non-"human" label when the other is "human"). */
+function llmIndexOf(labels: [string, string]): number {
+  const lower = labels.map((l) => l.toLowerCase());
+  const direct = lower.findIndex((l) => l === 'llm' || l === 'ai' || l === 'machine' || l === 'generated');
+  if (direct >= 0) return direct;
+  const human = lower.indexOf('human');
+  if (human >= 0) return 1 - human;
+  throw new ModelFolderError(`${MANIFEST}: "labels" ${JSON.stringify(labels)} name neither "llm" nor "human", so the LLM class is unknown`);
+}
+
+/** Reads and checks a model folder; every problem is a ModelFolderError naming the folder. */
+export function loadModelFolder(dirIn: string): ModelFolder {
+  const dir = path.resolve(dirIn);
+  try {
+    if (!existsSync(dir)) throw new ModelFolderError('folder not found');
+    if (!statSync(dir).isDirectory()) throw new ModelFolderError('not a folder');
+    const manifestPath = path.join(dir, MANIFEST);
+    const mp = fileProblem(manifestPath);
+    if (mp) throw new ModelFolderError(`${MANIFEST} ${mp} (a model folder needs manifest.json, model.onnx and tokenizer.json)`);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    } catch (e) {
+      throw new ModelFolderError(`${MANIFEST} is not valid JSON (${(e as Error).message})`);
+    }
+    const manifest = parseManifest(json);
+    const filesRaw = isRecord(manifest.raw['files']) ? manifest.raw['files'] : {};
+    const model = inside(dir, filesRaw['model'] ?? 'model.onnx', 'files.model');
+    const tokenizer = inside(dir, manifest.raw['tokenizer'] ?? 'tokenizer.json', 'tokenizer');
+    for (const [what, p] of [['model', model], ['tokenizer', tokenizer]] as const) {
+      const problem = fileProblem(p);
+      if (problem) throw new ModelFolderError(`${what} file ${path.basename(p)} ${problem}`);
+    }
+    const files: ModelFolder['files'] = { model, tokenizer };
+    const missing: string[] = [];
+    for (const key of ['embeddings', 'attribution'] as const) {
+      const name = filesRaw[key] ?? `${key}.onnx`;
+      const p = inside(dir, name, `files.${key}`);
+      const problem = fileProblem(p);
+      if (problem) missing.push(`${path.basename(p)} ${problem}`);
+      else files[key] = p;
+    }
+    const explainUnavailable = missing.length
+      ? `explanations are unavailable for model "${manifest.name}": ${missing.join(', ')} (the folder has no attribution graphs)`
+      : undefined;
+    return { dir, manifest, llmIndex: llmIndexOf(manifest.labels), files, explainUnavailable };
+  } catch (e) {
+    if (e instanceof ModelFolderError) throw new ModelFolderError(`model folder ${dir}: ${e.message}`);
+    throw new ModelFolderError(`model folder ${dir}: cannot be read (${(e as Error).message})`);
+  }
+}

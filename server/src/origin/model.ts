@@ -1,0 +1,290 @@
+// OriginModel: one model folder, its tokenizer and lazily created onnxruntime sessions.
+// classify(): windows of the document → batched model.onnx runs → one p_llm by the manifest's aggregation.
+// explain(): Integrated Gradients per window through embeddings.onnx + attribution.onnx.
+import { ModelFolderError, loadModelFolder, type Aggregation, type ModelFolder } from './manifest';
+import { OrtSession, type SessionOptions } from './ortSession';
+import { OriginTokenizer } from './tokenizer';
+import { documentWindows, type ModelWindow } from './windowing';
+import { DEFAULT_IG_STEPS, integratedGradients, type AttributionRunner, type IgResult } from './integratedGradients';
+import { completeness, sourceAttributions, topTokens, type TokenAttribution, type WindowCompleteness } from './explanation';
+
+export type OriginLabel = 'human' | 'llm';
+
+export const DEFAULT_MAX_WINDOWS = 16;
+export const DEFAULT_BATCH_SIZE = 8;
+
+export interface OriginModelOptions extends SessionOptions {
+  /** Windows per model.onnx call (default 8). */
+  batchSize?: number;
+}
+
+export interface ClassifyOptions {
+  /** Windows classified per document, from its start (default 16); more makes the result `truncated`. */
+  maxWindows?: number;
+}
+
+export interface WindowScore {
+  index: number;
+  /** Source character range (UTF-16 indices) of the window's content tokens. */
+  start: number;
+  end: number;
+  tokens: number;
+  logits: [number, number];
+  p_llm: number;
+}
+
+export interface Classification {
+  label: OriginLabel;
+  p_llm: number;
+  /** Windows classified. */
+  windows: number;
+  /** True when the document had more windows than were classified (only its start was). */
+  truncated: boolean;
+  /** Tokens of the document (of its classified prefix when truncated). */
+  tokens: number;
+  window_scores: WindowScore[];
+}
+
+export interface ExplainOptions extends ClassifyOptions {
+  /** Class explained: a label, or 'predicted' (default) for the document's predicted label. */
+  target?: OriginLabel | 'predicted';
+  /** Spans returned in `top` (default 5). */
+  top?: number;
+  /** IG intervals (default 32). */
+  steps?: number;
+  /** IG path points per onnxruntime call. */
+  batchSize?: number;
+  /** Only windows and spans that intersect this source range (UTF-16 indices) are explained. */
+  range?: { start: number; end: number };
+}
+
+export interface Explanation {
+  classification: Classification;
+  target: OriginLabel;
+  /** The IG baseline, in words. */
+  baseline: string;
+  steps: number;
+  /** Every content span of the explained windows, in source order; score > 0 pushes towards `target`. */
+  tokens: TokenAttribution[];
+  top: TokenAttribution[];
+  completeness: WindowCompleteness[];
+}
+
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+export function aggregate(scores: WindowScore[], how: Aggregation, llmIndex: number): number {
+  if (scores.length === 0) return 0.5;
+  switch (how) {
+    case 'max':
+      return Math.max(...scores.map((s) => s.p_llm));
+    case 'mean':
+      return scores.reduce((a, s) => a + s.p_llm, 0) / scores.length;
+    case 'mean_logits':
+      return sigmoid(scores.reduce((a, s) => a + s.logits[llmIndex]! - s.logits[1 - llmIndex]!, 0) / scores.length);
+    case 'token_weighted_mean': {
+      let wsum = 0;
+      let psum = 0;
+      for (const s of scores) {
+        const w = Math.max(1, s.tokens);
+        wsum += w;
+        psum += w * s.p_llm;
+      }
+      return psum / wsum;
+    }
+  }
+}
+
+export class OriginModel {
+  private classifierP?: Promise<OrtSession>;
+  private attributionP?: Promise<{ embeddings: OrtSession; attribution: OrtSession }>;
+
+  private constructor(
+    readonly folder: ModelFolder,
+    readonly tokenizer: OriginTokenizer,
+    private readonly opts: OriginModelOptions,
+  ) {}
+
+  /** Reads the folder's manifest and tokenizer (sessions load on first use); throws ModelFolderError. */
+  static open(dir: string, opts: OriginModelOptions = {}): OriginModel {
+    const folder = loadModelFolder(dir);
+    let tokenizer: OriginTokenizer;
+    try {
+      tokenizer = OriginTokenizer.fromFile(folder.files.tokenizer);
+    } catch (e) {
+      throw new ModelFolderError(`model folder ${folder.dir}: tokenizer file cannot be loaded (${(e as Error).message.split('\n')[0]})`);
+    }
+    return new OriginModel(folder, tokenizer, opts);
+  }
+
+  /** Loads the classification session now, so a broken model.onnx fails here rather than mid-run. */
+  async ready(): Promise<void> {
+    await this.classifier();
+  }
+
+  /** Undefined when explain() can run; otherwise why not (e.g. a folder without attribution graphs). */
+  get explainUnavailable(): string | undefined {
+    return this.folder.explainUnavailable;
+  }
+
+  private classifier(): Promise<OrtSession> {
+    this.classifierP ??= OrtSession.create(this.folder.files.model, { inputs: ['input_ids', 'attention_mask'], outputs: [] }, this.opts);
+    return this.classifierP;
+  }
+
+  private attribution(): Promise<{ embeddings: OrtSession; attribution: OrtSession }> {
+    const { embeddings, attribution } = this.folder.files;
+    if (!embeddings || !attribution) return Promise.reject(new ModelFolderError(this.folder.explainUnavailable ?? 'explanations are unavailable'));
+    this.attributionP ??= Promise.all([
+      OrtSession.create(embeddings, { inputs: ['input_ids'], outputs: ['inputs_embeds'] }, this.opts),
+      OrtSession.create(attribution, { inputs: ['inputs_embeds', 'attention_mask', 'target'], outputs: ['logits', 'gradients'] }, this.opts),
+    ]).then(([e, a]) => ({ embeddings: e, attribution: a }));
+    return this.attributionP;
+  }
+
+  /** The document's windows as this model cuts them. */
+  windows(text: string, maxWindows = DEFAULT_MAX_WINDOWS): { windows: ModelWindow[]; truncated: boolean; tokens: number } {
+    const m = this.folder.manifest;
+    const d = documentWindows(this.tokenizer, text, {
+      length: m.window.length, stride: m.window.stride, maxWindows,
+      bos: m.special_tokens.bos, eos: m.special_tokens.eos,
+    });
+    return { windows: d.windows, truncated: d.truncated, tokens: d.tokens.ids.length };
+  }
+
+  /** Logits [2] per window; windows are padded to the longest in their batch (pad id, mask 0). */
+  async windowLogits(windows: Array<{ ids: number[] }>): Promise<Array<[number, number]>> {
+    const session = await this.classifier();
+    const pad = this.folder.manifest.special_tokens.pad;
+    const batchSize = Math.max(1, this.opts.batchSize ?? DEFAULT_BATCH_SIZE);
+    const order = windows.map((_, i) => i).sort((a, b) => windows[b]!.ids.length - windows[a]!.ids.length);
+    const out = new Array<[number, number]>(windows.length);
+    const logitsName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!;
+    const withTypes = session.inputNames.includes('token_type_ids');
+    for (let b0 = 0; b0 < order.length; b0 += batchSize) {
+      const idx = order.slice(b0, b0 + batchSize);
+      const seq = windows[idx[0]!]!.ids.length;
+      const ids = new Array<number>(idx.length * seq).fill(pad);
+      const mask = new Array<number>(idx.length * seq).fill(0);
+      idx.forEach((w, r) => {
+        const wi = windows[w]!.ids;
+        for (let j = 0; j < wi.length; j++) {
+          ids[r * seq + j] = wi[j]!;
+          mask[r * seq + j] = 1;
+        }
+      });
+      const dims = [idx.length, seq];
+      const feeds = {
+        input_ids: session.ints('input_ids', ids, dims),
+        attention_mask: session.ints('attention_mask', mask, dims),
+        ...(withTypes ? { token_type_ids: session.ints('token_type_ids', new Array<number>(ids.length).fill(0), dims) } : {}),
+      };
+      const res = (await session.run(feeds, [logitsName])).get(logitsName)!;
+      if (res.dims.length !== 2 || res.dims[1] !== 2) {
+        throw new ModelFolderError(`model folder ${this.folder.dir}: ${logitsName} has shape [${res.dims.join(', ')}], expected [batch, 2]`);
+      }
+      idx.forEach((w, r) => {
+        out[w] = [res.data[2 * r]!, res.data[2 * r + 1]!];
+      });
+    }
+    return out;
+  }
+
+  private score(windows: ModelWindow[], logits: Array<[number, number]>): WindowScore[] {
+    const li = this.folder.llmIndex;
+    return windows.map((w, k) => {
+      const l = logits[k]!;
+      return { index: w.index, start: w.start, end: w.end, tokens: w.tokens, logits: l, p_llm: sigmoid(l[li]! - l[1 - li]!) };
+    });
+  }
+
+  private result(scores: WindowScore[], truncated: boolean, tokens: number): Classification {
+    const m = this.folder.manifest;
+    const p = aggregate(scores, m.aggregation, this.folder.llmIndex);
+    return { label: p >= m.threshold ? 'llm' : 'human', p_llm: p, windows: scores.length, truncated, tokens, window_scores: scores };
+  }
+
+  async classify(text: string, opts: ClassifyOptions = {}): Promise<Classification> {
+    return (await this.classifyMany([text], opts))[0]!;
+  }
+
+  /** Several documents at once: their windows share batches (sorted by length), which is faster for short files. */
+  async classifyMany(texts: string[], opts: ClassifyOptions = {}): Promise<Classification[]> {
+    const docs = texts.map((t) => this.windows(t, opts.maxWindows ?? DEFAULT_MAX_WINDOWS));
+    const all = docs.flatMap((d) => d.windows);
+    const logits = await this.windowLogits(all);
+    let k = 0;
+    return docs.map((d) => {
+      const l = logits.slice(k, k + d.windows.length);
+      k += d.windows.length;
+      return this.result(this.score(d.windows, l), d.truncated, d.tokens);
+    });
+  }
+
+  /** An AttributionRunner over this folder's embeddings.onnx and attribution.onnx. */
+  async attributionRunner(): Promise<AttributionRunner> {
+    const { embeddings, attribution } = await this.attribution();
+    const hiddenOf = async (): Promise<number> => {
+      const r = (await embeddings.run({ input_ids: embeddings.ints('input_ids', [this.folder.manifest.special_tokens.bos], [1, 1]) }, ['inputs_embeds'])).get('inputs_embeds')!;
+      return r.dims[2]!;
+    };
+    const hidden = this.folder.manifest.hidden_size ?? (await hiddenOf());
+    return {
+      hidden,
+      embed: async (ids) => {
+        const r = (await embeddings.run({ input_ids: embeddings.ints('input_ids', ids, [1, ids.length]) }, ['inputs_embeds'])).get('inputs_embeds')!;
+        if (r.dims[2] !== hidden) throw new ModelFolderError(`model folder ${this.folder.dir}: embeddings are ${r.dims[2]} wide, manifest says hidden_size ${hidden}`);
+        return Float32Array.from(r.data);
+      },
+      logitsAndGradients: async (embeds, batch, seq, target) => {
+        const res = await attribution.run({
+          inputs_embeds: attribution.floats(embeds, [batch, seq, hidden]),
+          attention_mask: attribution.ints('attention_mask', new Array<number>(batch * seq).fill(1), [batch, seq]),
+          target: attribution.ints('target', new Array<number>(batch).fill(target), [batch]),
+        }, ['logits', 'gradients']);
+        return { logits: res.get('logits')!.data, gradients: res.get('gradients')!.data };
+      },
+    };
+  }
+
+  /**
+   * Classifies the document and explains it with Integrated Gradients. Throws ModelFolderError when the
+   * folder has no attribution graphs (check `explainUnavailable` first).
+   */
+  async explain(text: string, opts: ExplainOptions = {}): Promise<Explanation> {
+    const runner = await this.attributionRunner();
+    const range = opts.range;
+    const d = range ? this.windows(text, Infinity) : this.windows(text, opts.maxWindows ?? DEFAULT_MAX_WINDOWS);
+    const logits = await this.windowLogits(d.windows);
+    const classification = this.result(this.score(d.windows, logits), d.truncated, d.tokens);
+    const target: OriginLabel = !opts.target || opts.target === 'predicted' ? classification.label : opts.target;
+    const targetIndex = target === 'llm' ? this.folder.llmIndex : 1 - this.folder.llmIndex;
+    const chosen = range ? d.windows.filter((w) => w.end > range.start && w.start < range.end) : d.windows;
+    const steps = opts.steps ?? DEFAULT_IG_STEPS;
+    const results: IgResult[] = [];
+    for (const w of chosen) {
+      results.push(await integratedGradients(runner, w.ids, this.folder.manifest.ig_baseline, { target: targetIndex, steps, batchSize: opts.batchSize }));
+    }
+    const tokens = sourceAttributions(text, chosen, results, range);
+    return {
+      classification,
+      target,
+      baseline: this.folder.manifest.ig_baseline.description,
+      steps,
+      tokens,
+      top: topTokens(tokens, opts.top ?? 5),
+      completeness: completeness(chosen, results),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    const pending: Array<Promise<OrtSession[]>> = [];
+    if (this.classifierP) pending.push(this.classifierP.then((s) => [s]));
+    if (this.attributionP) pending.push(this.attributionP.then((a) => [a.embeddings, a.attribution]));
+    this.classifierP = undefined;
+    this.attributionP = undefined;
+    const sessions = (await Promise.all(pending.map((p) => p.catch((): OrtSession[] => [])))).flat();
+    await Promise.all(sessions.map((s) => s.release()));
+  }
+}
