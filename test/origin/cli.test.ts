@@ -1,0 +1,180 @@
+// `code-origin classify` as a user runs it: a separate process on the bundled CLI and the shipped model.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CLI, hasAttribution, longSource, MODEL_DIR, requireModel, SMALL_JAVA, SMALL_PY, tempDir } from './helpers';
+
+function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return spawnSync(process.execPath, [CLI, 'classify', ...args], {
+    encoding: 'utf8', input: opts.input, env: { ...process.env, CODE_ORIGIN_MODEL: '', ...opts.env },
+  });
+}
+
+interface Entry {
+  path: string;
+  language?: string;
+  label?: string;
+  p_llm?: number;
+  windows?: number;
+  truncated?: boolean;
+  top_tokens?: Array<{ text: string; score: number; line: number; column: number; start: number; end: number }>;
+  explain_error?: string;
+  error?: string;
+}
+
+describe('code-origin classify (CLI)', function () {
+  this.timeout(180000);
+  let dir: string;
+  let py: string;
+  let java: string;
+  before(function () {
+    requireModel(this);
+    dir = tempDir();
+    py = path.join(dir, 'avg.py');
+    java = path.join(dir, 'Main.java');
+    fs.writeFileSync(py, SMALL_PY);
+    fs.writeFileSync(java, SMALL_JAVA);
+  });
+  after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes JSON with one entry per file (default model beside the bundle)', () => {
+    const r = run([py, java, '--format', 'json']);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { model: { name: string; dir: string }; files: Entry[] };
+    assert.equal(out.model.dir, MODEL_DIR);
+    assert.deepEqual(out.files.map((f) => [f.path, f.language, f.windows]), [[py, 'python', 1], [java, 'java', 1]]);
+    for (const f of out.files) {
+      assert.ok(f.p_llm! >= 0 && f.p_llm! <= 1);
+      assert.ok(f.label === 'human' || f.label === 'llm');
+      assert.equal(f.top_tokens, undefined);
+    }
+  });
+
+  it('writes JSON lines and a table', () => {
+    const r = run([py, java, '--format', 'jsonl']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Entry);
+    assert.deepEqual(lines.map((l) => l.path), [py, java]);
+    const t = run([dir]);
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, /^file\s+language\s+label\s+p_llm\s+windows\s+note/m);
+    assert.match(t.stdout, /avg\.py\s+python\s+(human|llm)\s+\d\.\d{4}\s+1/);
+  });
+
+  it('explains with --explain --top', function () {
+    if (!hasAttribution()) this.skip();
+    const r = run([java, '--format', 'json', '--explain', '--top', '3']);
+    assert.equal(r.status, 0, r.stderr);
+    const f = (JSON.parse(r.stdout) as { files: Entry[] }).files[0]!;
+    assert.equal(f.top_tokens!.length, 3);
+    for (const t of f.top_tokens!) {
+      assert.equal(SMALL_JAVA.slice(t.start, t.end), t.text);
+      assert.ok(t.line >= 1 && t.column >= 1);
+    }
+    const table = run([java, '--explain', '--top', '2']);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /tokens that weigh most for "(human|llm)"/);
+  });
+
+  it('classifies --input-jsonl records in order, with errors for bad lines', () => {
+    const input = path.join(dir, 'in.jsonl');
+    const records = [
+      JSON.stringify({ id: 'a', code: SMALL_PY, language: 'python' }),
+      '{not json',
+      JSON.stringify({ id: 7, code: SMALL_JAVA }),
+      '',
+      JSON.stringify({ id: 'c' }),
+      JSON.stringify({ id: 'd', code: longSource(40) }),
+    ];
+    fs.writeFileSync(input, records.join('\n') + '\n');
+    const r = run(['--input-jsonl', input]);
+    assert.equal(r.status, 1, r.stderr);
+    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; label?: string; p_llm?: number; error?: string });
+    assert.deepEqual(out.map((o) => o.id), ['a', null, 7, 'c', 'd']);
+    assert.deepEqual(Object.keys(out[0]!), ['id', 'label', 'p_llm']);
+    assert.match(out[1]!.error!, /line 2: invalid JSON/);
+    assert.match(out[3]!.error!, /line 5: "code" must be a string/);
+    assert.match(r.stderr, /line 2: invalid JSON/);
+    // the same records without the bad ones, from stdin: exit 0 and the same probabilities
+    const good = [records[0], records[2], records[5]].join('\n');
+    const s = run(['--input-jsonl', '-'], { input: good });
+    assert.equal(s.status, 0, s.stderr);
+    const out2 = s.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; p_llm: number });
+    assert.deepEqual(out2.map((o) => o.p_llm), [out[0]!.p_llm, out[2]!.p_llm, out[4]!.p_llm]);
+  });
+
+  it('reports binary and invalid files as errors, classifies unknown languages as "unknown", marks truncation', () => {
+    const bin = path.join(dir, 'x.py');
+    const bad = path.join(dir, 'latin1.c');
+    const txt = path.join(dir, 'notes.txt');
+    const long = path.join(dir, 'long.py');
+    fs.writeFileSync(bin, Buffer.from([0x64, 0x65, 0x66, 0, 1, 2]));
+    fs.writeFileSync(bad, Buffer.from('int main() { return 0; } /* caf\xe9 */', 'latin1'));
+    fs.writeFileSync(txt, SMALL_PY);
+    fs.writeFileSync(long, longSource(80));
+    try {
+      const r = run([bin, bad, txt, long, '--format', 'json', '--max-windows', '2']);
+      assert.equal(r.status, 1);
+      const files = (JSON.parse(r.stdout) as { files: Entry[] }).files;
+      assert.equal(files[0]!.error, 'binary file (contains NUL bytes)');
+      assert.match(files[1]!.error!, /invalid UTF-8 at byte/);
+      assert.equal(files[2]!.language, 'unknown');
+      assert.ok(files[2]!.p_llm !== undefined);
+      assert.equal(files[3]!.truncated, true);
+      assert.equal(files[3]!.windows, 2);
+      assert.match(r.stderr, /x\.py: skipped: binary file/);
+      assert.match(r.stderr, /long\.py: long file: only its first 2 windows were classified/);
+    } finally {
+      for (const f of [bin, bad, txt, long]) fs.rmSync(f);
+    }
+  });
+
+  it('exits 2 on usage errors', () => {
+    for (const args of [[], [py, '--input-jsonl', 'x.jsonl'], [py, '--format', 'xml'], [py, '--top', '0'], [path.join(dir, 'missing.py')], [py, '--max-windows', 'lots']]) {
+      const r = run(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(r.stderr.length > 0);
+      assert.equal(r.stdout, '');
+    }
+  });
+
+  it('exits 1 with one clear message for a missing or corrupt model folder', () => {
+    const bad = tempDir();
+    try {
+      fs.copyFileSync(path.join(MODEL_DIR, 'manifest.json'), path.join(bad, 'manifest.json'));
+      fs.copyFileSync(path.join(MODEL_DIR, 'tokenizer.json'), path.join(bad, 'tokenizer.json'));
+      const manifest = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8')) as { files?: { model?: string } };
+      fs.writeFileSync(path.join(bad, manifest.files?.model ?? 'model.onnx'), 'garbage, not protobuf');
+      const r = run([py, '--model', bad]);
+      assert.equal(r.status, 1);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /^code-origin: model folder .*: model\.onnx cannot be loaded by onnxruntime/);
+      const e = run([py], { env: { CODE_ORIGIN_MODEL: path.join(bad, 'nope') } });
+      assert.equal(e.status, 1);
+      assert.match(e.stderr, /^code-origin: model folder .*nope: folder not found\n$/);
+      fs.rmSync(path.join(bad, 'manifest.json'));
+      const m = run([py, '--model', bad]);
+      assert.equal(m.status, 1);
+      assert.match(m.stderr, /manifest\.json is missing/);
+    } finally {
+      fs.rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
+  it('classifies with a classifier-only folder and says clearly that --explain is unavailable', () => {
+    const bare = tempDir();
+    try {
+      for (const f of ['manifest.json', 'tokenizer.json', 'model.onnx']) fs.copyFileSync(path.join(MODEL_DIR, f), path.join(bare, f));
+      const r = run([py, '--model', bare, '--explain', '--format', 'json']);
+      assert.equal(r.status, 1);
+      const f = (JSON.parse(r.stdout) as { files: Entry[] }).files[0]!;
+      assert.ok(f.p_llm !== undefined);
+      assert.match(f.explain_error!, /explanations are unavailable/);
+      assert.match(r.stderr, /explanations are unavailable .*attribution\.onnx is missing/);
+    } finally {
+      fs.rmSync(bare, { recursive: true, force: true });
+    }
+  });
+});

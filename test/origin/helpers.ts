@@ -1,0 +1,79 @@
+// Shared by the origin tests: the shipped model folder, a skip when it is absent, and sample sources
+// written for these tests (no dataset code).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const MODEL_DIR = path.resolve('models/code-origin-small');
+export const CLI = path.resolve('dist/cli.js');
+
+export function hasModel(): boolean {
+  return fs.existsSync(path.join(MODEL_DIR, 'model.onnx'));
+}
+
+/** Skips the calling test (or hook) with a reason when the shipped model has not been exported yet. */
+export function requireModel(ctx: Mocha.Context): void {
+  if (!hasModel()) {
+    console.log(`    (skipped: ${path.join(MODEL_DIR, 'model.onnx')} is absent; the trainer has not exported the model yet)`);
+    ctx.skip();
+  }
+}
+
+export function hasAttribution(): boolean {
+  return fs.existsSync(path.join(MODEL_DIR, 'embeddings.onnx')) && fs.existsSync(path.join(MODEL_DIR, 'attribution.onnx'));
+}
+
+export function tempDir(prefix = 'code-origin-origin-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const SMALL_PY = `def moving_average(values, width):
+    """Mean of each run of \`width\` consecutive values."""
+    if width <= 0:
+        raise ValueError("width must be positive")
+    out = []
+    total = sum(values[:width])
+    out.append(total / width)
+    for i in range(width, len(values)):
+        total += values[i] - values[i - width]
+        out.append(total / width)
+    return out
+`;
+
+export const SMALL_JAVA = `import java.util.*;
+
+public class Main {
+    public static void main(String[] args) {
+        Scanner sc = new Scanner(System.in);
+        int t = sc.nextInt();
+        for (int c = 1; c <= t; c++) {
+            long n = sc.nextLong(), best = 0;
+            for (long k = 1; k * k <= n; k++) if (n % k == 0) best = Math.max(best, k);
+            System.out.println("Case #" + c + ": " + best);
+        }
+    }
+}
+`;
+
+/** A long source: `n` distinct small functions (about 6 lines each). */
+export function longSource(n: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    parts.push(`def step_${i}(state, limit=${i + 3}):\n    acc = 0\n    for k in range(limit):\n        acc += state.get(k, ${i}) * k\n    return acc - ${i}\n\n`);
+  }
+  return parts.join('');
+}
+
+/** Inverse of byte-level BPE's byte→character table: token string → its bytes. */
+export function tokenBytes(token: string): number[] {
+  const bs: number[] = [];
+  for (let b = 33; b <= 126; b++) bs.push(b);
+  for (let b = 161; b <= 172; b++) bs.push(b);
+  for (let b = 174; b <= 255; b++) bs.push(b);
+  const cs = bs.slice();
+  let n = 0;
+  for (let b = 0; b < 256; b++) if (!bs.includes(b)) { bs.push(b); cs.push(256 + n++); }
+  const inv = new Map<number, number>();
+  cs.forEach((c, i) => inv.set(c, bs[i]!));
+  return [...token].map((ch) => inv.get(ch.codePointAt(0)!) ?? -1);
+}

@@ -1,0 +1,90 @@
+// OriginModel on the shipped model with real onnxruntime sessions: batching, aggregation, classifier-only folders.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { OriginModel, aggregate } from '../../server/src/origin/model';
+import { hasAttribution, longSource, MODEL_DIR, requireModel, SMALL_JAVA, SMALL_PY, tempDir } from './helpers';
+
+describe('origin model (onnxruntime-node)', function () {
+  this.timeout(120000);
+  let model: OriginModel;
+  before(function () {
+    requireModel(this);
+    model = OriginModel.open(MODEL_DIR);
+  });
+  after(async () => model?.dispose());
+
+  it('classifies a short file into one window with a probability', async () => {
+    const c = await model.classify(SMALL_PY);
+    assert.equal(c.windows, 1);
+    assert.equal(c.truncated, false);
+    assert.ok(c.p_llm >= 0 && c.p_llm <= 1);
+    assert.equal(c.label, c.p_llm >= model.folder.manifest.threshold ? 'llm' : 'human');
+    assert.equal(c.window_scores[0]!.start, 0);
+    assert.equal(c.window_scores[0]!.end, SMALL_PY.length);
+  });
+
+  it('gives the same logits for a window alone and inside a padded batch', async () => {
+    const long = model.windows(longSource(60)).windows;
+    const short = model.windows(SMALL_JAVA).windows;
+    const all = [...short, ...long]; // different lengths: the short one is padded in its batch
+    assert.ok(all.length >= 4);
+    const batched = await model.windowLogits(all);
+    for (let k = 0; k < all.length; k++) {
+      const [single] = await model.windowLogits([all[k]!]);
+      for (let j = 0; j < 2; j++) assert.ok(Math.abs(single![j]! - batched[k]![j]!) < 1e-4, `window ${k}: ${single} vs ${batched[k]}`);
+    }
+  });
+
+  it('classifies several documents at once exactly as one by one', async () => {
+    const docs = [SMALL_PY, SMALL_JAVA, longSource(30)];
+    const many = await model.classifyMany(docs);
+    for (let k = 0; k < docs.length; k++) {
+      const one = await model.classify(docs[k]!);
+      assert.equal(many[k]!.windows, one.windows);
+      assert.ok(Math.abs(many[k]!.p_llm - one.p_llm) < 1e-5);
+    }
+  });
+
+  it('aggregates windows as the manifest says and truncates long inputs', async () => {
+    const c = await model.classify(longSource(60), { maxWindows: 3 });
+    assert.equal(c.windows, 3);
+    assert.equal(c.truncated, true);
+    assert.ok(Math.abs(c.p_llm - aggregate(c.window_scores, model.folder.manifest.aggregation, model.folder.llmIndex)) < 1e-12);
+    const w = c.window_scores;
+    const weighted = w.reduce((a, s) => a + s.tokens * s.p_llm, 0) / w.reduce((a, s) => a + s.tokens, 0);
+    assert.ok(Math.abs(aggregate(w, 'token_weighted_mean', 1) - weighted) < 1e-12);
+    assert.equal(aggregate(w, 'max', 1), Math.max(...w.map((s) => s.p_llm)));
+  });
+
+  it('computes the same logits through the embeddings path (attribution.onnx) as through model.onnx', async function () {
+    if (!hasAttribution()) this.skip();
+    const runner = await model.attributionRunner();
+    const w = model.windows(SMALL_JAVA).windows[0]!;
+    const [expected] = await model.windowLogits([w]);
+    const embeds = await runner.embed(w.ids);
+    for (const target of [0, 1]) {
+      const { logits } = await runner.logitsAndGradients(embeds, 1, w.ids.length, target);
+      for (let j = 0; j < 2; j++) assert.ok(Math.abs(logits[j]! - expected![j]!) < 1e-4, `${logits} vs ${expected}`);
+    }
+  });
+
+  it('classifies with a folder that has no attribution graphs, and explain() says why it cannot', async () => {
+    const dir = tempDir();
+    try {
+      for (const f of ['manifest.json', 'tokenizer.json']) fs.copyFileSync(path.join(MODEL_DIR, f), path.join(dir, f));
+      const manifest = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8')) as { files?: { model?: string } };
+      const modelFile = manifest.files?.model ?? 'model.onnx';
+      fs.copyFileSync(path.join(MODEL_DIR, modelFile), path.join(dir, modelFile));
+      const bare = OriginModel.open(dir);
+      const a = await bare.classify(SMALL_PY);
+      const b = await model.classify(SMALL_PY);
+      assert.ok(Math.abs(a.p_llm - b.p_llm) < 1e-6);
+      assert.match(bare.explainUnavailable ?? '', /explanations are unavailable/);
+      await assert.rejects(bare.explain(SMALL_PY), /explanations are unavailable/);
+      await bare.dispose();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
