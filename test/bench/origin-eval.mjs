@@ -156,6 +156,10 @@ const seconds = (Date.now() - t1) / 1000;
 rmSync(tmp, { recursive: true, force: true });
 console.log(`classify --input-jsonl: exit ${code}, ${preds.size} results in ${seconds.toFixed(1)} s (${((seconds * 1000) / Math.max(1, preds.size)).toFixed(1)} ms/sample, ${os.cpus().length} cores)`);
 
+if (preds.size === 0) {
+  console.error('origin-eval: the CLI returned no results');
+  process.exit(1);
+}
 const rows = [];
 let errors = 0;
 for (const [id, m] of meta) {

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, hasAttribution, longSource, MODEL_DIR, requireModel, SMALL_JAVA, SMALL_PY, tempDir } from './helpers';
+import { CLI, hasAttribution, longSource, MODEL_DIR, requireModel, SHIPPED_MODEL_DIR, SMALL_JAVA, SMALL_PY, tempDir } from './helpers';
 
 function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
   return spawnSync(process.execPath, [CLI, 'classify', ...args], {
-    encoding: 'utf8', input: opts.input, env: { ...process.env, CODE_ORIGIN_MODEL: '', ...opts.env },
+    // CODE_ORIGIN_MODEL unset: the CLI finds the model beside its bundle (unless the tests target another folder)
+    encoding: 'utf8', input: opts.input, env: { ...process.env, CODE_ORIGIN_MODEL: MODEL_DIR === SHIPPED_MODEL_DIR ? '' : MODEL_DIR, ...opts.env },
   });
 }
 
@@ -42,7 +43,7 @@ describe('code-origin classify (CLI)', function () {
     const r = run([py, java, '--format', 'json']);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { model: { name: string; dir: string }; files: Entry[] };
-    assert.equal(out.model.dir, MODEL_DIR);
+    assert.equal(out.model.dir, MODEL_DIR); // dist/cli.js → ../models/code-origin-small
     assert.deepEqual(out.files.map((f) => [f.path, f.language, f.windows]), [[py, 'python', 1], [java, 'java', 1]]);
     for (const f of out.files) {
       assert.ok(f.p_llm! >= 0 && f.p_llm! <= 1);

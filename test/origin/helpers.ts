@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const MODEL_DIR = path.resolve('models/code-origin-small');
+/** The shipped model; ORIGIN_TEST_MODEL points the tests at another folder that meets the contract. */
+export const SHIPPED_MODEL_DIR = path.resolve('models/code-origin-small');
+export const MODEL_DIR = process.env['ORIGIN_TEST_MODEL'] ? path.resolve(process.env['ORIGIN_TEST_MODEL']) : SHIPPED_MODEL_DIR;
 export const CLI = path.resolve('dist/cli.js');
 
 export function hasModel(): boolean {

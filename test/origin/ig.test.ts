@@ -61,18 +61,24 @@ describe('origin Integrated Gradients', function () {
     const sum = e.tokens.reduce((a, t) => a + t.score, 0);
     assert.ok(Math.abs(sum - e.completeness[0]!.sum) < 1e-6);
     assert.ok(e.completeness[0]!.relative_error <= 0.05);
-    const { line, column } = e.tokens.find((t) => t.text.includes('Scanner'))!;
-    assert.equal(SMALL_JAVA.split('\n')[line - 1]!.slice(column - 1).trimStart().startsWith('Scanner'), true);
+    const lines = SMALL_JAVA.split('\n');
+    for (const t of e.tokens) {
+      if (t.text.startsWith('\n')) continue;
+      assert.equal(lines[t.line - 1]!.slice(t.column - 1, t.column - 1 + t.text.length), t.text, `line/column of ${JSON.stringify(t.text)}`);
+    }
   });
 
   it('keeps ranges inside the source for multi-byte characters', async () => {
     const e = await model.explain(UNICODE_SRC, { top: 3, target: 'llm' });
     assert.equal(e.target, 'llm');
+    // Tokens that split a multi-byte character each cover the whole character, so neighbours may share it.
     let covered = 0;
+    let prevStart = 0;
     for (const t of e.tokens) {
       assert.ok(t.start >= 0 && t.end <= UNICODE_SRC.length && t.start < t.end);
-      assert.ok(t.start >= covered, 'spans in order, not overlapping');
-      covered = t.end;
+      assert.ok(t.start >= prevStart && t.start <= covered && covered - t.start <= 2, 'spans in order, overlapping by at most one character');
+      prevStart = t.start;
+      covered = Math.max(covered, t.end);
       assert.equal(t.text, UNICODE_SRC.slice(t.start, t.end));
       assert.ok(!/^[\uDC00-\uDFFF]/.test(t.text) && !/[\uD800-\uDBFF]$/.test(t.text), 'no split surrogate pair');
     }

@@ -50,7 +50,7 @@ describe('origin model (onnxruntime-node)', function () {
     const c = await model.classify(longSource(60), { maxWindows: 3 });
     assert.equal(c.windows, 3);
     assert.equal(c.truncated, true);
-    assert.ok(Math.abs(c.p_llm - aggregate(c.window_scores, model.folder.manifest.aggregation, model.folder.llmIndex)) < 1e-12);
+    assert.ok(Math.abs(c.p_llm - aggregate(c.window_scores, model.folder.manifest.aggregation, model.folder.llmIndex, model.folder.manifest.temperature)) < 1e-12);
     const w = c.window_scores;
     const weighted = w.reduce((a, s) => a + s.tokens * s.p_llm, 0) / w.reduce((a, s) => a + s.tokens, 0);
     assert.ok(Math.abs(aggregate(w, 'token_weighted_mean', 1) - weighted) < 1e-12);

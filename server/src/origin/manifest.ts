@@ -34,6 +34,8 @@ export interface OriginManifest {
   window: { length: number; stride: number };
   aggregation: Aggregation;
   threshold: number;
+  /** Logits are divided by this before the softmax (temperature scaling; 1 when the manifest has none). */
+  temperature: number;
   special_tokens: { bos: number; pad: number; eos: number };
   ig_baseline: IgBaseline;
   /** Everything else the manifest holds (metrics, inputs, outputs...), untouched. */
@@ -144,6 +146,11 @@ export function parseManifest(json: unknown): OriginManifest {
     if (typeof t !== 'number' || !(t > 0 && t < 1)) throw new ModelFolderError(`${MANIFEST}: "threshold" must be a probability in (0, 1), got ${JSON.stringify(thresholdRaw)}`);
     threshold = t;
   }
+  const cal = json['calibration'];
+  const tRaw = json['temperature'] ?? (isRecord(cal) ? cal['temperature'] : undefined);
+  if (tRaw !== undefined && tRaw !== null && (typeof tRaw !== 'number' || !(tRaw > 0) || !Number.isFinite(tRaw))) {
+    throw new ModelFolderError(`${MANIFEST}: "temperature" must be a positive number, got ${JSON.stringify(tRaw)}`);
+  }
   const str = (k: string, def: string): string => (typeof json[k] === 'string' ? (json[k] as string) : def);
   return {
     name: str('name', 'unnamed model'),
@@ -156,6 +163,7 @@ export function parseManifest(json: unknown): OriginManifest {
     window: { length, stride },
     aggregation: parseAggregation(json['aggregation']),
     threshold,
+    temperature: typeof tRaw === 'number' ? tRaw : 1,
     special_tokens: special,
     ig_baseline: parseBaseline(json['ig_baseline'], special.pad),
     raw: json,

@@ -74,7 +74,8 @@ function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-export function aggregate(scores: WindowScore[], how: Aggregation, llmIndex: number): number {
+/** aggregate() of window scores; mean_logits averages the (temperature-scaled) logit margins. */
+export function aggregate(scores: WindowScore[], how: Aggregation, llmIndex: number, temperature = 1): number {
   if (scores.length === 0) return 0.5;
   switch (how) {
     case 'max':
@@ -82,7 +83,7 @@ export function aggregate(scores: WindowScore[], how: Aggregation, llmIndex: num
     case 'mean':
       return scores.reduce((a, s) => a + s.p_llm, 0) / scores.length;
     case 'mean_logits':
-      return sigmoid(scores.reduce((a, s) => a + s.logits[llmIndex]! - s.logits[1 - llmIndex]!, 0) / scores.length);
+      return sigmoid(scores.reduce((a, s) => a + s.logits[llmIndex]! - s.logits[1 - llmIndex]!, 0) / scores.length / temperature);
     case 'token_weighted_mean': {
       let wsum = 0;
       let psum = 0;
@@ -193,15 +194,16 @@ export class OriginModel {
 
   private score(windows: ModelWindow[], logits: Array<[number, number]>): WindowScore[] {
     const li = this.folder.llmIndex;
+    const t = this.folder.manifest.temperature;
     return windows.map((w, k) => {
       const l = logits[k]!;
-      return { index: w.index, start: w.start, end: w.end, tokens: w.tokens, logits: l, p_llm: sigmoid(l[li]! - l[1 - li]!) };
+      return { index: w.index, start: w.start, end: w.end, tokens: w.tokens, logits: l, p_llm: sigmoid((l[li]! - l[1 - li]!) / t) };
     });
   }
 
   private result(scores: WindowScore[], truncated: boolean, tokens: number): Classification {
     const m = this.folder.manifest;
-    const p = aggregate(scores, m.aggregation, this.folder.llmIndex);
+    const p = aggregate(scores, m.aggregation, this.folder.llmIndex, m.temperature);
     return { label: p >= m.threshold ? 'llm' : 'human', p_llm: p, windows: scores.length, truncated, tokens, window_scores: scores };
   }
 

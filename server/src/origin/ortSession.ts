@@ -36,6 +36,7 @@ export class OrtSession {
       session = await ort.InferenceSession.create(file, {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
+        logSeverityLevel: 3, // errors only: onnxruntime's warnings would end up in the CLI's stderr
         ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
       });
     } catch (e) {
