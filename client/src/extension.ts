@@ -3,10 +3,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { VSCODE_LANGUAGE_IDS } from '../../server/src/core/languages';
+import { registerRegionDiff } from './similarity/regionDiff';
+import { registerSimilarityCommands, templatePaths } from './similarity/commands';
+import { ResultsTree } from './similarity/resultsTree';
 import { StructureStatus } from './statusBar';
 import { registerSummaryCommands } from './summaryCommands';
 
 let client: LanguageClient | undefined;
+
+const SOURCE_EXTENSIONS = ['py', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'java', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'go', 'rs'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Code Origin');
@@ -23,14 +28,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'untitled', language },
     ]),
     outputChannel: output,
-    synchronize: { configurationSection: 'codeOrigin' },
-    initializationOptions: { settings: vscode.workspace.getConfiguration('codeOrigin') },
+    synchronize: {
+      configurationSection: 'codeOrigin',
+      // Files changed outside the editor (git checkout, generated code) refresh the similarity index.
+      fileEvents: vscode.workspace.createFileSystemWatcher(`**/*.{${SOURCE_EXTENSIONS.join(',')}}`),
+    },
+    initializationOptions: {
+      settings: vscode.workspace.getConfiguration('codeOrigin'),
+      storagePath: (context.storageUri ?? context.globalStorageUri).fsPath,
+      template: templatePaths(context),
+    },
+    // Hovers carry a "Compare side by side" command link.
+    markdown: { isTrusted: { enabledCommands: ['codeOrigin.compareRegions'] } },
   };
+  await vscode.workspace.fs.createDirectory(context.storageUri ?? context.globalStorageUri);
   client = new LanguageClient('codeOrigin', 'Code Origin', serverOptions, clientOptions);
 
   const status = new StructureStatus(client, output);
   context.subscriptions.push(status);
   registerSummaryCommands(context, client, output);
+  const tree = new ResultsTree();
+  context.subscriptions.push(vscode.window.registerTreeDataProvider('codeOrigin.results', tree));
+  registerSimilarityCommands(context, client, tree, output);
+  registerRegionDiff(context);
 
   try {
     await client.start();

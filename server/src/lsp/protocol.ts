@@ -17,3 +17,18 @@ export interface VisualizeAstParams extends DocumentParams {
 /** Either a result or the reason there is none (unsupported, too large, binary, disabled language). */
 export type StructureSummaryResult = ({ uri: string } & FileSummary) | { uri: string; error: string };
 export type VisualizeAstResult = ({ uri: string } & AstView) | { uri: string; error: string };
+
+/** Similarity: the workspace index and on-demand comparisons. */
+export const AnalyzeWorkspaceRequest = 'codeOrigin/analyzeWorkspace';
+export const SimilarityReportRequest = 'codeOrigin/similarityReport';
+export const CompareInputsRequest = 'codeOrigin/compareInputs';
+export const CompareRepositoriesRequest = 'codeOrigin/compareRepositories';
+export const RenderReportRequest = 'codeOrigin/renderReport';
+export const SetTemplateRequest = 'codeOrigin/setTemplate';
+/** Server → client: a new workspace report is ready. */
+export const ReportChangedNotification = 'codeOrigin/reportChanged';
+
+export interface RenderReportParams {
+  analysis_id: string;
+  format: 'html' | 'json';
+}

@@ -4,9 +4,16 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import path from 'node:path';
 import { DocumentAnalyzer } from './documents';
+import { renderHtml } from '../similarity/html';
+import { compareInputs, compareRepositories, type CompareInputsParams, type CompareReposParams } from './similarity/comparisons';
+import { ReportStore } from './similarity/reportStore';
+import { uriToPath, WorkspaceIndex } from './similarity/workspaceIndex';
 import { functionForHover, hoverMarkdown } from './hover';
 import {
+  AnalyzeWorkspaceRequest, CompareInputsRequest, CompareRepositoriesRequest, RenderReportRequest, SetTemplateRequest,
+  SimilarityReportRequest, type RenderReportParams,
   StructureSummaryRequest, VisualizeAstRequest,
   type DocumentParams, type StructureSummaryResult, type VisualizeAstParams, type VisualizeAstResult,
 } from './protocol';
@@ -18,7 +25,12 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let canPullConfiguration = false;
+let watchesFolders = false;
 const analyzer = new DocumentAnalyzer(documents, () => settings);
+const reports = new ReportStore();
+let folders: string[] = [];
+let cachePath: string | undefined;
+let index: WorkspaceIndex | undefined;
 
 // A bug in one request must never take the server down: log it and keep serving.
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
@@ -26,18 +38,45 @@ process.on('unhandledRejection', (e) => connection.console.error(`unhandled reje
 
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  const init = (params.initializationOptions ?? {}) as { settings?: unknown };
+  watchesFolders = params.capabilities.workspace?.workspaceFolders === true;
+  const init = (params.initializationOptions ?? {}) as { settings?: unknown; storagePath?: unknown; template?: unknown };
   if (init.settings) settings = readSettings(init.settings);
+  folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
+  if (typeof init.storagePath === 'string') cachePath = path.join(init.storagePath, 'similarity-cache.sqlite');
+  index = new WorkspaceIndex({
+    connection, folders: () => folders, settings: () => settings, filesExclude, cachePath, reports,
+  });
+  if (Array.isArray(init.template)) index.setTemplate(init.template.filter((t): t is string => typeof t === 'string'));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'code-origin', version: typeof CODE_ORIGIN_VERSION === 'string' ? CODE_ORIGIN_VERSION : 'dev' },
   };
 });
 
-connection.onInitialized(() => void refreshSettings());
+connection.onInitialized(async () => {
+  await refreshSettings();
+  index?.schedule(0);
+  if (!watchesFolders) return;
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+    folders = [...folders.filter((f) => !removed.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
+    index?.schedule();
+  });
+});
+
+async function filesExclude(): Promise<string[]> {
+  if (!canPullConfiguration) return [];
+  try {
+    const map = (await connection.workspace.getConfiguration('files.exclude')) as Record<string, unknown> | null;
+    return Object.entries(map ?? {}).filter(([, on]) => on === true).map(([glob]) => glob);
+  } catch {
+    return [];
+  }
+}
 
 connection.onDidChangeConfiguration((change) => {
   const pushed = (change.settings as { codeOrigin?: unknown } | undefined)?.codeOrigin;
@@ -55,14 +94,19 @@ async function refreshSettings(): Promise<void> {
 }
 
 documents.onDidClose((e) => analyzer.forget(e.document.uri));
+// Saved files and files created, changed or deleted outside the editor refresh the index.
+documents.onDidSave(() => index?.schedule());
+connection.onDidChangeWatchedFiles(() => index?.schedule());
 
 connection.onHover(async (params) => {
   try {
+    const similar = index?.hover(params.textDocument.uri, params.position) ?? null;
     const r = await analyzer.summary(params.textDocument.uri);
-    if (!r.ok) return null;
-    const fn = functionForHover(r.value, params.position);
-    if (!fn) return null;
-    return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(fn) }, range: fn.name_range };
+    const fn = r.ok ? functionForHover(r.value, params.position) : undefined;
+    if (!fn) return similar;
+    const value = hoverMarkdown(fn);
+    const extra = similar ? `\n\n---\n\n${(similar.contents as { value: string }).value}` : '';
+    return { contents: { kind: MarkupKind.Markdown, value: value + extra }, range: fn.name_range };
   } catch (e) {
     connection.console.error(`hover failed for ${params.textDocument.uri}: ${(e as Error).stack}`);
     return null;
@@ -93,6 +137,39 @@ connection.onRequest(VisualizeAstRequest, async (params: VisualizeAstParams): Pr
     connection.console.error(`AST failed for ${uri}: ${(e as Error).stack}`);
     return { uri, error: `internal error: ${(e as Error).message}` };
   }
+});
+
+connection.onRequest(AnalyzeWorkspaceRequest, async () => {
+  if (!index || folders.length === 0) return { error: 'open a folder to analyze a workspace' };
+  const report = await index.run();
+  return report ? { analysis_id: report.analysis_id, summary: report.summary } : { error: 'the analysis did not finish (cancelled or failed; see the output)' };
+});
+
+connection.onRequest(SimilarityReportRequest, (params: { analysis_id?: string } | undefined) =>
+  (params?.analysis_id ? reports.get(params.analysis_id) : index?.current) ?? null);
+
+connection.onRequest(CompareInputsRequest, async (params: CompareInputsParams) => {
+  try {
+    return await compareInputs(params, settings, reports);
+  } catch (e) {
+    connection.console.error(`compare failed: ${(e as Error).stack}`);
+    return { error: (e as Error).message };
+  }
+});
+
+connection.onRequest(CompareRepositoriesRequest, (params: CompareReposParams) => compareRepositories(params, connection, settings, reports));
+
+connection.onRequest(RenderReportRequest, (params: RenderReportParams) => {
+  const report = reports.get(params?.analysis_id);
+  if (!report) return { error: 'that report is no longer available; run the analysis again' };
+  return { text: params.format === 'html' ? renderHtml(report) : JSON.stringify(report, null, 2) };
+});
+
+connection.onRequest(SetTemplateRequest, (params: { paths?: unknown }) => {
+  const paths = Array.isArray(params?.paths) ? params.paths.filter((p): p is string => typeof p === 'string') : [];
+  index?.setTemplate(paths);
+  index?.schedule(0);
+  return { template: paths };
 });
 
 documents.listen(connection);

@@ -1,0 +1,133 @@
+// Similarity commands: analyze the workspace, compare folders/archives/repositories/files,
+// set the template code, export the report, and act on pairs in the tree view.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { CompareReport, ReportPair } from '../../../server/src/similarity/engine';
+import {
+  AnalyzeWorkspaceRequest, CompareInputsRequest, CompareRepositoriesRequest, RenderReportRequest, ReportChangedNotification,
+  SetTemplateRequest, SimilarityReportRequest,
+} from '../../../server/src/lsp/protocol';
+import { pairSummary, ResultsTree } from './resultsTree';
+
+type Result = { report: CompareReport } | { error: string };
+const TEMPLATE_KEY = 'codeOrigin.templatePaths';
+
+export function templatePaths(context: vscode.ExtensionContext): string[] {
+  return context.workspaceState.get<string[]>(TEMPLATE_KEY, []);
+}
+
+export function registerSimilarityCommands(context: vscode.ExtensionContext, client: LanguageClient, tree: ResultsTree, output: vscode.OutputChannel): void {
+  const showReport = (report: CompareReport, title: string) => {
+    tree.show(report, title);
+    void vscode.commands.executeCommand('codeOrigin.results.focus');
+    const s = report.summary;
+    void vscode.window.showInformationMessage(`Code Origin: ${s.total_files} files, ${s.suspicious_pairs_count} suspicious pairs, highest similarity ${s.highest_similarity.toFixed(2)}.`);
+  };
+  const fail = (what: string, e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    output.appendLine(`${what} failed: ${msg}`);
+    void vscode.window.showErrorMessage(`Code Origin: ${what} failed: ${msg}`);
+  };
+  const runComparison = async (title: string, request: string, params: object) => {
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Code Origin: ${title}`, cancellable: false },
+      () => client.sendRequest<Result>(request, params),
+    );
+    if ('error' in r) throw new Error(r.error);
+    showReport(r.report, title);
+  };
+
+  client.onNotification(ReportChangedNotification, async () => {
+    const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, {});
+    if (report) tree.show(report, 'workspace');
+  });
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('codeOrigin.analyzeWorkspace', async () => {
+      try {
+        const r = await client.sendRequest<{ error?: string }>(AnalyzeWorkspaceRequest, {});
+        if (r.error) throw new Error(r.error);
+        const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, {});
+        if (report) showReport(report, 'workspace');
+      } catch (e) {
+        fail('workspace analysis', e);
+      }
+    }),
+    vscode.commands.registerCommand('codeOrigin.compareFolders', async (uris?: vscode.Uri[]) => {
+      try {
+        const picked = uris?.length ? uris : await vscode.window.showOpenDialog({
+          canSelectFiles: true, canSelectFolders: true, canSelectMany: true,
+          filters: { 'Folders or .zip archives': ['zip'] }, openLabel: 'Compare', title: 'Code Origin: pick two or more folders or .zip archives (each is one side)',
+        });
+        if (!picked) return;
+        if (picked.length < 2) throw new Error('pick at least two folders or archives');
+        await runComparison(`comparing ${picked.length} inputs`, CompareInputsRequest, { inputs: picked.map((u) => u.fsPath), template: templatePaths(context) });
+      } catch (e) {
+        fail('comparison', e);
+      }
+    }),
+    vscode.commands.registerCommand('codeOrigin.compareRepositories', async () => {
+      try {
+        const ask = (n: number) => vscode.window.showInputBox({
+          title: `Code Origin: repository ${n} of 2`, prompt: 'https or ssh URL, file:// URL, or a local repository path',
+          ignoreFocusOut: true, validateInput: (v) => (v.trim().startsWith('-') ? 'must not start with "-"' : undefined),
+        });
+        const a = await ask(1);
+        if (!a) return;
+        const b = await ask(2);
+        if (!b) return;
+        await runComparison('comparing repositories', CompareRepositoriesRequest, { repositories: [a.trim(), b.trim()] });
+      } catch (e) {
+        fail('repository comparison', e);
+      }
+    }),
+    vscode.commands.registerCommand('codeOrigin.compareWith', async (uri?: vscode.Uri) => {
+      try {
+        const first = uri ?? vscode.window.activeTextEditor?.document.uri;
+        if (!first) throw new Error('select a file first');
+        const other = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectMany: false, openLabel: 'Compare with', title: `Code Origin: compare ${vscode.workspace.asRelativePath(first)} with…` });
+        if (!other?.[0]) return;
+        await runComparison('comparing two files', CompareInputsRequest, { inputs: [first.fsPath, other[0].fsPath] });
+      } catch (e) {
+        fail('comparison', e);
+      }
+    }),
+    vscode.commands.registerCommand('codeOrigin.setTemplate', async () => {
+      const picked = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel: 'Use as template', title: 'Code Origin: the base code given to everyone (removed from the evidence)' });
+      if (!picked) return;
+      const paths = picked.map((u) => u.fsPath);
+      await context.workspaceState.update(TEMPLATE_KEY, paths);
+      await client.sendRequest(SetTemplateRequest, { paths });
+      void vscode.window.showInformationMessage(`Code Origin: template set (${paths.length} item${paths.length === 1 ? '' : 's'}); re-analyzing.`);
+    }),
+    vscode.commands.registerCommand('codeOrigin.exportReport', async () => {
+      try {
+        const report = tree.current;
+        if (!report) throw new Error('run an analysis first');
+        const target = await vscode.window.showSaveDialog({ filters: { 'HTML report': ['html'], 'JSON report': ['json'] }, saveLabel: 'Export', title: 'Code Origin: export similarity report' });
+        if (!target) return;
+        const format = target.path.toLowerCase().endsWith('.json') ? 'json' : 'html';
+        const r = await client.sendRequest<{ text?: string; error?: string }>(RenderReportRequest, { analysis_id: report.analysis_id, format });
+        if (r.error || r.text === undefined) throw new Error(r.error ?? 'no report text');
+        await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'utf8'));
+        void vscode.window.showInformationMessage(`Code Origin: report written to ${target.fsPath}`);
+      } catch (e) {
+        fail('export', e);
+      }
+    }),
+    vscode.commands.registerCommand('codeOrigin.openPair', async (pair: ReportPair) => {
+      if (pair.file1.includes('!/') || pair.file2.includes('!/')) {
+        const doc = await vscode.workspace.openTextDocument({ content: pairSummary(pair), language: 'plaintext' });
+        await vscode.window.showTextDocument(doc, { preview: true });
+        return;
+      }
+      const title = `${vscode.workspace.asRelativePath(pair.file1)} ↔ ${vscode.workspace.asRelativePath(pair.file2)} (${pair.similarity_score.toFixed(2)})`;
+      await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(pair.file1), vscode.Uri.file(pair.file2), title);
+    }),
+    vscode.commands.registerCommand('codeOrigin.copyPairSummary', async (item?: { pair?: ReportPair }) => {
+      if (!item?.pair) return;
+      await vscode.env.clipboard.writeText(pairSummary(item.pair));
+      void vscode.window.showInformationMessage('Code Origin: pair summary copied.');
+    }),
+  );
+}

@@ -1,0 +1,92 @@
+// Turns a similarity report into LSP diagnostics on both sides of every matching region.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import type { CompareReport, ReportPair } from '../../similarity/engine';
+
+export interface SimilarityDiagnosticSettings {
+  /** Pairs below this score give no diagnostics. */
+  reportThreshold: number;
+  /** Pairs at or above this score use `raisedSeverity`. */
+  raiseThreshold: number;
+  severity: DiagnosticSeverity;
+  raisedSeverity: DiagnosticSeverity;
+}
+
+export const DIAGNOSTIC_CODE = 'similar-code';
+
+/** Data carried on each diagnostic, so hovers and code actions can find the other side. */
+export interface RegionLink {
+  score: number;
+  components: ReportPair['components'];
+  here: { path: string; lines: [number, number] };
+  there: { path: string; lines: [number, number] };
+}
+
+/**
+ * Paths in the workspace index are absolute; `roots` (the workspace folders) make messages show
+ * them relative to their folder, and resolve relative ones for URIs.
+ */
+export function similarityDiagnostics(report: CompareReport, s: SimilarityDiagnosticSettings, roots: string[] = [process.cwd()]): Map<string, Diagnostic[]> {
+  const root = roots[0] ?? process.cwd();
+  const byUri = new Map<string, Diagnostic[]>();
+  const add = (uri: string, d: Diagnostic) => {
+    const list = byUri.get(uri);
+    if (list) list.push(d);
+    else byUri.set(uri, [d]);
+  };
+  for (const pair of report.similarity.pairs) {
+    if (pair.similarity_score < s.reportThreshold) continue;
+    const severity = pair.similarity_score >= s.raiseThreshold ? s.raisedSeverity : s.severity;
+    for (const region of pair.matching_regions) {
+      const f1 = region.file1 ?? pair.file1;
+      const f2 = region.file2 ?? pair.file2;
+      const sides: Array<[string, [number, number], string, [number, number]]> = [
+        [f1, region.file1_lines, f2, region.file2_lines],
+        [f2, region.file2_lines, f1, region.file1_lines],
+      ];
+      for (const [here, hereLines, there, thereLines] of sides) {
+        const uri = toUri(here, root);
+        const link: RegionLink = { score: pair.similarity_score, components: pair.components, here: { path: here, lines: hereLines }, there: { path: there, lines: thereLines } };
+        add(uri, {
+          range: lineRange(hereLines),
+          severity,
+          source: 'Code Origin',
+          code: DIAGNOSTIC_CODE,
+          message: regionMessage(link, roots),
+          relatedInformation: [{ location: { uri: toUri(there, root), range: lineRange(thereLines) }, message: `Matching code (lines ${span(thereLines)})` }],
+          data: link,
+        });
+      }
+    }
+  }
+  return byUri;
+}
+
+export function regionMessage(link: RegionLink, roots: string[]): string {
+  const c = link.components;
+  const other = displayPath(link.there.path, roots);
+  return `Lines ${span(link.here.lines)} closely match ${other}:${span(link.there.lines)} `
+    + `(similarity ${link.score.toFixed(2)} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`;
+}
+
+export function span([a, b]: [number, number]): string {
+  return a === b ? `${a}` : `${a}–${b}`;
+}
+
+/** Whole lines: 1-based inclusive report lines to an LSP range ending at the start of the next line. */
+export function lineRange([a, b]: [number, number]) {
+  return { start: { line: a - 1, character: 0 }, end: { line: b, character: 0 } };
+}
+
+export function toUri(p: string, root: string): string {
+  return pathToFileURL(path.resolve(root, p)).toString();
+}
+
+function displayPath(p: string, roots: string[]): string {
+  for (const root of roots) {
+    const rel = path.relative(root, p);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel;
+  }
+  return p;
+}

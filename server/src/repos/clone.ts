@@ -1,0 +1,120 @@
+// Shallow clones of git repositories into temporary folders, for compare-repos. Inputs are validated
+// so that nothing can reach git as an option or through an unexpected transport.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export class RepoError extends Error {}
+
+export interface RepoSpec {
+  /** What the user typed, for messages and report paths. */
+  label: string;
+  /** What git is given: a URL (local paths become file:// so --depth applies). */
+  url: string;
+}
+
+const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~\/-]+$/;
+
+/** Accepts https, ssh (URL or user@host:path), file URLs and existing local folders; nothing else. */
+export function parseRepoSpec(input: string): RepoSpec {
+  const spec = input.trim();
+  if (!spec) throw new RepoError('empty repository');
+  if (spec.startsWith('-')) throw new RepoError(`"${spec}" looks like an option, not a repository`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\x00-\x1f\x7f]/.test(spec)) throw new RepoError(`"${spec}" contains whitespace or control characters`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
+    let url: URL;
+    try {
+      url = new URL(spec);
+    } catch {
+      throw new RepoError(`"${spec}" is not a valid URL`);
+    }
+    if (!['https:', 'ssh:', 'file:'].includes(url.protocol)) {
+      throw new RepoError(`unsupported protocol "${url.protocol.replace(':', '')}" (use https, ssh, file or a local path)`);
+    }
+    return { label: spec, url: spec };
+  }
+  if (SCP_LIKE.test(spec)) return { label: spec, url: spec };
+  const abs = path.resolve(spec);
+  if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) throw new RepoError(`"${spec}" is neither a supported URL nor an existing folder`);
+  return { label: spec, url: pathToFileURL(abs).toString() };
+}
+
+export interface Clone {
+  spec: RepoSpec;
+  dir: string;
+  /** Removes the temporary folder; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export interface CloneOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Where temporary folders go (tests point this at their own folder). */
+  tmpRoot?: string;
+}
+
+/** Restricts git to the transports we accept, even through redirects or submodule-like tricks. */
+const GIT_SAFETY = [
+  '-c', 'protocol.allow=never', '-c', 'protocol.https.allow=always', '-c', 'protocol.ssh.allow=always',
+  '-c', 'protocol.file.allow=always', '-c', 'core.hooksPath=/dev/null', '-c', 'core.symlinks=false',
+];
+
+export async function shallowClone(spec: RepoSpec, opts: CloneOptions = {}): Promise<Clone> {
+  const tmp = await fsp.mkdtemp(path.join(opts.tmpRoot ?? os.tmpdir(), 'code-origin-repo-'));
+  const dir = path.join(tmp, 'repo');
+  const dispose = () => fsp.rm(tmp, { recursive: true, force: true });
+  try {
+    await runGit([...GIT_SAFETY, 'clone', '--depth', '1', '--no-tags', '--single-branch', '--quiet', '--', spec.url, dir], opts);
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+  return { spec, dir, dispose };
+}
+
+function runGit(args: string[], opts: CloneOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(new RepoError('cancelled'));
+    const child = spawn('git', args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      // Never prompt for credentials: a clone that needs them fails with a message instead of hanging.
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', SSH_ASKPASS: 'echo', GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); }, opts.timeoutMs ?? 120_000);
+    const onAbort = () => child.kill('SIGKILL');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new RepoError(e.code === 'ENOENT' ? 'git is not installed or not on PATH; install git to compare repositories' : `cannot run git: ${e.message}`));
+    });
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (code === 0) return resolve();
+      if (opts.signal?.aborted) return reject(new RepoError('cancelled'));
+      if (sig) return reject(new RepoError(`git clone timed out after ${Math.round((opts.timeoutMs ?? 120_000) / 1000)} s`));
+      reject(new RepoError(explainGitFailure(stderr)));
+    });
+  });
+}
+
+function explainGitFailure(stderr: string): string {
+  const s = stderr.trim();
+  if (/Could not resolve host|unable to access|Network is unreachable|Connection timed out|Connection refused/i.test(s)) {
+    return `the repository could not be reached (network unreachable or host unknown): ${lastLine(s)}`;
+  }
+  if (/not found|does not appear to be a git repository|Repository not found/i.test(s)) return `no repository there: ${lastLine(s)}`;
+  if (/Authentication failed|could not read Username|Permission denied/i.test(s)) return `the repository needs credentials: ${lastLine(s)}`;
+  return `git clone failed: ${lastLine(s) || 'no message'}`;
+}
+
+function lastLine(s: string): string {
+  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}

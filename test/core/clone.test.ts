@@ -1,0 +1,68 @@
+// compare-repos' cloning against real local repositories over file://, and its input validation.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseRepoSpec, RepoError, shallowClone } from '../../server/src/repos/clone';
+
+describe('repository cloning', () => {
+  let root: string;
+  let bare: string;
+  before(function () {
+    try {
+      execFileSync('git', ['--version']);
+    } catch {
+      this.skip(); // git missing: the error path is covered by the message test below
+    }
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-clone-'));
+    const work = path.join(root, 'work');
+    fs.mkdirSync(work);
+    fs.writeFileSync(path.join(work, 'a.py'), 'def f(x):\n    return x + 1\n');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: work, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '.');
+    git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'one');
+    bare = path.join(root, 'origin.git');
+    execFileSync('git', ['clone', '-q', '--bare', work, bare]);
+  });
+  after(() => root && fs.rmSync(root, { recursive: true, force: true }));
+
+  it('clones a bare repository over file:// and cleans up', async () => {
+    const tmpRoot = fs.mkdtempSync(path.join(root, 'tmp-'));
+    const clone = await shallowClone(parseRepoSpec(`file://${bare}`), { tmpRoot });
+    assert.equal(fs.readFileSync(path.join(clone.dir, 'a.py'), 'utf8'), 'def f(x):\n    return x + 1\n');
+    await clone.dispose();
+    assert.deepEqual(fs.readdirSync(tmpRoot), []);
+  });
+
+  it('accepts a local path', async () => {
+    const clone = await shallowClone(parseRepoSpec(bare));
+    try {
+      assert.ok(fs.existsSync(path.join(clone.dir, 'a.py')));
+    } finally {
+      await clone.dispose();
+    }
+  });
+
+  it('leaves nothing behind when the clone fails', async () => {
+    const tmpRoot = fs.mkdtempSync(path.join(root, 'tmp-'));
+    await assert.rejects(shallowClone(parseRepoSpec(`file://${root}/missing.git`), { tmpRoot }), (e: Error) => e instanceof RepoError && /no repository there|git clone failed/.test(e.message));
+    assert.deepEqual(fs.readdirSync(tmpRoot), []);
+  });
+
+  it('can be cancelled', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(shallowClone(parseRepoSpec(bare), { signal: ac.signal }), /cancelled/);
+  });
+
+  it('refuses inputs git could read as options or odd transports', () => {
+    for (const bad of ['--upload-pack=touch /tmp/x', '-c', 'ext::sh -c touch% /tmp/pwned', 'http://example.com/r.git', 'ftp://x/y', 'a b', '', 'no/such/folder']) {
+      assert.throws(() => parseRepoSpec(bad), RepoError, bad);
+    }
+    assert.equal(parseRepoSpec('https://example.com/r.git').url, 'https://example.com/r.git');
+    assert.equal(parseRepoSpec('git@example.com:team/r.git').url, 'git@example.com:team/r.git');
+    assert.equal(parseRepoSpec('ssh://git@example.com/r.git').url, 'ssh://git@example.com/r.git');
+  });
+});

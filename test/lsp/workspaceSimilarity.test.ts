@@ -1,0 +1,121 @@
+// The workspace similarity index through the real server process: diagnostics on copied regions with
+// related locations, updates after a change on disk, and the persistent cache across a restart.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, Hover, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+const SERVER = path.resolve('dist/server.js');
+const FIXTURE = path.resolve('test/fixtures/workspace');
+
+interface Session {
+  proc: ChildProcess;
+  conn: MessageConnection;
+  diagnostics: Map<string, Diagnostic[]>;
+  waitFor(pred: () => boolean, ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startServer(folder: string, storage: string): Promise<Session> {
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const listeners: Array<() => void> = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    diagnostics.set(p.uri, p.diagnostics);
+    for (const l of listeners) l();
+  });
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification('$/progress', () => undefined);
+  conn.onNotification('window/logMessage', (m: { type: number; message: string }) => { if (m.type === 1) console.error(`server: ${m.message}`); });
+  conn.onNotification('codeOrigin/reportChanged', () => { for (const l of listeners) l(); });
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(folder).toString(),
+    workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
+    capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
+    initializationOptions: { storagePath: storage },
+  });
+  await conn.sendNotification('initialized', {});
+  const waitFor = (pred: () => boolean, ms = 60_000) => new Promise<void>((resolve, reject) => {
+    if (pred()) return resolve();
+    const timer = setTimeout(() => reject(new Error('timed out waiting for the server')), ms);
+    listeners.push(() => { if (pred()) { clearTimeout(timer); resolve(); } });
+  });
+  const close = async () => {
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    await new Promise((r) => proc.once('exit', r));
+    conn.dispose();
+  };
+  return { proc, conn, diagnostics, waitFor, close };
+}
+
+describe('workspace similarity over LSP', function () {
+  let dir: string;
+  let storage: string;
+  const uri = (name: string) => pathToFileURL(path.join(dir, name)).toString();
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-ws-'));
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-storage-'));
+    for (const f of fs.readdirSync(FIXTURE)) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
+  });
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(storage, { recursive: true, force: true });
+  });
+
+  it('publishes diagnostics on both sides of a copied region, with related locations and a hover', async () => {
+    const s = await startServer(dir, storage);
+    try {
+      await s.waitFor(() => s.diagnostics.has(uri('original.py')) && s.diagnostics.has(uri('renamed.py')));
+      const [d] = s.diagnostics.get(uri('original.py'))!;
+      assert.ok(d);
+      assert.equal(d.source, 'Code Origin');
+      assert.equal(d.code, 'similar-code');
+      assert.match(d.message, /^Lines 1–15 closely match renamed\.py:2–15 \(similarity 0\.\d\d — AST 0\.\d\d, CFG 0\.\d\d, data flow 0\.\d\d\)$/);
+      assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 15, character: 0 } });
+      assert.equal(d.relatedInformation?.[0]?.location.uri, uri('renamed.py'));
+      assert.deepEqual(d.relatedInformation?.[0]?.location.range.start, { line: 1, character: 0 });
+      const [back] = s.diagnostics.get(uri('renamed.py'))!;
+      assert.equal(back!.relatedInformation?.[0]?.location.uri, uri('original.py'));
+      assert.equal(s.diagnostics.has(uri('unrelated.py')), false);
+
+      const hover = await s.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: uri('renamed.py') }, position: { line: 5, character: 4 } });
+      const md = (hover!.contents as MarkupContent).value;
+      assert.match(md, /closely match original\.py:1–15/);
+      assert.match(md, /\[Compare side by side\]\(command:codeOrigin\.compareRegions\?/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('updates after a file changes on disk, and reuses its cache after a restart', async () => {
+    const s = await startServer(dir, storage);
+    try {
+      await s.waitFor(() => s.diagnostics.has(uri('original.py')));
+      const first = await s.conn.sendRequest<{ metadata: { cache?: { hits: number; misses: number } } }>('codeOrigin/similarityReport', {});
+      assert.deepEqual(first.metadata.cache && { hits: first.metadata.cache.hits, misses: first.metadata.cache.misses }, { hits: 3, misses: 0 });
+      // The unrelated file becomes a copy (plus a comment, so its content is new to the cache);
+      // the watcher event triggers re-analysis.
+      fs.writeFileSync(path.join(dir, 'unrelated.py'), `${fs.readFileSync(path.join(dir, 'original.py'), 'utf8')}# copied\n`);
+      await s.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('unrelated.py'), type: 2 }] });
+      await s.waitFor(() => (s.diagnostics.get(uri('unrelated.py')) ?? []).length > 0);
+      const identical = s.diagnostics.get(uri('unrelated.py'))!.find((d) => d.relatedInformation?.[0]?.location.uri === uri('original.py'));
+      assert.match(identical!.message, /similarity 1\.00/);
+      const report = await s.conn.sendRequest<{ metadata: { cache?: { hits: number; misses: number } } }>('codeOrigin/similarityReport', {});
+      // Only the changed file was analysed again.
+      assert.equal(report.metadata.cache?.misses, 1);
+      assert.equal(report.metadata.cache?.hits, 2);
+    } finally {
+      await s.close();
+    }
+  });
+});
