@@ -69,6 +69,19 @@ describe('origin model (onnxruntime-node)', function () {
     }
   });
 
+  it('measures classify latency for a 300-line file', async () => {
+    const text = longSource(50);
+    assert.equal(text.split('\n').length - 1, 300);
+    const t0 = performance.now();
+    const cold = OriginModel.open(MODEL_DIR);
+    const c = await cold.classify(text);
+    const t1 = performance.now();
+    await cold.classify(text);
+    const t2 = performance.now();
+    await cold.dispose();
+    console.log(`      classify, 300 lines (${c.tokens} tokens, ${c.windows} windows): ${(t1 - t0).toFixed(0)} ms cold (folder + sessions), ${(t2 - t1).toFixed(0)} ms warm`);
+  });
+
   it('classifies with a folder that has no attribution graphs, and explain() says why it cannot', async () => {
     const dir = tempDir();
     try {
