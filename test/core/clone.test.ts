@@ -5,10 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseRepoSpec, RepoError, shallowClone } from '../../server/src/repos/clone';
+import { compareRepositories } from '../../server/src/repos/compareRepos';
 
 describe('repository cloning', () => {
   let root: string;
   let bare: string;
+  let second: string;
   before(function () {
     try {
       execFileSync('git', ['--version']);
@@ -25,6 +27,17 @@ describe('repository cloning', () => {
     git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'one');
     bare = path.join(root, 'origin.git');
     execFileSync('git', ['clone', '-q', '--bare', work, bare]);
+    // A second repository: a renamed copy of a.py beside an unrelated file.
+    const other = path.join(root, 'other');
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, 'copy.py'), 'def g(value):\n    return value + 1\n');
+    fs.writeFileSync(path.join(other, 'main.go'), 'package main\n\nfunc main() {\n\tfor i := 0; i < 3; i++ {\n\t\tprintln(i * i)\n\t}\n}\n');
+    const g2 = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: other, stdio: 'pipe' });
+    g2('init', '-q', '-b', 'main');
+    g2('add', '.');
+    g2('commit', '-qm', 'two');
+    second = path.join(root, 'second.git');
+    execFileSync('git', ['clone', '-q', '--bare', other, second]);
   });
   after(() => root && fs.rmSync(root, { recursive: true, force: true }));
 
@@ -55,6 +68,21 @@ describe('repository cloning', () => {
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(shallowClone(parseRepoSpec(bare), { signal: ac.signal }), /cancelled/);
+  });
+
+  it('compares two repositories, naming files by repository, and removes the clones', async () => {
+    const tmpRoot = fs.mkdtempSync(path.join(root, 'tmp-'));
+    const a = `file://${bare}`;
+    const b = `file://${second}`;
+    const steps: string[] = [];
+    const report = await compareRepositories([a, b], { tmpRoot, onProgress: (m) => steps.push(m), compare: { commonMinDocs: 3 } });
+    assert.deepEqual(steps, [`cloning ${a}`, `cloning ${b}`, 'comparing']);
+    assert.deepEqual(report.files.map((f) => f.path).sort(), [`${a}!/a.py`, `${b}!/copy.py`, `${b}!/main.go`]);
+    const [pair] = report.similarity.pairs;
+    assert.deepEqual([pair!.file1, pair!.file2].sort(), [`${a}!/a.py`, `${b}!/copy.py`]);
+    assert.equal(pair!.similarity_score, 1);
+    assert.equal(report.similarity.pairs.length, 1);
+    assert.deepEqual(fs.readdirSync(tmpRoot), []);
   });
 
   it('refuses inputs git could read as options or odd transports', () => {

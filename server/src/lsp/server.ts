@@ -7,7 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
 import { DocumentAnalyzer } from './documents';
 import { renderHtml } from '../similarity/html';
-import { compareInputs, compareRepositories, type CompareInputsParams, type CompareReposParams } from './similarity/comparisons';
+import { compareInputs, compareRepos, type CompareInputsParams, type CompareReposParams } from './similarity/comparisons';
 import { ReportStore } from './similarity/reportStore';
 import { uriToPath, WorkspaceIndex } from './similarity/workspaceIndex';
 import { functionForHover, hoverMarkdown } from './hover';
@@ -18,6 +18,7 @@ import {
   type DocumentParams, type StructureSummaryResult, type VisualizeAstParams, type VisualizeAstResult,
 } from './protocol';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
+import { OriginService, withOriginHover } from './origin/service';
 
 declare const CODE_ORIGIN_VERSION: string | undefined;
 
@@ -31,6 +32,7 @@ const reports = new ReportStore();
 let folders: string[] = [];
 let cachePath: string | undefined;
 let index: WorkspaceIndex | undefined;
+const origin = new OriginService(connection, documents, () => settings);
 
 // A bug in one request must never take the server down: log it and keep serving.
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
@@ -41,6 +43,7 @@ connection.onInitialize((params): InitializeResult => {
   watchesFolders = params.capabilities.workspace?.workspaceFolders === true;
   const init = (params.initializationOptions ?? {}) as { settings?: unknown; storagePath?: unknown; template?: unknown };
   if (init.settings) settings = readSettings(init.settings);
+  origin.initialize(params.initializationOptions);
   folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
   if (typeof init.storagePath === 'string') cachePath = path.join(init.storagePath, 'similarity-cache.sqlite');
   index = new WorkspaceIndex({
@@ -81,6 +84,7 @@ async function filesExclude(): Promise<string[]> {
 connection.onDidChangeConfiguration((change) => {
   const pushed = (change.settings as { codeOrigin?: unknown } | undefined)?.codeOrigin;
   if (pushed) settings = readSettings(pushed);
+  if (pushed) origin.settingsChanged();
   else void refreshSettings();
 });
 
@@ -88,6 +92,7 @@ async function refreshSettings(): Promise<void> {
   if (!canPullConfiguration) return;
   try {
     settings = readSettings(await connection.workspace.getConfiguration('codeOrigin'));
+    origin.settingsChanged();
   } catch (e) {
     connection.console.warn(`could not read settings, keeping defaults: ${(e as Error).message}`);
   }
@@ -98,7 +103,7 @@ documents.onDidClose((e) => analyzer.forget(e.document.uri));
 documents.onDidSave(() => index?.schedule());
 connection.onDidChangeWatchedFiles(() => index?.schedule());
 
-connection.onHover(async (params) => {
+connection.onHover(withOriginHover(() => origin, async (params) => {
   try {
     const similar = index?.hover(params.textDocument.uri, params.position) ?? null;
     const r = await analyzer.summary(params.textDocument.uri);
@@ -111,7 +116,7 @@ connection.onHover(async (params) => {
     connection.console.error(`hover failed for ${params.textDocument.uri}: ${(e as Error).stack}`);
     return null;
   }
-});
+}));
 
 connection.onRequest(StructureSummaryRequest, async (params: DocumentParams): Promise<StructureSummaryResult> => {
   const uri = params?.textDocument?.uri;
@@ -157,7 +162,7 @@ connection.onRequest(CompareInputsRequest, async (params: CompareInputsParams) =
   }
 });
 
-connection.onRequest(CompareRepositoriesRequest, (params: CompareReposParams) => compareRepositories(params, connection, settings, reports));
+connection.onRequest(CompareRepositoriesRequest, (params: CompareReposParams) => compareRepos(params, connection, settings, reports));
 
 connection.onRequest(RenderReportRequest, (params: RenderReportParams) => {
   const report = reports.get(params?.analysis_id);
