@@ -1,0 +1,107 @@
+// Benchmark: the language server's workspace similarity index on generated workspaces of real files
+// (read from ../shared at run time, never committed): time to a ready index cold and warm (cache
+// reused after a restart), time from one edit to updated diagnostics, and the server's peak RSS.
+// Run: npm run build && node test/bench/workspace-index.mjs [--sizes 1000,5000]
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
+import rpc from 'vscode-jsonrpc/node.js';
+
+const SHARED = path.resolve('../shared');
+const args = process.argv.slice(2);
+const sizes = (args[args.indexOf('--sizes') + 1] && args.includes('--sizes') ? args[args.indexOf('--sizes') + 1] : '1000,5000').split(',').map(Number);
+
+async function corpus(n) {
+  const files = [];
+  const rl = readline.createInterface({ input: fs.createReadStream(path.join(SHARED, 'datasets/origin/pool.jsonl.gz')).pipe(zlib.createGunzip()) });
+  for await (const line of rl) {
+    const row = JSON.parse(line);
+    if (row.language === 'java' || row.language === 'python') files.push({ ext: row.language === 'java' ? 'java' : 'py', code: row.code });
+    if (files.length >= n) break;
+  }
+  rl.close();
+  return files;
+}
+
+function startServer(folder, storage) {
+  const proc = spawn(process.execPath, ['dist/server.js', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  const waiters = [];
+  const diagnostics = new Map();
+  conn.onNotification('textDocument/publishDiagnostics', (p) => { diagnostics.set(p.uri, p.diagnostics); for (const w of waiters) w(); });
+  conn.onNotification('codeOrigin/reportChanged', (p) => { last = p; for (const w of waiters) w(); });
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => null));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification('$/progress', () => {});
+  conn.onNotification('window/logMessage', () => {});
+  conn.listen();
+  let last;
+  const ready = async () => {
+    await conn.sendRequest('initialize', {
+      processId: process.pid, workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
+      capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } }, initializationOptions: { storagePath: storage },
+    });
+    await conn.sendNotification('initialized', {});
+  };
+  const waitFor = (pred, ms = 600_000) => new Promise((resolve, reject) => {
+    if (pred()) return resolve();
+    const t = setTimeout(() => reject(new Error('timeout')), ms);
+    waiters.push(() => { if (pred()) { clearTimeout(t); resolve(); } });
+  });
+  const rss = () => {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
+  const stop = async () => { await conn.sendRequest('shutdown'); await conn.sendNotification('exit'); await new Promise((r) => proc.once('exit', r)); conn.dispose(); };
+  return { conn, ready, waitFor, diagnostics, get last() { return last; }, rss, stop };
+}
+
+async function main() {
+  if (!fs.existsSync(SHARED)) { console.log(`SKIP: ${SHARED} not found`); return; }
+  console.log('files  cold s  warm s  edit→diagnostics s  server peak RSS MB (cold)');
+  for (const n of sizes) {
+    const files = await corpus(n);
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'co-ws-'));
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'co-st-'));
+    files.forEach((f, i) => {
+      const dir = path.join(ws, `s${String(Math.floor(i / 50)).padStart(3, '0')}`);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `f${i}.${f.ext}`), f.code);
+    });
+    // Cold: empty cache.
+    let s = startServer(ws, storage);
+    let t = Date.now();
+    await s.ready();
+    await s.waitFor(() => s.last);
+    const cold = (Date.now() - t) / 1000;
+    const rss = s.rss();
+    await s.stop();
+    // Warm: a restart with the cache file from the cold run.
+    s = startServer(ws, storage);
+    t = Date.now();
+    await s.ready();
+    await s.waitFor(() => s.last);
+    const warm = (Date.now() - t) / 1000;
+    // One edit: append a copy of another file's body to one file, then wait for its diagnostics.
+    const target = path.join(ws, 's000', `f0.${files[0].ext}`);
+    const donor = path.join(ws, 's000', `f1.${files[1].ext}`);
+    const uri = pathToFileURL(target).toString();
+    const before = s.last.analysis_id;
+    fs.writeFileSync(target, files[1].ext === files[0].ext ? fs.readFileSync(donor, 'utf8') : `${files[0].code}\n`);
+    t = Date.now();
+    await s.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    await s.waitFor(() => s.last.analysis_id !== before);
+    const edit = (Date.now() - t) / 1000;
+    await s.stop();
+    console.log(`${String(n).padStart(5)}  ${cold.toFixed(1).padStart(6)}  ${warm.toFixed(1).padStart(6)}  ${edit.toFixed(2).padStart(18)}  ${rss.toFixed(0).padStart(8)}`);
+    fs.rmSync(ws, { recursive: true, force: true });
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+  console.log('targets: 5,000 files ≤ 60 s cold, ≤ 5 s warm, one edit ≤ 1 s (the index re-runs after a 600 ms settle delay, included), RSS ≤ 500 MB');
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
