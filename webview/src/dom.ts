@@ -1,0 +1,80 @@
+/// <reference lib="dom" />
+// DOM helpers. Text always goes in through textContent (never innerHTML), so file names and code
+// from a report are shown as text whatever they contain.
+
+type Attrs = Record<string, string | number | boolean | undefined | null>;
+type Child = Node | string | number | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+function setAttrs(el: Element, attrs: Attrs): void {
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.setAttribute('class', String(v));
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+}
+
+export function append(el: Element, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(typeof c === 'number' ? String(c) : c);
+  }
+}
+
+export function clear(el: Element): void {
+  while (el.firstChild) el.removeChild(el.firstChild);
+}
+
+export const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+export const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** The last path segment, for compact labels (the full path goes in titles and tooltips). */
+export function baseName(p: string): string {
+  const k = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return k >= 0 && k < p.length - 1 ? p.slice(k + 1) : p;
+}
+
+/** Reads a CSS custom property from the body (VS Code puts its theme colours there). */
+export function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.body).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+
+export function themeKind(): ThemeKind {
+  const c = document.body.classList;
+  if (c.contains('vscode-high-contrast-light')) return 'high-contrast-light';
+  if (c.contains('vscode-high-contrast')) return 'high-contrast';
+  if (c.contains('vscode-light')) return 'light';
+  return 'dark';
+}
+
+/** Parses any CSS colour to [r, g, b, a] through a 1×1 canvas. */
+const probe = typeof document !== 'undefined' ? document.createElement('canvas').getContext('2d', { willReadFrequently: true }) : null;
+export function rgba(color: string): [number, number, number, number] {
+  if (!probe) return [0, 0, 0, 255];
+  probe.clearRect(0, 0, 1, 1);
+  probe.fillStyle = '#000';
+  probe.fillStyle = color;
+  probe.fillRect(0, 0, 1, 1);
+  const d = probe.getImageData(0, 0, 1, 1).data;
+  return [d[0]!, d[1]!, d[2]!, d[3]!];
+}
+
+let uid = 0;
+export const nextId = (prefix: string) => `${prefix}-${++uid}`;

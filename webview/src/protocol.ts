@@ -1,0 +1,319 @@
+// The messages that cross the webview boundary, and their validators. Both sides import this file:
+// the extension (client/src/panel) checks what the webview posts, the webview checks what the host
+// posts. Nothing here touches the DOM or Node, so it bundles for either.
+//
+// Host → webview: analysis | clear | ast | fileContents | showPair | showTab
+// Webview → host: ready | openPair | openFile | requestAst | requestFile | log
+
+// ---------------------------------------------------------------------------------------------
+// Report shapes (what `code-origin compare --format json` writes). Extra fields are allowed and
+// kept: the report grows (LLM verdicts, summaries) and older panels must not reject it.
+
+export interface MatchingRegion {
+  /** One-based, inclusive. */
+  file1_lines: [number, number];
+  file2_lines: [number, number];
+  /** The region's source; the CLI prefixes each line with "N: ". */
+  file1_code?: string;
+  file2_code?: string;
+  /** Set in submission mode, where a pair's file1/file2 are submissions and regions name files. */
+  file1?: string;
+  file2?: string;
+}
+
+export interface RefinedVerdict {
+  refined_classification?: string;
+  refined_risk_level?: string;
+  reasoning?: string;
+  [key: string]: unknown;
+}
+
+export interface ReportPair {
+  file1: string;
+  file2: string;
+  similarity_score: number;
+  components: { ast: number; cfg: number; dataflow: number };
+  matching_regions: MatchingRegion[];
+  llm_verdict?: Record<string, unknown> | string;
+  refined_verdict?: RefinedVerdict;
+}
+
+export interface ReportCluster { id: number; files: string[]; max_similarity: number }
+
+export interface SimilarityReport {
+  analysis_id: string;
+  summary: {
+    total_files: number;
+    suspicious_pairs_count: number;
+    highest_similarity: number;
+    cluster_count: number;
+    total_documents?: number;
+    candidate_pairs?: number;
+  };
+  files: Array<{ path: string; language?: string; error?: string; submission?: string }>;
+  similarity: { pairs: ReportPair[] };
+  graph?: { nodes: Array<{ id: string; files?: number }>; edges: Array<{ source: string; target: string; weight: number }> };
+  matrix?: { files: string[]; values: number[][] | null; note?: string };
+  clusters: ReportCluster[];
+  metadata?: {
+    analysis_type?: string;
+    timestamp?: string;
+    llm_enabled?: boolean;
+    weights?: { ast: number; cfg: number; dataflow: number };
+    thresholds?: { min_score?: number; cluster?: number; [key: string]: unknown };
+    submissions?: boolean;
+    [key: string]: unknown;
+  };
+  llm_summary?: unknown;
+}
+
+export interface AstNode {
+  type: string;
+  label?: string;
+  start_line: number;
+  end_line: number;
+  children: AstNode[];
+  truncated_children?: number;
+}
+
+export interface AstViewData {
+  language: string;
+  root: AstNode;
+  node_count: number;
+  total_named_nodes: number;
+  truncated: boolean;
+  caps?: { max_depth: number; max_nodes: number };
+  truncated_reason?: string;
+}
+
+export interface StructureMetrics {
+  ast_depth: number;
+  function_count: number;
+  class_count: number;
+  loop_count: number;
+  if_count: number;
+  basic_cyclomatic_complexity: number;
+  total_subtrees: number;
+  unique_subtrees: number;
+  lines_of_code: number;
+  total_lines: number;
+}
+
+export interface StructureSummaryData {
+  language: string;
+  metrics: StructureMetrics;
+  functions: Array<{ name: string; kind: string; start_line: number; end_line: number; metrics?: Partial<StructureMetrics> }>;
+  syntax_errors: Array<{ line: number; column: number; end_line?: number; end_column?: number; message: string }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+
+export type PanelTab = 'overview' | 'matrix' | 'graph' | 'clusters' | 'pair' | 'ast';
+export const PANEL_TABS: readonly PanelTab[] = ['overview', 'matrix', 'graph', 'clusters', 'pair', 'ast'];
+
+export type HostToWebview =
+  /** A new or updated analysis; replaces the one shown. */
+  | { type: 'analysis'; report: SimilarityReport }
+  /** No analysis (e.g. the workspace changed); the panel shows its empty state. */
+  | { type: 'clear'; reason?: string }
+  /** Answer to requestAst: the tree and/or the structure summary, or why there is none. */
+  | { type: 'ast'; path: string; ast?: AstViewData; summary?: StructureSummaryData; error?: string }
+  /** Answer to requestFile: the full text of a file, or why it could not be read. */
+  | { type: 'fileContents'; path: string; text?: string; error?: string }
+  /** Ask the panel to show a pair (e.g. from the tree view). */
+  | { type: 'showPair'; file1: string; file2: string }
+  /** Ask the panel to switch tab (e.g. "Show AST" from a command). */
+  | { type: 'showTab'; tab: PanelTab; path?: string };
+
+export type WebviewToHost =
+  /** The webview has loaded (or reloaded) and wants the current analysis. */
+  | { type: 'ready'; analysisId?: string }
+  /** The user opened a pair in the panel (matrix cell, graph, list). Informational for the host. */
+  | { type: 'openPair'; file1: string; file2: string }
+  /** Open a file in the editor, optionally at a one-based line range. */
+  | { type: 'openFile'; path: string; line?: number; endLine?: number }
+  | { type: 'requestAst'; path: string }
+  | { type: 'requestFile'; path: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+// ---------------------------------------------------------------------------------------------
+// A tiny schema checker: each check returns an error string or undefined.
+
+type Check = (v: unknown, at: string) => string | undefined;
+
+const MAX_PATH = 4096;
+const MAX_TEXT = 32 * 1024 * 1024;
+const MAX_MESSAGE = 4096;
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (max = MAX_PATH): Check => (v, at) => (typeof v !== 'string' ? `${at}: expected a string` : v.length > max ? `${at}: longer than ${max} characters` : undefined);
+const num: Check = (v, at) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `${at}: expected a finite number`);
+const int = (min: number): Check => (v, at) => (typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `${at}: expected an integer ≥ ${min}`);
+const bool: Check = (v, at) => (typeof v === 'boolean' ? undefined : `${at}: expected a boolean`);
+const any: Check = () => undefined;
+const oneOf = (values: readonly string[]): Check => (v, at) => (typeof v === 'string' && values.includes(v) ? undefined : `${at}: expected one of ${values.join(', ')}`);
+const opt = (c: Check): Check => (v, at) => (v === undefined ? undefined : c(v, at));
+const nullable = (c: Check): Check => (v, at) => (v === null ? undefined : c(v, at));
+const either = (a: Check, b: Check): Check => (v, at) => (a(v, at) === undefined ? undefined : b(v, at));
+const arr = (c: Check, max = 10_000_000): Check => (v, at) => {
+  if (!Array.isArray(v)) return `${at}: expected an array`;
+  if (v.length > max) return `${at}: more than ${max} items`;
+  for (let i = 0; i < v.length; i++) {
+    const e = c(v[i], `${at}[${i}]`);
+    if (e) return e;
+  }
+  return undefined;
+};
+const obj = (fields: Record<string, Check>): Check => (v, at) => {
+  if (!isObj(v)) return `${at}: expected an object`;
+  for (const [k, c] of Object.entries(fields)) {
+    const e = c(v[k], `${at}.${k}`);
+    if (e) return e;
+  }
+  return undefined;
+};
+const lineRange: Check = (v, at) => {
+  if (!Array.isArray(v) || v.length !== 2) return `${at}: expected [start, end]`;
+  return int(0)(v[0], `${at}[0]`) ?? int(0)(v[1], `${at}[1]`) ?? (v[1] < v[0] ? `${at}: end before start` : undefined);
+};
+/** A matrix row: numbers only (checked with a plain loop, it is the largest part of a report). */
+const numberRow: Check = (v, at) => {
+  if (!Array.isArray(v)) return `${at}: expected an array`;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) return `${at}[${i}]: expected a finite number`;
+  return undefined;
+};
+
+const regionCheck = obj({
+  file1_lines: lineRange, file2_lines: lineRange, file1_code: opt(str(MAX_TEXT)), file2_code: opt(str(MAX_TEXT)),
+  file1: opt(str()), file2: opt(str()),
+});
+const verdictCheck = obj({ refined_classification: opt(str(MAX_MESSAGE)), refined_risk_level: opt(str(MAX_MESSAGE)), reasoning: opt(str(MAX_TEXT)) });
+const pairCheck = obj({
+  file1: str(), file2: str(), similarity_score: num,
+  components: obj({ ast: num, cfg: num, dataflow: num }),
+  matching_regions: arr(regionCheck),
+  llm_verdict: opt(either(str(MAX_TEXT), obj({}))),
+  refined_verdict: opt(verdictCheck),
+});
+const reportCheck = obj({
+  analysis_id: str(),
+  summary: obj({ total_files: int(0), suspicious_pairs_count: int(0), highest_similarity: num, cluster_count: int(0) }),
+  files: arr(obj({ path: str(), language: opt(str()), error: opt(str(MAX_MESSAGE)), submission: opt(str()) })),
+  similarity: obj({ pairs: arr(pairCheck) }),
+  graph: opt(obj({ nodes: arr(obj({ id: str() })), edges: arr(obj({ source: str(), target: str(), weight: num })) })),
+  matrix: opt(obj({ files: arr(str()), values: nullable(arr(numberRow)), note: opt(str(MAX_MESSAGE)) })),
+  clusters: arr(obj({ id: int(0), files: arr(str()), max_similarity: num })),
+  metadata: opt(obj({ thresholds: opt(obj({ min_score: opt(num), cluster: opt(num) })), submissions: opt(bool), llm_enabled: opt(bool) })),
+  llm_summary: any,
+});
+/** The matrix must be square and name the same number of files as it has rows. */
+function matrixShape(r: SimilarityReport): string | undefined {
+  const m = r.matrix;
+  if (!m || !m.values) return undefined;
+  if (m.values.length !== m.files.length) return 'report.matrix: rows and files differ in number';
+  for (let i = 0; i < m.values.length; i++) if (m.values[i]!.length !== m.files.length) return `report.matrix.values[${i}]: not square`;
+  return undefined;
+}
+
+const astNodeCheck: Check = (v, at) => {
+  // Iterative, trees can be deep.
+  const stack: Array<[unknown, string]> = [[v, at]];
+  let count = 0;
+  while (stack.length) {
+    const [n, p] = stack.pop()!;
+    if (++count > 1_000_000) return `${at}: too many nodes`;
+    const e = obj({ type: str(MAX_MESSAGE), label: opt(str(MAX_MESSAGE)), start_line: int(0), end_line: int(0), truncated_children: opt(int(0)) })(n, p);
+    if (e) return e;
+    const kids = (n as Record<string, unknown>).children;
+    if (!Array.isArray(kids)) return `${p}.children: expected an array`;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], `${p}.children[${i}]`]);
+  }
+  return undefined;
+};
+const astCheck = obj({ language: str(), root: astNodeCheck, node_count: int(0), total_named_nodes: int(0), truncated: bool, truncated_reason: opt(str(MAX_MESSAGE)) });
+const metricsCheck = obj({
+  ast_depth: num, function_count: num, class_count: num, loop_count: num, if_count: num, basic_cyclomatic_complexity: num,
+  total_subtrees: num, unique_subtrees: num, lines_of_code: num, total_lines: num,
+});
+const summaryCheck = obj({
+  language: str(), metrics: metricsCheck,
+  functions: arr(obj({ name: str(MAX_MESSAGE), kind: str(MAX_MESSAGE), start_line: int(0), end_line: int(0) })),
+  syntax_errors: arr(obj({ line: int(0), column: int(0), message: str(MAX_MESSAGE) })),
+});
+
+const hostChecks: Record<HostToWebview['type'], Check> = {
+  analysis: obj({ report: reportCheck }),
+  clear: obj({ reason: opt(str(MAX_MESSAGE)) }),
+  ast: obj({ path: str(), ast: opt(astCheck), summary: opt(summaryCheck), error: opt(str(MAX_MESSAGE)) }),
+  fileContents: obj({ path: str(), text: opt(str(MAX_TEXT)), error: opt(str(MAX_MESSAGE)) }),
+  showPair: obj({ file1: str(), file2: str() }),
+  showTab: obj({ tab: oneOf(PANEL_TABS), path: opt(str()) }),
+};
+
+const webviewChecks: Record<WebviewToHost['type'], Check> = {
+  ready: obj({ analysisId: opt(str()) }),
+  openPair: obj({ file1: str(), file2: str() }),
+  openFile: obj({ path: str(), line: opt(int(1)), endLine: opt(int(1)) }),
+  requestAst: obj({ path: str() }),
+  requestFile: obj({ path: str() }),
+  log: obj({ level: oneOf(['info', 'warn', 'error']), message: str(MAX_MESSAGE) }),
+};
+
+function parseWith<T extends { type: string }>(checks: Record<string, Check>, v: unknown, side: string): Parsed<T> {
+  if (!isObj(v)) return { ok: false, error: `${side}: not an object` };
+  const type = v.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(checks, type)) {
+    return { ok: false, error: `${side}: unknown message type ${JSON.stringify(String(type)).slice(0, 80)}` };
+  }
+  const e = checks[type]!(v, type);
+  if (e) return { ok: false, error: `${side}: ${e}` };
+  if (type === 'analysis') {
+    const shape = matrixShape((v as { report: SimilarityReport }).report);
+    if (shape) return { ok: false, error: `${side}: ${shape}` };
+  }
+  return { ok: true, value: v as unknown as T };
+}
+
+/** Checks a message the host sent (run by the webview). */
+export function parseHostMessage(v: unknown): Parsed<HostToWebview> {
+  return parseWith<HostToWebview>(hostChecks, v, 'host message');
+}
+
+/** Checks a message the webview sent (run by the extension). */
+export function parseWebviewMessage(v: unknown): Parsed<WebviewToHost> {
+  return parseWith<WebviewToHost>(webviewChecks, v, 'webview message');
+}
+
+/** Checks a report on its own (e.g. one read from disk before it is posted). */
+export function parseReport(v: unknown): Parsed<SimilarityReport> {
+  const e = reportCheck(v, 'report') ?? matrixShape(v as SimilarityReport);
+  return e ? { ok: false, error: e } : { ok: true, value: v as SimilarityReport };
+}
+
+/** What the webview keeps across reloads (vscode.setState); the serializer receives it back. */
+export interface PanelState {
+  v: 1;
+  tab: PanelTab;
+  threshold?: number;
+  pair?: { file1: string; file2: string };
+  astPath?: string;
+  node?: string;
+  /** The last analysis, kept when it is small enough (see MAX_STATE_REPORT_CHARS). */
+  report?: SimilarityReport;
+}
+
+export const MAX_STATE_REPORT_CHARS = 4 * 1024 * 1024;
+
+export function parseState(v: unknown): PanelState | undefined {
+  if (!isObj(v) || v.v !== 1 || typeof v.tab !== 'string' || !PANEL_TABS.includes(v.tab as PanelTab)) return undefined;
+  const s: PanelState = { v: 1, tab: v.tab as PanelTab };
+  if (typeof v.threshold === 'number' && v.threshold >= 0 && v.threshold <= 1) s.threshold = v.threshold;
+  if (isObj(v.pair) && typeof v.pair.file1 === 'string' && typeof v.pair.file2 === 'string') s.pair = { file1: v.pair.file1, file2: v.pair.file2 };
+  if (typeof v.astPath === 'string') s.astPath = v.astPath;
+  if (typeof v.node === 'string') s.node = v.node;
+  if (v.report !== undefined && parseReport(v.report).ok) s.report = v.report as SimilarityReport;
+  return s;
+}
