@@ -55,7 +55,7 @@ export class FeatureCache {
 
   static key(text: string, language: LanguageId, opts: FeatureOptions): string {
     const h = crypto.createHash('sha256').update(text).digest('hex');
-    return `${h}:${language}:v${FEATURES_VERSION}:m${opts.minSubtree}`;
+    return `${h}:${language}:v${FEATURES_VERSION}:m${opts.minSubtree}:k${opts.k}:w${opts.w}:u${opts.unordered ? 1 : 0}`;
   }
 
   get(key: string): FileFeatures | undefined {

@@ -9,7 +9,7 @@ import { sortedUnique } from './hash';
 import { collectInputs, type SourceFile } from './inputs';
 import { lineMatches, toRegions, type MatchingRegion } from './regions';
 import { clustersOf } from './clusters';
-import { DEFAULT_WEIGHTS, effectiveTotal, scorePair, type DocEvidence, type Ignored, type Weights } from './score';
+import { DEFAULT_WEIGHTS, effectiveTotal, prepare, scorePair, type DocEvidence, type Ignored, type Weights } from './score';
 import { computeFeaturesParallel } from './workers';
 
 export interface CompareOptions {
@@ -55,7 +55,7 @@ export interface CompareReport {
     timestamp: string;
     llm_enabled: false;
     weights: Weights;
-    thresholds: { min_score: number; cluster: number; common_share: number; common_min_documents: number; min_subtree: number };
+    thresholds: { min_score: number; cluster: number; common_share: number; common_min_documents: number; min_subtree: number; kgram: number; window: number };
     submissions: boolean;
     cross: boolean;
     cache?: { path: string; hits: number; misses: number };
@@ -110,30 +110,40 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const templateFeats = template.map((_, i) => feats[files.length + i]).filter((f): f is FileFeatures => !!f);
   const ignored: Ignored = {
     ast: new Set(templateFeats.flatMap((f) => [...f.astSet])),
+    fp: new Set(templateFeats.flatMap((f) => [...f.fpSet])),
     cfg: new Set(templateFeats.flatMap((f) => [...f.cfg])),
     df: new Set(templateFeats.flatMap((f) => [...f.df])),
   };
+  const union = (d: Doc, pick: (f: FileFeatures) => Float64Array) =>
+    d.feats.length === 1 ? pick(d.feats[0]!) : sortedUnique(d.feats.flatMap((f) => [...pick(f)]));
   for (const d of docs) {
     d.ev = {
-      files: d.feats,
-      astSet: d.feats.length === 1 ? d.feats[0]!.astSet : sortedUnique(d.feats.flatMap((f) => [...f.astSet])),
-      cfg: d.feats.length === 1 ? d.feats[0]!.cfg : sortedUnique(d.feats.flatMap((f) => [...f.cfg])),
-      df: d.feats.length === 1 ? d.feats[0]!.df : sortedUnique(d.feats.flatMap((f) => [...f.df])),
-      effectiveTotal: 0,
+      files: d.feats, astSet: union(d, (f) => f.astSet), fpSet: union(d, (f) => f.fpSet), cfg: union(d, (f) => f.cfg),
+      df: union(d, (f) => f.df), effectiveTotal: 0, fpTotal: 0,
     };
   }
 
-  // Common-code filter and candidate pairs.
+  // Candidate pairs, then the common-code filter counted over groups of near-copies.
   const n = docs.length;
-  const maxDocs = commonShare > 0 ? Math.max(commonMinDocs, Math.floor(commonShare * n)) : Number.POSITIVE_INFINITY;
   const allowed = opts.cross ? (i: number, j: number) => docs[i]!.input !== docs[j]!.input : () => true;
-  const index = buildIndex(docs.map((d) => d.ev.astSet), maxDocs, ignored.ast, allowed);
-  for (const k of index.common) ignored.ast.add(k);
-  if (Number.isFinite(maxDocs)) {
-    for (const k of commonKeys(docs.map((d) => d.ev.cfg), maxDocs)) ignored.cfg.add(k);
-    for (const k of commonKeys(docs.map((d) => d.ev.df), maxDocs)) ignored.df.add(k);
+  const maxGroups = commonShare > 0 ? Math.max(commonMinDocs, Math.floor(commonShare * n)) : Number.POSITIVE_INFINITY;
+  // Keys in more than half of the documents (at most 500) are too common to propose pairs at all.
+  const capDocs = Math.max(Number.isFinite(maxGroups) ? maxGroups : 0, commonMinDocs, Math.min(Math.ceil(n / 2), 500));
+  const index = buildIndex(docs.map((d) => d.ev.fpSet), capDocs, ignored.fp, allowed);
+  if (Number.isFinite(maxGroups)) {
+    const groupMax = Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount));
+    const add = (into: Set<number>, pick: (e: DocEvidence) => Float64Array) => {
+      for (const k of commonKeys(docs.map((d) => pick(d.ev)), index.groupOf, groupMax)) into.add(k);
+    };
+    add(ignored.ast, (e) => e.astSet);
+    add(ignored.fp, (e) => e.fpSet);
+    add(ignored.cfg, (e) => e.cfg);
+    add(ignored.df, (e) => e.df);
   }
-  for (const d of docs) d.ev.effectiveTotal = d.feats.reduce((s, f) => s + effectiveTotal(f, ignored.ast), 0);
+  for (const d of docs) {
+    d.ev.effectiveTotal = d.feats.reduce((s, f) => s + effectiveTotal(f, ignored.ast), 0);
+    prepare(d.ev, ignored);
+  }
   timings.index = Date.now() - t0 - timings.collect - timings.features;
 
   // Score candidates.
@@ -222,7 +232,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       analysis_type: 'similarity', timestamp: new Date().toISOString(), llm_enabled: false, weights,
       thresholds: {
         min_score: minScore, cluster: clusterThreshold, common_share: commonShare, common_min_documents: commonMinDocs,
-        min_subtree: fopts.minSubtree,
+        min_subtree: fopts.minSubtree, kgram: fopts.k, window: fopts.w,
       },
       submissions: !!opts.submissions, cross: !!opts.cross,
       ...(cache ? { cache: { path: opts.cachePath!, hits: cache.hits, misses: cache.misses } } : {}),

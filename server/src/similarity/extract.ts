@@ -49,6 +49,9 @@ export interface Extracted {
   table: RoleTable;
   fields: FieldIds;
   lineCount: number;
+  /** Normalized token stream and each token's row. */
+  tokens: Int32Array;
+  tokenRows: Uint32Array;
 }
 
 export interface TrackedNodes {
@@ -86,6 +89,7 @@ function fieldIds(language: Language): FieldIds {
 export interface ExtractOptions {
   /** Smallest subtree (in hashed nodes) tracked as evidence. */
   minSubtree: number;
+  unordered?: boolean;
 }
 
 const SEED_IDENT = 0x1d3a;
@@ -125,6 +129,9 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   const sFirstShape: number[] = [];
   const sEvStart: number[] = [];
 
+  // The normalized token stream (pre-order, with a closing token per named node) for k-gram fingerprints.
+  const tokCode: number[] = [];
+  const tokRow: number[] = [];
   const events: DefUse[] = [];
   const loops: Array<[LightNode, number, number]> = [];
   let pre = 0;
@@ -145,6 +152,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
       const sp = sType.length;
       const parentRole = sp > 0 ? sRole[sp - 1]! : 0;
       total++;
+      const row = cursor.startPosition.row;
       if (sp > 0 && !named && commutative[id]) sOp[sp - 1] = id;
       // Names in an assignment's target (or a parameter list) are definitions.
       let target = sp > 0 ? sTarget[sp - 1]! : 0;
@@ -169,10 +177,14 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
         else if (role & R_IDENT) h = SEED_IDENT;
         else h = canonicalOp[id]! >= 0 ? canonicalOp[id]! : id;
         if (sp > 0) feed(sp - 1, fmix(Math.imul(h + 1, 0x9e3779b1)), fmix(Math.imul(h + 7, 0x85ebca6b)), id);
+        tokCode.push(h);
+        tokRow.push(row);
         if (fieldRole & R_IDENT && !(fieldRole & R_FIELD_IDENT) && sp > 0) recordName(sp, target);
       } else {
         const fid = sp > 0 ? cursor.currentFieldId : 0;
-        const startRow = cursor.startPosition.row;
+        const startRow = row;
+        tokCode.push(id + 0x10000);
+        tokRow.push(row);
         let light: LightNode | null = null;
         const parentIsContainer = sp === 0 || (sLight[sp - 1] !== null && parentRole & (R_BLOCK | R_CONTROL | R_FUNCTION) &&
           !(parentRole & (R_RETURN | R_BREAK | R_CONTINUE | R_THROW)));
@@ -258,7 +270,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     const firstChild = sFirstChild.pop()!;
     const firstShape = sFirstShape.pop()!;
     const evStart = sEvStart.pop()!;
-    const unordered = role & R_UNORDERED || (role & R_BINARY && op >= 0);
+    const unordered = opts.unordered !== false && (role & R_UNORDERED || (role & R_BINARY && op >= 0));
     let a: number;
     let b: number;
     if (unordered) {
@@ -277,6 +289,8 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
       tKeep[ti] = size >= opts.minSubtree;
     }
     const shape = fmix(shapeAcc) >>> 0;
+    tokCode.push(id + 0x20000);
+    tokRow.push(cursor.endPosition.row);
     if (light) {
       const fwd = role & R_EXPR_STMT && firstChild >= 0;
       light.hash = fwd ? firstChild : key;
@@ -342,7 +356,10 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     tracked.end[j] = tEnd[i]!;
     j++;
   }
-  return { tracked, total, root: rootLight, events, loops, table, fields: F, lineCount: countLines(source) };
+  return {
+    tracked, total, root: rootLight, events, loops, table, fields: F, lineCount: countLines(source),
+    tokens: Int32Array.from(tokCode), tokenRows: Uint32Array.from(tokRow),
+  };
 }
 
 function countLines(source: string): number {

@@ -6,16 +6,22 @@ import { parseSource } from '../core/parser';
 import { buildCfgs, cfgEdgeKeys } from './cfg';
 import { dataflowKeys, defUseEdges } from './dataflow';
 import { extract, type TrackedNodes } from './extract';
+import { winnow, type Fingerprints } from './fingerprint';
 import { sortedUnique } from './hash';
 
 /** Bumped whenever features change meaning, so cached entries from older engines are not reused. */
-export const FEATURES_VERSION = 3;
+export const FEATURES_VERSION = 4;
 
 export interface FeatureOptions {
   minSubtree: number;
+  /** k-gram length and winnowing window over the normalized token stream. */
+  k: number;
+  w: number;
+  /** Hash commutative operands and member lists as multisets (off: every node ordered). */
+  unordered: boolean;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { minSubtree: 12 };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { minSubtree: 8, k: 16, w: 8, unordered: true };
 
 export interface FileFeatures {
   language: LanguageId;
@@ -27,17 +33,21 @@ export interface FileFeatures {
   astSet: Float64Array;
   cfg: Float64Array;
   df: Float64Array;
+  fp: Fingerprints;
+  /** Sorted unique fingerprint hashes. */
+  fpSet: Float64Array;
   syntaxErrors: boolean;
 }
 
 export async function featuresOfSource(text: string, language: LanguageId, opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS): Promise<FileFeatures> {
   const parsed = await parseSource(text, language);
   try {
-    const x = extract(parsed, { minSubtree: opts.minSubtree });
+    const x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered });
     const cfg = sortedUnique(cfgEdgeKeys(buildCfgs(x)));
     const df = sortedUnique(dataflowKeys(defUseEdges(x)));
+    const fp = winnow(x.tokens, x.tokenRows, opts.k, opts.w);
     return {
-      language, lineCount: x.lineCount, total: x.total, tracked: x.tracked, astSet: sortedUnique(x.tracked.hash), cfg, df,
+      language, lineCount: x.lineCount, total: x.total, tracked: x.tracked, astSet: sortedUnique(x.tracked.hash), cfg, df, fp, fpSet: sortedUnique(fp.hash),
       syntaxErrors: parsed.tree.rootNode.hasError,
     };
   } finally {
