@@ -1,7 +1,6 @@
 // ONNX (onnxruntime-node) vs PyTorch: the trainer's reference inputs and outputs in models/code-origin-small/fixtures/.
-// Each JSON fixture may hold input_ids / attention_mask → logits (checked on model.onnx, 1e-4) and
-// inputs_embeds (or input_ids) / attention_mask / target → logits, gradients (checked on attribution.onnx,
-// logits 1e-4, gradients 1e-3). Arrays may be nested or flat with a "shape"-style sibling.
+// A fixture holds input_ids / attention_mask → logits (checked on model.onnx, 1e-4), word embeddings
+// (embeddings.onnx, 1e-5) and target → attribution logits, gradients (attribution.onnx, 1e-4 and 1e-3).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,6 +35,19 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const FIXTURES = path.join(MODEL_DIR, 'fixtures');
 
+/**
+ * The trainer's export.py writes {format: 'code-origin export check v1', inputs: {input_ids, attention_mask,
+ * target}, expected: {logits, inputs_embeds, attribution_logits, gradients}}; a flat object with the same
+ * keys is accepted too.
+ */
+function normalize(raw: Record<string, unknown>): Record<string, Nested | undefined> {
+  const isObj = (v: unknown): v is Record<string, Nested> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObj(raw['inputs']) || isObj(raw['expected'])) {
+    return { ...(isObj(raw['inputs']) ? raw['inputs'] : {}), ...(isObj(raw['expected']) ? raw['expected'] : {}) };
+  }
+  return raw as Record<string, Nested | undefined>;
+}
+
 describe('origin ONNX vs PyTorch fixtures', function () {
   this.timeout(120000);
   let files: string[] = [];
@@ -55,11 +67,12 @@ describe('origin ONNX vs PyTorch fixtures', function () {
     let checked = 0;
     try {
       for (const file of files) {
-        const fx = JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as Record<string, Nested | undefined>;
+        const raw = JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8')) as Record<string, unknown>;
+        const fx = normalize(raw);
         const ids = fx['input_ids'] !== undefined ? flat(fx['input_ids']) : undefined;
         const mask = fx['attention_mask'] !== undefined ? flat(fx['attention_mask']) : ids ? { data: ids.data.map(() => 1), dims: ids.dims } : undefined;
         const logits = fx['logits'] !== undefined ? flat(fx['logits']) : undefined;
-        if (ids && mask && logits && fx['gradients'] === undefined) {
+        if (ids && mask && logits) {
           const out = await classifier.run({
             input_ids: classifier.ints('input_ids', ids.data, ids.dims),
             attention_mask: classifier.ints('attention_mask', mask.data, mask.dims),
@@ -75,7 +88,14 @@ describe('origin ONNX vs PyTorch fixtures', function () {
           const att = await OrtSession.create(f.attribution, { inputs: ['inputs_embeds', 'attention_mask', 'target'], outputs: ['logits', 'gradients'] });
           try {
             let embeds: { data: number[] | Float32Array; dims: number[] };
-            if (fx['inputs_embeds'] !== undefined) embeds = flat(fx['inputs_embeds']);
+            if (fx['inputs_embeds'] !== undefined && ids) {
+              // embeddings.onnx reproduces the PyTorch word embeddings, and IG starts from those
+              const e = (await emb.run({ input_ids: emb.ints('input_ids', ids.data, ids.dims) }, ['inputs_embeds'])).get('inputs_embeds')!;
+              const de = maxAbsDiff(e.data, flat(fx['inputs_embeds']).data);
+              console.log(`      ${file}: embeddings.onnx max |Δ| ${de.toExponential(2)}`);
+              assert.ok(de <= 1e-5, `${file}: embeddings differ by ${de}`);
+              embeds = { data: e.data, dims: [...e.dims] };
+            } else if (fx['inputs_embeds'] !== undefined) embeds = flat(fx['inputs_embeds']);
             else {
               assert.ok(ids, `${file}: needs inputs_embeds or input_ids`);
               const e = (await emb.run({ input_ids: emb.ints('input_ids', ids.data, ids.dims) }, ['inputs_embeds'])).get('inputs_embeds')!;
@@ -88,7 +108,8 @@ describe('origin ONNX vs PyTorch fixtures', function () {
               target: att.ints('target', target.data, target.dims),
             }, ['logits', 'gradients']);
             const dg = maxAbsDiff(out.get('gradients')!.data, flat(fx['gradients']).data);
-            const dl = logits ? maxAbsDiff(out.get('logits')!.data, logits.data) : 0;
+            const attLogits = fx['attribution_logits'] !== undefined ? flat(fx['attribution_logits']) : logits;
+            const dl = attLogits ? maxAbsDiff(out.get('logits')!.data, attLogits.data) : 0;
             console.log(`      ${file}: attribution.onnx logits max |Δ| ${dl.toExponential(2)}, gradients max |Δ| ${dg.toExponential(2)}`);
             assert.ok(dl <= 1e-4, `${file}: logits differ by ${dl}`);
             assert.ok(dg <= 1e-3, `${file}: gradients differ by ${dg}`);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFolderError, loadModelFolder, parseManifest } from '../../server/src/origin/manifest';
 import { OriginModel } from '../../server/src/origin/model';
+import { WINDOW_LENGTH, WINDOW_STRIDE } from '../../server/src/origin/tokenizer';
 import { MODEL_DIR, tempDir } from './helpers';
 
 const TOKENIZER = path.join(MODEL_DIR, 'tokenizer.json');
@@ -79,7 +80,7 @@ describe('origin model folder validation', () => {
   it('fills defaults from the export contract and reads the IG baseline', () => {
     const m = parseManifest({});
     assert.deepEqual(m.labels, ['human', 'llm']);
-    assert.deepEqual(m.window, { length: 256, stride: 192 });
+    assert.deepEqual(m.window, { length: WINDOW_LENGTH, stride: WINDOW_STRIDE });
     assert.deepEqual(m.special_tokens, { bos: 0, pad: 1, eos: 2 });
     assert.equal(m.aggregation, 'token_weighted_mean');
     assert.equal(m.threshold, 0.5);
@@ -89,6 +90,15 @@ describe('origin model folder validation', () => {
     assert.equal(parseManifest({ ig_baseline: 'zero' }).ig_baseline.kind, 'zero');
     assert.equal(parseManifest({ ig_baseline: { type: 'pad_embedding' } }).ig_baseline.tokenId, 1);
     assert.equal(parseManifest({ aggregation: 'mean_prob' }).aggregation, 'mean');
+    assert.equal(parseManifest({ aggregation: 'max' }).aggregation, 'max');
+    // the trainer's manifest describes both in prose; the first identifier / first keyword decides
+    const prose = parseManifest({
+      aggregation: 'token_weighted_mean_logits: file logits = sum_w n_w * logits_w / sum_w n_w; p_llm = softmax(file logits)[1]',
+      ig_baseline: 'pad-token embedding at non-special positions: ... <s>/</s> keep their own embeddings; attention_mask unchanged',
+    });
+    assert.equal(prose.aggregation, 'token_weighted_mean_logits');
+    assert.equal(prose.ig_baseline.tokenId, 1);
+    assert.equal(parseManifest({ ig_baseline: 'unk token (not pad)' }).ig_baseline.tokenId, 3);
     assert.equal(parseManifest({ aggregation: 'token_weighted_mean_p_llm' }).aggregation, 'token_weighted_mean');
     assert.equal(loadModelFolderLlmIndex(['llm', 'human']), 0);
   });

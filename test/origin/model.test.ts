@@ -55,6 +55,8 @@ describe('origin model (onnxruntime-node)', function () {
     const weighted = w.reduce((a, s) => a + s.tokens * s.p_llm, 0) / w.reduce((a, s) => a + s.tokens, 0);
     assert.ok(Math.abs(aggregate(w, 'token_weighted_mean', 1) - weighted) < 1e-12);
     assert.equal(aggregate(w, 'max', 1), Math.max(...w.map((s) => s.p_llm)));
+    const margin = w.reduce((a, s) => a + s.tokens * (s.logits[1] - s.logits[0]), 0) / w.reduce((a, s) => a + s.tokens, 0);
+    assert.ok(Math.abs(aggregate(w, 'token_weighted_mean_logits', 1) - 1 / (1 + Math.exp(-margin))) < 1e-12);
   });
 
   it('computes the same logits through the embeddings path (attribution.onnx) as through model.onnx', async function () {

@@ -8,8 +8,11 @@ import { BOS_ID, EOS_ID, MAX_LENGTH, PAD_ID, WINDOW_LENGTH, WINDOW_STRIDE } from
 /** A problem with the model folder itself; the message is complete and meant for the user as is. */
 export class ModelFolderError extends Error {}
 
-/** How window probabilities become one document probability. */
-export type Aggregation = 'token_weighted_mean' | 'mean' | 'max' | 'mean_logits';
+/**
+ * How window results become one document probability: a (token-weighted) mean of window p_llm, a
+ * (token-weighted) mean of window logits then softmax, or the largest window p_llm.
+ */
+export type Aggregation = 'token_weighted_mean' | 'mean' | 'token_weighted_mean_logits' | 'mean_logits' | 'max';
 
 /**
  * The Integrated Gradients baseline, per input position: `<s>`/`</s>` keep their own embeddings, every
@@ -67,16 +70,20 @@ function intField(obj: Record<string, unknown>, key: string, where: string, def:
   return v;
 }
 
+/**
+ * The manifest may describe the aggregation in prose ("token_weighted_mean_logits: file logits = ... softmax");
+ * its first identifier names the method.
+ */
 function parseAggregation(v: unknown): Aggregation {
   if (v === undefined || v === null) return 'token_weighted_mean';
   const s = (isRecord(v) ? (v['method'] ?? v['type'] ?? v['kind']) : v);
   if (typeof s !== 'string') throw new ModelFolderError(`${MANIFEST}: "aggregation" must be a string, got ${JSON.stringify(v)}`);
-  const n = s.toLowerCase();
-  if (n.includes('max')) return 'max';
-  if (n.includes('logit')) return 'mean_logits';
-  if (n.includes('weight') || n.includes('token')) return 'token_weighted_mean';
-  if (n.includes('mean') || n.includes('avg') || n.includes('average')) return 'mean';
-  throw new ModelFolderError(`${MANIFEST}: unknown "aggregation" ${JSON.stringify(s)} (expected token_weighted_mean, mean, mean_logits or max)`);
+  const n = (/[A-Za-z_-]+/.exec(s)?.[0] ?? '').toLowerCase();
+  const weighted = n.includes('weight') || n.includes('token');
+  if (n.includes('logit')) return weighted ? 'token_weighted_mean_logits' : 'mean_logits';
+  if (n.includes('mean') || n.includes('avg') || n.includes('average')) return weighted ? 'token_weighted_mean' : 'mean';
+  if (n === 'max' || n.startsWith('max_')) return 'max';
+  throw new ModelFolderError(`${MANIFEST}: unknown "aggregation" ${JSON.stringify(s)} (expected token_weighted_mean, mean, token_weighted_mean_logits, mean_logits or max)`);
 }
 
 /** Accepts a string ("pad", "pad_embedding", "zero", "unk", "mask") or an object {type|kind, token_id?}. */
@@ -94,7 +101,14 @@ function parseBaseline(v: unknown, pad: number): IgBaseline {
     return { kind: 'token', tokenId: explicitId, description: `word embedding of token id ${explicitId} at every content position; ${keep}` };
   }
   if (typeof s !== 'string') throw new ModelFolderError(`${MANIFEST}: "ig_baseline" must be a string or an object with "type", got ${JSON.stringify(v)}`);
-  const n = s.toLowerCase();
+  // Prose is allowed ("pad-token embedding at non-special positions ... attention_mask unchanged"): the
+  // keyword that comes first names the baseline.
+  const lower = s.toLowerCase();
+  const found = ['pad', 'zero', 'unk', 'mask']
+    .map((k) => ({ k, at: lower.search(new RegExp(`\\b${k}`)) }))
+    .filter((x) => x.at >= 0)
+    .sort((a, b) => a.at - b.at);
+  const n = found[0]?.k ?? '';
   if (n.includes('zero')) return { kind: 'zero', tokenId: pad, description: `zero vector at every content position; ${keep}` };
   if (n.includes('unk')) return { kind: 'token', tokenId: 3, description: `word embedding of <unk> (id 3) at every content position; ${keep}` };
   if (n.includes('mask')) return { kind: 'token', tokenId: 50264, description: `word embedding of <mask> (id 50264) at every content position; ${keep}` };

@@ -84,6 +84,17 @@ export function aggregate(scores: WindowScore[], how: Aggregation, llmIndex: num
       return scores.reduce((a, s) => a + s.p_llm, 0) / scores.length;
     case 'mean_logits':
       return sigmoid(scores.reduce((a, s) => a + s.logits[llmIndex]! - s.logits[1 - llmIndex]!, 0) / scores.length / temperature);
+    case 'token_weighted_mean_logits': {
+      // softmax of the weighted mean logits = sigmoid of the weighted mean margin
+      let wsum = 0;
+      let zsum = 0;
+      for (const s of scores) {
+        const w = Math.max(1, s.tokens);
+        wsum += w;
+        zsum += w * (s.logits[llmIndex]! - s.logits[1 - llmIndex]!);
+      }
+      return sigmoid(zsum / wsum / temperature);
+    }
     case 'token_weighted_mean': {
       let wsum = 0;
       let psum = 0;
