@@ -1,0 +1,42 @@
+// k-grams of abstract tokens: the unit of shared evidence between two files, and between a file and
+// the template, the common code or a catalog entry.
+import type { Token } from './tokens';
+
+const ids = new Map<string, number>();
+function idOf(t: string): number {
+  let id = ids.get(t);
+  if (id === undefined) ids.set(t, (id = ids.size + 1));
+  return id;
+}
+
+/** Hash of the k tokens starting at each position (length: tokens - k + 1, or 0). */
+export function kgramHashes(tokens: Token[], k: number): number[] {
+  const out: number[] = [];
+  const codes = tokens.map((t) => idOf(t.t));
+  for (let i = 0; i + k <= codes.length; i++) {
+    let a = 0x811c9dc5;
+    let b = 0x2545f491;
+    for (let j = i; j < i + k; j++) {
+      a = Math.imul(a ^ codes[j]!, 0x01000193);
+      b = Math.imul(b ^ (codes[j]! + 0x9e37), 0x85ebca6b) ^ (b >>> 13);
+    }
+    out.push((a >>> 0) * 2097152 + ((b >>> 0) >>> 11));
+  }
+  return out;
+}
+
+/** Marks the tokens covered by k-grams whose hash is in `other`. */
+export function coveredBy(hashes: number[], k: number, tokenCount: number, other: Set<number>): Uint8Array {
+  const mark = new Uint8Array(tokenCount);
+  for (let i = 0; i < hashes.length; i++) {
+    if (other.has(hashes[i]!)) for (let j = i; j < i + k; j++) mark[j] = 1;
+  }
+  return mark;
+}
+
+export function fraction(mark: Uint8Array): number {
+  if (mark.length === 0) return 0;
+  let n = 0;
+  for (let i = 0; i < mark.length; i++) n += mark[i]!;
+  return n / mark.length;
+}
