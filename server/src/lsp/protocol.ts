@@ -32,3 +32,6 @@ export interface RenderReportParams {
   analysis_id: string;
   format: 'html' | 'json';
 }
+
+/** Origin verdicts, explanations and the prediction history. */
+export * from './origin/protocol';

@@ -3,6 +3,7 @@ import { DEFAULT_AST_MAX_DEPTH, DEFAULT_AST_MAX_NODES } from '../core/astView';
 import { LANGUAGES, type LanguageId } from '../core/languages';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/source';
 import { DiagnosticSeverity } from 'vscode-languageserver';
+import { DEFAULT_ORIGIN_SETTINGS, readOriginSettings, type OriginSettings } from './origin/settings';
 
 export interface SimilaritySettings {
   enabled: boolean;
@@ -18,6 +19,7 @@ export interface ServerSettings {
   astMaxDepth: number;
   astMaxNodes: number;
   similarity: SimilaritySettings;
+  origin: OriginSettings;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     severity: DiagnosticSeverity.Information,
     raisedSeverity: DiagnosticSeverity.Warning,
   },
+  origin: DEFAULT_ORIGIN_SETTINGS,
 };
 
 const SEVERITIES: Record<string, DiagnosticSeverity> = {
@@ -65,5 +68,6 @@ export function readSettings(raw: unknown): ServerSettings {
       severity: sev(sim.severity, defaults.severity),
       raisedSeverity: sev(sim.raisedSeverity, defaults.raisedSeverity),
     },
+    origin: readOriginSettings(s.origin),
   };
 }

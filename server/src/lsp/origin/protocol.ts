@@ -1,0 +1,130 @@
+// Origin requests and notifications between the extension and the server (re-exported by ../protocol.ts).
+import type { Range0 } from '../../core/summary';
+import type { ModelInfo } from './workerProtocol';
+
+export type { ModelInfo } from './workerProtocol';
+
+export const OriginClassifyRequest = 'codeOrigin/classify';
+export const OriginExplainRequest = 'codeOrigin/explain';
+export const PredictionHistoryRequest = 'codeOrigin/predictionHistory';
+export const ExportPredictionHistoryRequest = 'codeOrigin/exportPredictionHistory';
+/** Server → client: the verdict of an open document changed (status bar, code lenses). */
+export const OriginStatusNotification = 'codeOrigin/originStatus';
+
+/** The diagnostic code of an LLM verdict, and where its explanation lives. */
+export const ORIGIN_DIAGNOSTIC_CODE = 'llm-generated';
+export const ORIGIN_DOCS_URL = 'https://github.com/code-origin/code-origin#how-the-origin-verdict-works';
+
+export type OriginLabelOrNone = 'llm' | 'human' | 'too-short';
+
+export interface OriginVerdict {
+  label: OriginLabelOrNone;
+  /** Absent when too short to judge. */
+  p_llm?: number;
+  /** Model tokens of the judged text (of its classified prefix when truncated). */
+  tokens: number;
+  windows?: number;
+  /** Only the first `windows` windows were classified. */
+  truncated?: boolean;
+}
+
+export interface UnitVerdict extends OriginVerdict {
+  name: string;
+  kind: 'function' | 'method' | 'class';
+  range: Range0;
+  name_range: Range0;
+}
+
+export interface OriginClassifyParams {
+  textDocument?: { uri: string };
+  /** Classify only this range of the document (a selection). */
+  range?: Range0;
+  /** Classify this text instead of a document (a pasted snippet); `languageId` names its language. */
+  text?: string;
+  languageId?: string;
+}
+
+export type OriginClassifyResult =
+  | {
+    uri?: string;
+    version?: number;
+    language?: string;
+    threshold: number;
+    /** The document (or the range / text) as a whole. */
+    file: OriginVerdict;
+    /** Functions, methods and classes (none for a range or a text). */
+    units: UnitVerdict[];
+    /** Notes for the user: minified code, truncation. */
+    notes: string[];
+    model: ModelInfo;
+  }
+  | { uri?: string; error: string };
+
+export interface OriginExplainParams {
+  textDocument: { uri: string };
+  /** Explain this range (a selection or a unit's range); without it the unit at `position`, else the file. */
+  range?: Range0;
+  position?: { line: number; character: number };
+}
+
+export interface TokenHighlight {
+  range: Range0;
+  text: string;
+  /** Integrated Gradients attribution toward LLM: > 0 pushes toward LLM, < 0 toward human. */
+  score: number;
+}
+
+export type OriginExplainResult =
+  | {
+    uri: string;
+    version: number;
+    /** What was explained. */
+    range: Range0;
+    subject: string;
+    label: 'llm' | 'human';
+    p_llm: number;
+    threshold: number;
+    tokens: TokenHighlight[];
+    /** The five tokens with the largest |score|. */
+    top: TokenHighlight[];
+    maxAbs: number;
+    steps: number;
+    truncated: boolean;
+    windows: number;
+    model: ModelInfo;
+  }
+  | { uri: string; error: string };
+
+export interface OriginStatusParams {
+  uri: string;
+  version: number;
+  state: 'ready' | 'analyzing' | 'unavailable' | 'error';
+  file?: OriginVerdict;
+  threshold?: number;
+  /** Units with an LLM verdict. */
+  llmUnits?: number;
+  units?: number;
+  message?: string;
+}
+
+export interface PredictionRow {
+  id: number;
+  time: string;
+  file: string;
+  content_hash: string;
+  language: string;
+  model: string;
+  model_version: string;
+  subject: string;
+  label: string;
+  confidence: number;
+  p_llm: number | null;
+  top_tokens: string;
+}
+
+export interface PredictionHistoryParams {
+  limit?: number;
+}
+
+export type PredictionHistoryResult = { rows: PredictionRow[]; total: number; file: string; warning?: string } | { error: string };
+export type ExportPredictionHistoryResult = { csv: string; rows: number } | { error: string };

@@ -1,0 +1,67 @@
+// The `codeOrigin.origin.*` settings: read by ../settings.ts into ServerSettings.origin.
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import { LANGUAGES, type LanguageId } from '../../core/languages';
+
+export interface OriginSettings {
+  enabled: boolean;
+  /** A model folder that overrides the shipped one (e.g. a full CodeBERT export); '' for the default. */
+  modelPath: string;
+  severity: DiagnosticSeverity;
+  /** p(LLM) at or above which a unit gets a diagnostic; undefined uses the manifest's threshold. */
+  threshold?: number;
+  enabledLanguages: LanguageId[];
+  /** Units with fewer model tokens get "too short to judge". */
+  minTokens: number;
+  /** Windows classified per file or unit; longer texts are judged on their first windows and say so. */
+  maxWindows: number;
+  /** Quiet time after an edit before a document is re-judged. */
+  debounceMs: number;
+  /** Integrated Gradients steps. */
+  steps: number;
+  /** Windows explained by Explain Origin on a whole file (IG costs about a second per window). */
+  explainMaxWindows: number;
+  codeLens: boolean;
+}
+
+export const DEFAULT_ORIGIN_SETTINGS: OriginSettings = {
+  enabled: true,
+  modelPath: '',
+  severity: DiagnosticSeverity.Information,
+  threshold: undefined,
+  enabledLanguages: [...LANGUAGES],
+  minTokens: 48,
+  maxWindows: 16,
+  debounceMs: 600,
+  steps: 32,
+  explainMaxWindows: 4,
+  codeLens: true,
+};
+
+const SEVERITIES: Record<string, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+};
+
+export function readOriginSettings(raw: unknown): OriginSettings {
+  const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const d = DEFAULT_ORIGIN_SETTINGS;
+  const int = (v: unknown, def: number, min: number, max: number) =>
+    (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? Math.floor(v) : def);
+  const langs = Array.isArray(s.enabledLanguages)
+    ? s.enabledLanguages.filter((l): l is LanguageId => (LANGUAGES as readonly unknown[]).includes(l))
+    : [...d.enabledLanguages];
+  if (langs.includes('typescript') && !langs.includes('tsx')) langs.push('tsx');
+  return {
+    enabled: typeof s.enabled === 'boolean' ? s.enabled : d.enabled,
+    modelPath: typeof s.modelPath === 'string' ? s.modelPath.trim() : d.modelPath,
+    severity: typeof s.severity === 'string' ? SEVERITIES[s.severity.toLowerCase()] ?? d.severity : d.severity,
+    threshold: typeof s.threshold === 'number' && s.threshold > 0 && s.threshold < 1 ? s.threshold : undefined,
+    enabledLanguages: langs,
+    minTokens: int(s.minTokens, d.minTokens, 1, 4096),
+    maxWindows: int(s.maxWindows, d.maxWindows, 1, 256),
+    debounceMs: int(s.debounceMs, d.debounceMs, 0, 60_000),
+    steps: int(s.steps, d.steps, 2, 512),
+    explainMaxWindows: int(s.explainMaxWindows, d.explainMaxWindows, 1, 64),
+    codeLens: typeof s.codeLens === 'boolean' ? s.codeLens : d.codeLens,
+  };
+}

@@ -1,0 +1,144 @@
+// The units the origin model judges: named functions, methods and classes found with tree-sitter, each
+// with its leading doc comments / decorators (they are part of how code was written) and its name range.
+import type { Node } from 'web-tree-sitter';
+import { NODE_KINDS, type LanguageId } from '../../core/languages';
+import { withParsed } from '../../core/parser';
+import type { Range0 } from '../../core/summary';
+
+export type UnitKind = 'function' | 'method' | 'class';
+
+export interface OriginUnit {
+  name: string;
+  kind: UnitKind;
+  /** tree-sitter node type, e.g. function_definition. */
+  nodeType: string;
+  /** UTF-16 offsets of the judged text (doc comments and decorators included). */
+  start: number;
+  end: number;
+  range: Range0;
+  name_range: Range0;
+}
+
+function toRange(node: Node): Range0 {
+  return {
+    start: { line: node.startPosition.row, character: node.startPosition.column },
+    end: { line: node.endPosition.row, character: node.endPosition.column },
+  };
+}
+
+/** The identifier naming a function or class: its own name, a C declarator, or what it is bound to. */
+function nameNode(node: Node): Node | null {
+  const own = node.childForFieldName('name');
+  if (own) return own;
+  let decl = node.type === 'function_definition' ? node.childForFieldName('declarator') : null;
+  while (decl) {
+    const inner = decl.childForFieldName('declarator');
+    if (!inner) return decl;
+    decl = inner;
+  }
+  let parent = node.parent;
+  if (parent?.type === 'expression_list') parent = parent.parent;
+  if (!parent) return null;
+  for (const field of ['name', 'left', 'key', 'pattern', 'property', 'declarator']) {
+    const bound = parent.childForFieldName(field);
+    if (bound && bound.id !== node.id && bound.endIndex <= node.startIndex) {
+      return bound.type === 'expression_list' && bound.namedChildCount === 1 ? bound.namedChild(0) : bound;
+    }
+  }
+  return null;
+}
+
+function hasBody(node: Node): boolean {
+  if (node.type === 'type_spec') {
+    const t = node.childForFieldName('type')?.type;
+    return t === 'struct_type' || t === 'interface_type';
+  }
+  return node.childForFieldName('body') !== null;
+}
+
+/** Anonymous functions count as units only when bound to a name by one of these (not callbacks, not keyword args). */
+const BOUND_PARENT = /declarator|assignment|^pair$|field_definition|short_var_declaration|let_declaration|expression_list/;
+
+const COMMENT_TYPES = new Set(['comment', 'line_comment', 'block_comment', 'html_comment']);
+
+/**
+ * The node whose text is judged: decorated definitions (Python), export statements (JS/TS) and variable
+ * declarations binding an arrow function, widened over contiguous comments directly above it.
+ */
+function outerNode(node: Node): { first: Node; last: Node } {
+  let top = node;
+  for (;;) {
+    const p = top.parent;
+    if (!p) break;
+    if (p.type === 'decorated_definition' || p.type === 'export_statement') top = p;
+    else if ((p.type === 'variable_declarator' || p.type === 'lexical_declaration' || p.type === 'variable_declaration') && p.namedChildCount <= 2) top = p;
+    else break;
+  }
+  let first = top;
+  for (let prev = first.previousSibling; prev && COMMENT_TYPES.has(prev.type) && first.startPosition.row - prev.endPosition.row <= 1; prev = prev.previousSibling) {
+    first = prev;
+  }
+  return { first, last: top };
+}
+
+/** Units of a parsed source, outermost first within document order. */
+export async function findUnits(source: string, language: LanguageId): Promise<OriginUnit[]> {
+  const kinds = NODE_KINDS[language];
+  const fnTypes = new Set(kinds.functions);
+  const classTypes = new Set(kinds.classes);
+  const bodyClassTypes = new Set(kinds.classesWithBody ?? []);
+  return withParsed(source, language, (p) => {
+    const units: OriginUnit[] = [];
+    const visit = (node: Node, inClass: boolean, depth: number) => {
+      if (depth > 200) return;
+      const t = node.type;
+      let isClass = classTypes.has(t) || (bodyClassTypes.has(t) && hasBody(node));
+      const isFn = fnTypes.has(t);
+      if (isFn || isClass) {
+        const n = isClass || node.childForFieldName('name') || t === 'function_definition' || BOUND_PARENT.test(node.parent?.type ?? '') ? nameNode(node) : null;
+        if (n && n.text.length > 0 && n.text.length < 200) {
+          const { first, last } = outerNode(node);
+          units.push({
+            name: n.text,
+            kind: isClass ? 'class' : inClass ? 'method' : 'function',
+            nodeType: t,
+            start: first.startIndex,
+            end: last.endIndex,
+            range: { start: toRange(first).start, end: toRange(last).end },
+            name_range: toRange(n),
+          });
+        } else isClass = false;
+      }
+      for (let i = 0; i < node.namedChildCount; i++) {
+        const c = node.namedChild(i);
+        if (c) visit(c, isClass || (inClass && !isFn), depth + 1);
+      }
+    };
+    visit(p.tree.rootNode, false, 0);
+    return units;
+  });
+}
+
+/** The innermost unit whose name range holds the position. */
+export function unitAtName<T extends { name_range: Range0 }>(units: T[], pos: { line: number; character: number }): T | undefined {
+  let best: T | undefined;
+  for (const u of units) {
+    const r = u.name_range;
+    const after = pos.line > r.start.line || (pos.line === r.start.line && pos.character >= r.start.character);
+    const before = pos.line < r.end.line || (pos.line === r.end.line && pos.character <= r.end.character);
+    if (after && before) best = u;
+  }
+  return best;
+}
+
+/** The innermost unit containing the position. */
+export function unitAt<T extends { range: Range0 }>(units: T[], pos: { line: number; character: number }): T | undefined {
+  let best: T | undefined;
+  for (const u of units) {
+    const r = u.range;
+    const after = pos.line > r.start.line || (pos.line === r.start.line && pos.character >= r.start.character);
+    const before = pos.line < r.end.line || (pos.line === r.end.line && pos.character <= r.end.character);
+    if (after && before && (!best || r.start.line > best.range.start.line || (r.start.line === best.range.start.line && r.start.character >= best.range.start.character))) best = u;
+  }
+  return best;
+}

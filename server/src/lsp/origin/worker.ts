@@ -1,0 +1,124 @@
+// The origin worker thread: loads the model once, on the first request, and serves classify/explain jobs
+// one at a time, interactive ones (hover, explain, classify selection) before background ones (diagnostics).
+// A job cancelled before it starts is answered `cancelled` without running.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ModelFolderError, OriginModel, type Classification } from '../../origin/index';
+import type { ExplainResult, ModelInfo, TextVerdict, WorkerData, WorkerRequest, WorkerResult } from './workerProtocol';
+
+const data = workerData as WorkerData;
+let model: Promise<OriginModel> | undefined;
+
+function loadModel(): Promise<OriginModel> {
+  model ??= (async () => {
+    const m = OriginModel.open(data.modelDir, { threads: data.threads });
+    await m.ready();
+    return m;
+  })();
+  return model;
+}
+
+function infoOf(m: OriginModel): ModelInfo {
+  const man = m.folder.manifest;
+  return {
+    dir: m.folder.dir,
+    name: man.name,
+    version: man.version,
+    architecture: man.architecture ?? 'unknown',
+    parameters: man.parameters,
+    threshold: man.threshold,
+    maxLength: man.max_length,
+    windowLength: man.window.length,
+    aggregation: man.aggregation,
+    explainability: m.explainUnavailable ? 'none (no attribution graphs)' : 'Integrated Gradients',
+    explainUnavailable: m.explainUnavailable,
+    igBaseline: man.ig_baseline.description,
+  };
+}
+
+async function classify(m: OriginModel, texts: string[], minTokens: number, maxWindows: number): Promise<TextVerdict[]> {
+  const out: TextVerdict[] = new Array(texts.length);
+  const judged: number[] = [];
+  texts.forEach((t, i) => {
+    const w = m.windows(t, maxWindows);
+    if (w.tokens < minTokens) out[i] = { tokens: w.tokens, tooShort: true };
+    else judged.push(i);
+  });
+  const cs: Classification[] = judged.length ? await m.classifyMany(judged.map((i) => texts[i]!), { maxWindows }) : [];
+  judged.forEach((i, k) => {
+    const c = cs[k]!;
+    out[i] = { tokens: c.tokens, p_llm: c.p_llm, windows: c.windows, truncated: c.truncated };
+  });
+  return out;
+}
+
+async function explain(m: OriginModel, text: string, steps: number, maxWindows: number, top: number): Promise<ExplainResult> {
+  const e = await m.explain(text, { target: 'llm', steps, maxWindows, top });
+  let maxAbs = 0;
+  for (const t of e.tokens) maxAbs = Math.max(maxAbs, Math.abs(t.score));
+  return {
+    p_llm: e.classification.p_llm,
+    windows: e.classification.windows,
+    truncated: e.classification.truncated,
+    tokens: e.tokens,
+    maxAbs,
+    steps: e.steps,
+    completenessError: Math.max(0, ...e.completeness.map((c) => c.relative_error)),
+  };
+}
+
+const queue: Exclude<WorkerRequest, { kind: 'cancel' }>[] = [];
+let running = false;
+
+function post(r: WorkerResult): void {
+  parentPort!.postMessage(r);
+}
+
+async function runOne(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<void> {
+  let m: OriginModel;
+  try {
+    m = await loadModel();
+  } catch (e) {
+    post({ id: req.id, ok: false, error: (e as Error).message, modelError: true });
+    return;
+  }
+  try {
+    const info = infoOf(m);
+    if (req.kind === 'info') post({ id: req.id, ok: true, info });
+    else if (req.kind === 'classify') post({ id: req.id, ok: true, info, verdicts: await classify(m, req.texts, req.minTokens, req.maxWindows) });
+    else {
+      if (m.explainUnavailable) post({ id: req.id, ok: false, error: m.explainUnavailable, modelError: false });
+      else post({ id: req.id, ok: true, info, explanation: await explain(m, req.text, req.steps, req.maxWindows, req.top) });
+    }
+  } catch (e) {
+    post({ id: req.id, ok: false, error: (e as Error).message, modelError: e instanceof ModelFolderError });
+  }
+}
+
+async function pump(): Promise<void> {
+  if (running) return;
+  running = true;
+  try {
+    while (queue.length) {
+      // Lowest priority number first; FIFO within a priority.
+      let best = 0;
+      for (let i = 1; i < queue.length; i++) if (queue[i]!.priority < queue[best]!.priority) best = i;
+      const [req] = queue.splice(best, 1);
+      await runOne(req!);
+    }
+  } finally {
+    running = false;
+  }
+}
+
+parentPort!.on('message', (req: WorkerRequest) => {
+  if (req.kind === 'cancel') {
+    const i = queue.findIndex((q) => q.id === req.id);
+    if (i >= 0) {
+      queue.splice(i, 1);
+      post({ id: req.id, ok: false, error: 'cancelled', modelError: false, cancelled: true });
+    }
+    return;
+  }
+  queue.push(req);
+  void pump();
+});

@@ -1,0 +1,58 @@
+// Messages between the language server's main thread and the origin worker thread (worker.ts).
+// The worker owns the model: the main thread never tokenizes or runs inference, so typing never waits.
+import type { TokenAttribution } from '../../origin/index';
+
+/** What the worker knows about the loaded model, for hovers, the status bar and the history. */
+export interface ModelInfo {
+  dir: string;
+  name: string;
+  version: string;
+  architecture: string;
+  parameters?: number;
+  threshold: number;
+  maxLength: number;
+  windowLength: number;
+  aggregation: string;
+  /** "Integrated Gradients", or why explanations are unavailable for this folder. */
+  explainability: string;
+  explainUnavailable?: string;
+  igBaseline: string;
+}
+
+/** One text to judge: its verdict, or why it was not judged. */
+export interface TextVerdict {
+  /** Content tokens (of the classified prefix when truncated). */
+  tokens: number;
+  /** Present when the text had at least `minTokens` tokens. */
+  p_llm?: number;
+  windows?: number;
+  truncated?: boolean;
+  tooShort?: boolean;
+}
+
+export type WorkerRequest =
+  | { id: number; kind: 'info'; priority: number }
+  | { id: number; kind: 'classify'; priority: number; texts: string[]; minTokens: number; maxWindows: number }
+  | { id: number; kind: 'explain'; priority: number; text: string; steps: number; maxWindows: number; top: number }
+  | { id: number; kind: 'cancel' };
+
+export interface ExplainResult {
+  p_llm: number;
+  windows: number;
+  truncated: boolean;
+  tokens: TokenAttribution[];
+  /** Largest |score|, so the client can scale highlights. */
+  maxAbs: number;
+  steps: number;
+  /** Largest relative completeness error over the explained windows (IG sanity check). */
+  completenessError: number;
+}
+
+export type WorkerResult =
+  | { id: number; ok: true; info: ModelInfo; verdicts?: TextVerdict[]; explanation?: ExplainResult }
+  | { id: number; ok: false; error: string; modelError: boolean; cancelled?: boolean };
+
+export interface WorkerData {
+  modelDir: string;
+  threads?: number;
+}

@@ -1,0 +1,293 @@
+// Origin analysis through the real server process over JSON-RPC: per-function diagnostics that match what
+// the model says for the same text, hovers with top tokens and model stats, codeOrigin/explain ranges inside
+// the document, unsupported languages, and a missing model folder that leaves the rest of the server working.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, Hover, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { OriginModel } from '../../server/src/origin/index';
+import type {
+  OriginClassifyResult, OriginExplainResult, OriginStatusParams, PredictionHistoryResult,
+} from '../../server/src/lsp/origin/protocol';
+import { MODEL_DIR, hasAttribution, requireModel } from '../origin/helpers';
+
+const SERVER = path.resolve('dist/server.js');
+const EXAMPLES = path.resolve('examples/origin');
+
+interface Session {
+  proc: ChildProcess;
+  conn: MessageConnection;
+  diagnostics: Map<string, Diagnostic[]>;
+  statuses: Map<string, OriginStatusParams>;
+  messages: Array<{ type: number; message: string }>;
+  waitFor(pred: () => boolean, ms?: number): Promise<void>;
+  open(file: string, languageId?: string, text?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function startServer(modelDir: string, storage: string, settings: Record<string, unknown> = {}): Promise<Session> {
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, CODE_ORIGIN_MODEL: modelDir } });
+  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const statuses = new Map<string, OriginStatusParams>();
+  const messages: Array<{ type: number; message: string }> = [];
+  const listeners: Array<() => void> = [];
+  const poke = () => { for (const l of listeners) l(); };
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { diagnostics.set(p.uri, p.diagnostics); poke(); });
+  conn.onNotification('codeOrigin/originStatus', (p: OriginStatusParams) => { statuses.set(p.uri, p); poke(); });
+  conn.onNotification('window/showMessage', (m: { type: number; message: string }) => { messages.push(m); poke(); });
+  conn.onRequest('window/showMessageRequest', (m: { type: number; message: string }) => { messages.push(m); poke(); return null; });
+  conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'codeOrigin' ? settings : null)));
+  conn.onRequest('window/workDoneProgress/create', () => null);
+  conn.onNotification('$/progress', () => undefined);
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('codeOrigin/reportChanged', () => undefined);
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    workspaceFolders: null,
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions: { storagePath: storage, globalStoragePath: storage, settings },
+  });
+  await conn.sendNotification('initialized', {});
+  const waitFor = (pred: () => boolean, ms = 90_000) => new Promise<void>((resolve, reject) => {
+    if (pred()) return resolve();
+    const timer = setTimeout(() => reject(new Error('timed out waiting for the server')), ms);
+    listeners.push(() => { if (pred()) { clearTimeout(timer); resolve(); } });
+  });
+  const open = async (file: string, languageId = 'python', text = fs.readFileSync(file, 'utf8')) => {
+    const uri = pathToFileURL(file).toString();
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return uri;
+  };
+  const close = async () => {
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    await new Promise((r) => proc.once('exit', r));
+    conn.dispose();
+  };
+  return { proc, conn, diagnostics, statuses, messages, waitFor, open, close };
+}
+
+function offsetAt(text: string, pos: { line: number; character: number }): number {
+  let off = 0;
+  for (let l = 0; l < pos.line; l++) off = text.indexOf('\n', off) + 1;
+  return off + pos.character;
+}
+
+function inside(text: string, r: { start: { line: number; character: number }; end: { line: number; character: number } }): boolean {
+  const lines = text.split('\n');
+  const ok = (p: { line: number; character: number }) => p.line >= 0 && p.line < lines.length && p.character >= 0 && p.character <= lines[p.line]!.length;
+  return ok(r.start) && ok(r.end) && offsetAt(text, r.start) <= offsetAt(text, r.end);
+}
+
+describe('origin analysis over LSP', function () {
+  this.timeout(240_000);
+  let storage: string;
+  let s: Session | undefined;
+  let model: OriginModel | undefined;
+
+  before(function () {
+    requireModel(this);
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-origin-lsp-'));
+    model = OriginModel.open(MODEL_DIR);
+  });
+  after(async () => {
+    await s?.close().catch(() => undefined);
+    await model?.dispose();
+    if (storage) fs.rmSync(storage, { recursive: true, force: true });
+  });
+
+  for (const name of ['llm_like.py', 'human_like.py']) {
+    it(`${name}: a diagnostic on exactly the units whose p(LLM) reaches the threshold, as the model says for the same text`, async () => {
+      s ??= await startServer(MODEL_DIR, storage);
+      const file = path.join(EXAMPLES, name);
+      const text = fs.readFileSync(file, 'utf8');
+      const uri = await s.open(file);
+      await s.waitFor(() => s!.statuses.get(uri)?.state === 'ready');
+      await s.waitFor(() => s!.diagnostics.has(uri) || (s!.statuses.get(uri)?.llmUnits === 0 && s!.statuses.get(uri)?.file?.label !== 'llm'), 10_000).catch(() => undefined);
+      const r = await s.conn.sendRequest<OriginClassifyResult>('codeOrigin/classify', { textDocument: { uri } });
+      assert.ok(!('error' in r), JSON.stringify(r));
+      assert.equal(r.threshold, model!.folder.manifest.threshold);
+      assert.ok(r.units.length >= 3, `units: ${r.units.map((u) => u.name).join(', ')}`);
+      // The file verdict is the model's verdict for the whole text.
+      const whole = await model!.classify(text);
+      assert.ok(Math.abs(whole.p_llm - r.file.p_llm!) < 1e-5, `${whole.p_llm} vs ${r.file.p_llm}`);
+      const expected: Diagnostic['range'][] = [];
+      for (const u of r.units) {
+        assert.ok(inside(text, u.range) && inside(text, u.name_range));
+        assert.equal(text.slice(offsetAt(text, u.name_range.start), offsetAt(text, u.name_range.end)), u.name);
+        if (u.label === 'too-short') continue;
+        const unitText = text.slice(offsetAt(text, u.range.start), offsetAt(text, u.range.end));
+        const c = await model!.classify(unitText);
+        assert.ok(Math.abs(c.p_llm - u.p_llm!) < 1e-5, `${u.name}: ${c.p_llm} vs ${u.p_llm}`);
+        assert.equal(u.label, c.p_llm >= r.threshold ? 'llm' : 'human');
+        if (u.label === 'llm') expected.push(u.name_range);
+      }
+      const diags = (s.diagnostics.get(uri) ?? []).filter((d) => d.code === 'llm-generated');
+      console.log(`      ${name}: file p(LLM) ${r.file.p_llm?.toFixed(3)}; units ${r.units.map((u) => `${u.name} ${u.label}${u.p_llm === undefined ? '' : ` ${u.p_llm.toFixed(3)}`}`).join(', ')}; ${diags.length} diagnostics`);
+      if (r.units.every((u) => u.label === 'too-short') && r.file.label === 'llm') expected.push(diags[0]!.range);
+      assert.deepEqual(diags.map((d) => d.range), expected);
+      for (const d of diags) {
+        assert.equal(d.source, 'Code Origin');
+        assert.equal(d.severity, 3);
+        assert.match(d.message, /^Likely LLM-generated \(\d{1,3}%\)/);
+        assert.equal(d.codeDescription?.href, 'https://github.com/code-origin/code-origin#how-the-origin-verdict-works');
+        const p = (d.data as { p_llm: number }).p_llm;
+        assert.ok(d.message.startsWith(`Likely LLM-generated (${Math.round(p * 100)}%)`));
+      }
+      const st = s.statuses.get(uri)!;
+      assert.equal(st.file?.label, r.file.label);
+      assert.equal(st.llmUnits, expected.length - (r.units.every((u) => u.label === 'too-short') ? expected.length : 0));
+    });
+  }
+
+  it('hovers a unit with its verdict, top-5 tokens and the model stats', async function () {
+    if (!hasAttribution()) this.skip();
+    s ??= await startServer(MODEL_DIR, storage);
+    const file = path.join(EXAMPLES, 'llm_like.py');
+    const uri = pathToFileURL(file).toString();
+    if (!s.statuses.has(uri)) await s.open(file);
+    await s.waitFor(() => s!.statuses.get(uri)?.state === 'ready');
+    const r = await s.conn.sendRequest<OriginClassifyResult>('codeOrigin/classify', { textDocument: { uri } });
+    assert.ok(!('error' in r));
+    const u = r.units.find((x) => x.label !== 'too-short')!;
+    const hover = await s.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: u.name_range.start });
+    const md = (hover!.contents as MarkupContent).value;
+    const verdict = u.label === 'llm' ? `Likely LLM-generated (${Math.round(u.p_llm! * 100)}%)` : `Likely human-written (${Math.round((1 - u.p_llm!) * 100)}%)`;
+    assert.ok(md.includes(verdict), md);
+    assert.match(md, /Top tokens \(Integrated Gradients/);
+    const rows = md.split('\n').filter((l) => /^\| `.*` \| \d+ \| [+−]\d+\.\d{3} \|$/.test(l));
+    assert.equal(rows.length, 5, md);
+    const man = model!.folder.manifest;
+    assert.ok(md.includes(`\`${man.name}\` v${man.version}`), md);
+    assert.match(md, /parameters · /);
+    assert.ok(md.includes(man.architecture ?? 'unknown'));
+    assert.match(md, /Integrated Gradients \(32 steps\)/);
+    assert.match(md, /orange.*toward LLM.*blue.*toward human/);
+    // The function metrics hover is still there, below.
+    assert.match(md, /Cyclomatic complexity/);
+  });
+
+  it('codeOrigin/explain: token ranges inside the document that cover the reported tokens', async function () {
+    if (!hasAttribution()) this.skip();
+    s ??= await startServer(MODEL_DIR, storage);
+    const file = path.join(EXAMPLES, 'human_like.py');
+    const text = fs.readFileSync(file, 'utf8');
+    const uri = pathToFileURL(file).toString();
+    if (!s.statuses.has(uri)) await s.open(file);
+    const r = await s.conn.sendRequest<OriginClassifyResult>('codeOrigin/classify', { textDocument: { uri } });
+    assert.ok(!('error' in r));
+    const u = r.units.find((x) => x.name === 'load')!;
+    const e = await s.conn.sendRequest<OriginExplainResult>('codeOrigin/explain', { textDocument: { uri }, position: { line: u.range.start.line + 2, character: 4 } });
+    assert.ok(!('error' in e), JSON.stringify(e));
+    assert.equal(e.subject, 'function load');
+    assert.deepEqual(e.range, u.range);
+    assert.ok(e.tokens.length > 20);
+    assert.equal(e.top.length, 5);
+    const unitStart = offsetAt(text, u.range.start);
+    const unitEnd = offsetAt(text, u.range.end);
+    for (const t of e.tokens) {
+      assert.ok(inside(text, t.range), JSON.stringify(t));
+      const a = offsetAt(text, t.range.start);
+      const b = offsetAt(text, t.range.end);
+      assert.ok(a >= unitStart && b <= unitEnd && a < b);
+      assert.equal(text.slice(a, b), t.text);
+      assert.ok(Math.abs(t.score) <= e.maxAbs + 1e-12);
+    }
+    for (const t of e.top) assert.ok(e.tokens.some((x) => x.text === t.text && x.score === t.score && x.range.start.line === t.range.start.line));
+    // The whole file, and a selection.
+    const whole = await s.conn.sendRequest<OriginExplainResult>('codeOrigin/explain', { textDocument: { uri } });
+    assert.ok(!('error' in whole) && whole.subject === 'file' && whole.tokens.every((t) => inside(text, t.range)));
+    const sel = { start: { line: 3, character: 0 }, end: { line: 6, character: 0 } };
+    const part = await s.conn.sendRequest<OriginExplainResult>('codeOrigin/explain', { textDocument: { uri }, range: sel });
+    assert.ok(!('error' in part) && part.subject === 'selection 4–7');
+    for (const t of part.tokens) assert.ok(offsetAt(text, t.range.start) >= offsetAt(text, sel.start) && offsetAt(text, t.range.end) <= offsetAt(text, sel.end));
+  });
+
+  it('classifies a pasted snippet, records predictions in the history, and exports CSV', async () => {
+    s ??= await startServer(MODEL_DIR, storage);
+    const snippet = fs.readFileSync(path.join(EXAMPLES, 'llm_like.py'), 'utf8').split('\n').slice(5, 28).join('\n');
+    const r = await s.conn.sendRequest<OriginClassifyResult>('codeOrigin/classify', { text: snippet, languageId: 'python' });
+    assert.ok(!('error' in r), JSON.stringify(r));
+    assert.ok(r.file.p_llm !== undefined && r.units.length === 0);
+    const tiny = await s.conn.sendRequest<OriginClassifyResult>('codeOrigin/classify', { text: 'x = 1\n', languageId: 'python' });
+    assert.ok(!('error' in tiny) && tiny.file.label === 'too-short');
+    const h = await s.conn.sendRequest<PredictionHistoryResult>('codeOrigin/predictionHistory', {});
+    assert.ok(!('error' in h), JSON.stringify(h));
+    assert.ok(h.rows.some((row) => row.subject === 'snippet' && row.file === '(pasted snippet)' && row.model === model!.folder.manifest.name));
+    assert.ok(h.rows.some((row) => row.subject === 'file' && row.file.endsWith('llm_like.py')));
+    const csv = await s.conn.sendRequest<{ csv: string; rows: number }>('codeOrigin/exportPredictionHistory', {});
+    assert.match(csv.csv, /^id,time,file,content_hash,language,model,model_version,subject,label,confidence,p_llm,top_tokens\r\n/);
+    assert.equal(csv.csv.trim().split('\r\n').length, csv.rows + 1);
+  });
+
+  it('gives no verdict and no diagnostic for an unsupported language or binary content', async () => {
+    s ??= await startServer(MODEL_DIR, storage);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-origin-bad-'));
+    try {
+      const txt = path.join(dir, 'notes.txt');
+      fs.writeFileSync(txt, fs.readFileSync(path.join(EXAMPLES, 'llm_like.py')));
+      const uri = await s.open(txt, 'plaintext');
+      await s.waitFor(() => s!.statuses.get(uri)?.state === 'unavailable');
+      assert.match(s.statuses.get(uri)!.message!, /does not support language "plaintext"/);
+      const r = await s.conn.sendRequest<OriginClassifyResult>('codeOrigin/classify', { textDocument: { uri } });
+      assert.ok('error' in r);
+      assert.equal((s.diagnostics.get(uri) ?? []).length, 0);
+      const bin = path.join(dir, 'blob.py');
+      const uriBin = await s.open(bin, 'python', 'def f():\n    return 1\0\0\0\n');
+      await s.waitFor(() => s!.statuses.get(uriBin)?.state === 'unavailable');
+      assert.match(s.statuses.get(uriBin)!.message!, /binary/);
+      const min = path.join(dir, 'min.js');
+      const minified = `function a(b){return b+1}${';var x=function(c){return c*2};'.repeat(80)}\n`;
+      const uriMin = await s.open(min, 'javascript', minified);
+      await s.waitFor(() => s!.statuses.get(uriMin)?.state === 'ready');
+      assert.match(s.statuses.get(uriMin)!.message!, /minified/);
+      assert.equal((s.diagnostics.get(uriMin) ?? []).length, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a huge file is judged on its first windows and says so', async () => {
+    s ??= await startServer(MODEL_DIR, storage);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-origin-big-'));
+    try {
+      const parts: string[] = [];
+      for (let i = 0; i < 600; i++) parts.push(`def step_${i}(state, limit=${i + 3}):\n    acc = 0\n    for k in range(limit):\n        acc += state.get(k, ${i}) * k\n    return acc - ${i}\n\n`);
+      const uri = await s.open(path.join(dir, 'big.py'), 'python', parts.join(''));
+      await s.waitFor(() => s!.statuses.get(uri)?.state === 'ready');
+      const st = s.statuses.get(uri)!;
+      assert.equal(st.file?.truncated, true);
+      assert.match(st.message!, /only its first 16 windows/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing model folder: one clear error, and the rest of the server keeps working', async () => {
+    const storage2 = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-origin-nomodel-'));
+    const broken = await startServer(path.join(storage2, 'no-such-model'), storage2);
+    try {
+      const a = await broken.open(path.join(EXAMPLES, 'llm_like.py'));
+      const b = await broken.open(path.join(EXAMPLES, 'human_like.py'));
+      await broken.waitFor(() => broken.statuses.get(a)?.state === 'error' && broken.statuses.get(b)?.state === 'error');
+      const errors = broken.messages.filter((m) => m.type === 1);
+      assert.equal(errors.length, 1, JSON.stringify(broken.messages));
+      assert.match(errors[0]!.message, /origin model could not be loaded.*similarity features keep working.*folder not found/);
+      assert.equal((broken.diagnostics.get(a) ?? []).length, 0);
+      const summary = await broken.conn.sendRequest<{ functions?: unknown[] }>('codeOrigin/structureSummary', { textDocument: { uri: a } });
+      assert.ok((summary.functions ?? []).length >= 3);
+      const hover = await broken.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: a }, position: { line: 5, character: 6 } });
+      assert.match((hover!.contents as MarkupContent).value, /Cyclomatic complexity/);
+    } finally {
+      await broken.close();
+      fs.rmSync(storage2, { recursive: true, force: true });
+    }
+  });
+});
