@@ -1,0 +1,222 @@
+"""CodeBERT-architecture classifier (RoBERTa encoder + RobertaClassificationHead) in plain torch, plus an
+explicit backward pass for Integrated Gradients that exports to ONNX as ordinary forward ops.
+
+Input contract: CodeBERT token ids (0..50264). The word embedding table only has rows for ids seen in
+training; `id_map` (a Gather) sends every other CodeBERT id to the <unk> row, which shrinks the model
+without changing what callers pass in.
+Positions follow RoBERTa: position id = padding_idx + 1 + index among attended tokens (pad positions get
+padding_idx), computed from attention_mask so the inputs_embeds path uses the very same positions.
+"""
+import math
+from dataclasses import dataclass, asdict
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+VOCAB_SIZE = 50265
+PAD_ID = 1
+UNK_ID = 3
+MAX_POSITIONS = 514  # RoBERTa: 512 tokens + padding_idx offset of 2
+LN_EPS = 1e-5
+
+
+@dataclass
+class Config:
+    hidden: int = 128
+    layers: int = 2
+    heads: int = 4
+    intermediate: int = 512
+    dropout: float = 0.1
+    compact_vocab: int = VOCAB_SIZE  # rows of the word embedding table after id remapping
+
+    def to_dict(self):
+        return asdict(self)
+
+
+def gelu(x):
+    return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
+
+
+def gelu_grad(x):
+    return 0.5 * (1.0 + torch.erf(x / math.sqrt(2.0))) + x * torch.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+
+def layer_norm_backward(g_y, u, weight):
+    """d/du of LayerNorm(u) (last dim) given upstream g_y; written out so it exports as plain ops."""
+    mu = u.mean(-1, keepdim=True)
+    d = u - mu
+    inv = torch.rsqrt((d * d).mean(-1, keepdim=True) + LN_EPS)
+    xhat = d * inv
+    g_xhat = g_y * weight
+    return inv * (g_xhat - g_xhat.mean(-1, keepdim=True) - xhat * (g_xhat * xhat).mean(-1, keepdim=True))
+
+
+def position_ids(attention_mask):
+    m = attention_mask.to(torch.int64)
+    return torch.cumsum(m, dim=1) * m + PAD_ID
+
+
+class Layer(nn.Module):
+    def __init__(self, c: Config):
+        super().__init__()
+        self.h, self.nh = c.hidden, c.heads
+        self.dh = c.hidden // c.heads
+        self.q = nn.Linear(c.hidden, c.hidden)
+        self.k = nn.Linear(c.hidden, c.hidden)
+        self.v = nn.Linear(c.hidden, c.hidden)
+        self.ao = nn.Linear(c.hidden, c.hidden)
+        self.ln1 = nn.LayerNorm(c.hidden, eps=LN_EPS)
+        self.inter = nn.Linear(c.hidden, c.intermediate)
+        self.out = nn.Linear(c.intermediate, c.hidden)
+        self.ln2 = nn.LayerNorm(c.hidden, eps=LN_EPS)
+        self.drop = nn.Dropout(c.dropout)
+
+    def split(self, x):  # [B,T,H] -> [B,nh,T,dh]
+        b, t = x.shape[0], x.shape[1]
+        return x.reshape(b, t, self.nh, self.dh).transpose(1, 2)
+
+    def merge(self, x):  # [B,nh,T,dh] -> [B,T,H]
+        b, t = x.shape[0], x.shape[2]
+        return x.transpose(1, 2).reshape(b, t, self.h)
+
+    def forward(self, x, mask_bias, cache=None):
+        q, k, v = self.split(self.q(x)), self.split(self.k(x)), self.split(self.v(x))
+        s = q @ k.transpose(-1, -2) / math.sqrt(self.dh) + mask_bias
+        p = torch.softmax(s, dim=-1)
+        c = self.merge(self.drop(p) @ v)
+        u1 = self.drop(self.ao(c)) + x
+        y1 = self.ln1(u1)
+        i = self.inter(y1)
+        u2 = self.drop(self.out(gelu(i))) + y1
+        y2 = self.ln2(u2)
+        if cache is not None:
+            cache.append((q, k, v, p, u1, i, u2))
+        return y2
+
+    def backward(self, g_y2, saved):
+        """Gradient w.r.t. the layer input, dropout off. Mirrors forward() line by line."""
+        q, k, v, p, u1, i, u2 = saved
+        g_u2 = layer_norm_backward(g_y2, u2, self.ln2.weight)
+        g_i = (g_u2 @ self.out.weight) * gelu_grad(i)
+        g_y1 = g_i @ self.inter.weight + g_u2
+        g_u1 = layer_norm_backward(g_y1, u1, self.ln1.weight)
+        g_c = self.split(g_u1 @ self.ao.weight)
+        g_p = g_c @ v.transpose(-1, -2)
+        g_v = p.transpose(-1, -2) @ g_c
+        g_s = p * (g_p - (g_p * p).sum(-1, keepdim=True))
+        scale = 1.0 / math.sqrt(self.dh)
+        g_q = (g_s @ k) * scale
+        g_k = (g_s.transpose(-1, -2) @ q) * scale
+        return (g_u1 + self.merge(g_q) @ self.q.weight + self.merge(g_k) @ self.k.weight
+                + self.merge(g_v) @ self.v.weight)
+
+
+class OriginModel(nn.Module):
+    def __init__(self, c: Config):
+        super().__init__()
+        self.config = c
+        self.register_buffer('id_map', torch.arange(VOCAB_SIZE, dtype=torch.int64) if c.compact_vocab == VOCAB_SIZE
+                             else torch.full((VOCAB_SIZE,), UNK_ID, dtype=torch.int64))
+        self.word = nn.Embedding(c.compact_vocab, c.hidden)
+        self.pos = nn.Embedding(MAX_POSITIONS, c.hidden)
+        self.tok_type = nn.Embedding(1, c.hidden)
+        self.ln = nn.LayerNorm(c.hidden, eps=LN_EPS)
+        self.drop = nn.Dropout(c.dropout)
+        self.layers = nn.ModuleList(Layer(c) for _ in range(c.layers))
+        self.dense = nn.Linear(c.hidden, c.hidden)
+        self.out_proj = nn.Linear(c.hidden, 2)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m):  # BERT init: N(0, 0.02), zero bias, unit LayerNorm
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+        if isinstance(m, nn.LayerNorm):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+
+    def set_id_map(self, kept_ids):
+        """kept_ids[j] = CodeBERT id of compact row j; row UNK_ID's slot must be present."""
+        m = torch.full((VOCAB_SIZE,), -1, dtype=torch.int64)
+        m[torch.as_tensor(kept_ids)] = torch.arange(len(kept_ids))
+        m[m < 0] = m[UNK_ID]
+        self.id_map.copy_(m)
+
+    def word_embeddings(self, input_ids):
+        return self.word(self.id_map[input_ids])
+
+    def encode(self, inputs_embeds, attention_mask, cache=None):
+        pos = position_ids(attention_mask)
+        e = inputs_embeds + self.pos(pos) + self.tok_type.weight[0]
+        h = self.drop(self.ln(e))
+        # additive mask: -1e4 (not -inf) keeps fully padded rows finite, as in BERT
+        mask_bias = (1.0 - attention_mask.to(inputs_embeds.dtype))[:, None, None, :] * -10000.0
+        if cache is not None:
+            cache.append(e)
+        for layer in self.layers:
+            h = layer(h, mask_bias, cache)
+        return h
+
+    def head(self, h):
+        x = self.drop(h[:, 0])
+        z = torch.tanh(self.dense(x))
+        return self.out_proj(self.drop(z)), z
+
+    def forward(self, input_ids, attention_mask):
+        return self.head(self.encode(self.word_embeddings(input_ids), attention_mask))[0]
+
+    def logits_and_gradients(self, inputs_embeds, attention_mask, target):
+        """logits and d logits[b, target[b]] / d inputs_embeds[b], by the explicit backward (eval mode)."""
+        cache = []
+        h = self.encode(inputs_embeds, attention_mask, cache)
+        logits, z = self.head(h)
+        g_logits = (torch.arange(2, device=target.device)[None, :] == target[:, None]).to(logits.dtype)
+        g_pre = (g_logits @ self.out_proj.weight) * (1.0 - z * z)
+        g_x0 = g_pre @ self.dense.weight  # [B,H]
+        first = (torch.arange(h.shape[1], device=h.device) == 0).to(h.dtype)  # only <s> feeds the head
+        g_h = g_x0[:, None, :] * first[None, :, None]
+        e = cache[0]
+        for n in range(len(self.layers) - 1, -1, -1):
+            g_h = self.layers[n].backward(g_h, cache[1 + n])
+        g_e = layer_norm_backward(g_h, e, self.ln.weight)
+        return logits, g_e
+
+
+class ModelExport(nn.Module):
+    """model.onnx: (input_ids, attention_mask) -> logits"""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids, attention_mask):
+        return self.m(input_ids, attention_mask)
+
+
+class EmbeddingsExport(nn.Module):
+    """embeddings.onnx: input_ids -> word embeddings only"""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, input_ids):
+        return self.m.word_embeddings(input_ids)
+
+
+class AttributionExport(nn.Module):
+    """attribution.onnx: (inputs_embeds, attention_mask, target) -> (logits, gradients)"""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, inputs_embeds, attention_mask, target):
+        return self.m.logits_and_gradients(inputs_embeds, attention_mask, target)
+
+
+def count_parameters(m):
+    return sum(p.numel() for p in m.parameters())
