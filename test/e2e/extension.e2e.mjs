@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadavg } from 'node:os';
 
 const env = (k) => {
   const v = process.env[k];
@@ -45,7 +46,7 @@ async function check(name, page, fn) {
     return r ?? true;
   } catch (e) {
     fail(name, oneLine(e));
-    if (page) await page.screenshot({ path: path.join(ARTIFACTS, `FAIL-${name.replace(/[^\w-]+/g, '_')}.png`) }).catch(() => {});
+    if (page) await page.screenshot({ path: path.join(ARTIFACTS, `FAIL-${name.replace(/[^\w-]+/g, '_')}.png`), timeout: 15_000 }).catch(() => {});
     return undefined;
   }
 }
@@ -120,24 +121,36 @@ try {
   page.setDefaultTimeout(SHORT);
   const consoleLog = path.join(ARTIFACTS, 'browser-console.log');
   writeFileSync(consoleLog, '');
-  page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  let extHostStartFailures = 0; // VS Code gives the remote extension host 60 s to start, then gives up
+  page.on('console', (m) => {
+    if (/remote extension host took longer than|Error received from starting extension host/.test(m.text())) extHostStartFailures++;
+    appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`);
+  });
   page.on('pageerror', (e) => appendFileSync(consoleLog, `[pageerror] ${e.message}\n`));
 
-  const workbench = await check('workbench loads', page, async () => {
-    await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WORKSPACE)}`, { timeout: WAIT });
+  const loadWorkbench = async (reload) => {
+    if (reload) await page.reload({ timeout: WAIT });
+    else await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WORKSPACE)}`, { timeout: WAIT });
     await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: WAIT });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: WAIT });
-    return `folder ${WORKSPACE}`;
-  });
-  if (!workbench) throw new Error('no workbench');
-
-  const opened = await check('open examples/python/inventory.py', page, async () => {
+  };
+  const openPython = async () => {
     const row = (label) => page.locator('.explorer-folders-view .monaco-list-row')
       .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/\./g, '\\.')}$`) }) }).first();
     if (!(await row('inventory.py').isVisible())) await row('python').click({ timeout: SHORT });
     await row('inventory.py').dblclick({ timeout: SHORT });
     await page.locator('.monaco-editor .view-lines', { hasText: firstLine.slice(0, 40) }).first().waitFor({ timeout: SHORT });
     await page.locator('.tabs-container .tab.active', { hasText: 'inventory.py' }).waitFor({ timeout: SHORT });
+  };
+
+  const workbench = await check('workbench loads', page, async () => {
+    await loadWorkbench(false);
+    return `folder ${WORKSPACE}`;
+  });
+  if (!workbench) throw new Error('no workbench');
+
+  const opened = await check('open examples/python/inventory.py', page, async () => {
+    await openPython();
     return 'editor shows the file';
   });
 
@@ -146,7 +159,17 @@ try {
   const status = page.locator('.statusbar-item', { hasText: 'Code Origin' }).first();
   const activated = await check('extension activated (status bar "Code Origin")', page, async () => {
     if (!opened) throw new Error('skipped: file did not open');
-    await status.waitFor({ state: 'visible', timeout: WAIT });
+    try {
+      await status.waitFor({ state: 'visible', timeout: WAIT });
+    } catch (e) {
+      // On an overloaded machine the remote extension host can miss VS Code's own 60 s start
+      // deadline; then nothing activates. Reload the window once (not a product problem).
+      if (!extHostStartFailures) throw e;
+      console.log(`info: VS Code reported that the remote extension host missed its 60 s start deadline (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}); reloading the window once`);
+      await loadWorkbench(true);
+      await openPython();
+      await status.waitFor({ state: 'visible', timeout: WAIT });
+    }
     return `"${(await status.innerText()).trim()}"`;
   });
   await check('status bar shows the active file\'s metrics', page, async () => {
@@ -159,7 +182,7 @@ try {
 
   // (b) hover over a function name: the server's hover with the function's metrics.
   await check(`hover on function "${fnName}" shows its metrics`, page, async () => {
-    if (!opened) throw new Error('skipped: file did not open');
+    if (!activated) throw new Error('skipped: extension not activated');
     if (!fnName) throw new Error('no function found in inventory.py');
     const hover = page.locator('.monaco-hover:visible', { hasText: 'Code Origin' }).first();
     const deadline = Date.now() + WAIT;
@@ -192,7 +215,7 @@ try {
 
   // (c) the palette command opens the summary document with the file's metrics.
   await check('command "Code Origin: Show Structure Summary" opens the summary', page, async () => {
-    if (!opened) throw new Error('skipped: file did not open');
+    if (!activated) throw new Error('skipped: extension not activated');
     await page.locator('.tabs-container .tab', { hasText: 'inventory.py' }).first().click();
     await page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
     await runCommand(page, 'Code Origin: Show Structure Summary');
@@ -212,6 +235,7 @@ try {
 } catch (e) {
   if (!/^no (code-server|workbench)$/.test(e?.message)) fail('e2e driver', oneLine(e));
 } finally {
-  await browser?.close().catch(() => {});
+  // Bounded: on a starved machine close() can hang; run.sh kills what is left by its marker.
+  await Promise.race([browser?.close().catch(() => {}), new Promise((r) => setTimeout(r, 15_000).unref())]);
   writeFileSync(RESULTS_FILE, `${passed} ${failed}\n`);
 }

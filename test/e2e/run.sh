@@ -58,6 +58,7 @@ cleanup() {
   if [ "$FAILED" -gt 0 ] || [ "$PASSED" -eq 0 ]; then
     [ "$PASSED" -eq 0 ] && [ "$FAILED" -eq 0 ] && fail "e2e: no check ran (exit $rc)"
     note "--- diagnostics ---"
+    note "load average now: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) on $(nproc 2>/dev/null) cores"
     [ -f "$WORK/code-server.log" ] && { note "code-server.log (tail):"; tail -n 25 "$WORK/code-server.log"; }
     while IFS= read -r f; do note "$f (tail):"; tail -n 25 "$f"; done < <(
       find "$WORK/ud/logs" -type f \( -name 'exthost*.log' -o -name 'remoteexthost*.log' -o -name '*Code Origin*.log' \) 2>/dev/null | sort)
@@ -77,6 +78,7 @@ bounded() { local s=$1; shift; timeout --kill-after=10 "$s" "$@"; }
 
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
+note "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) on $(nproc 2>/dev/null) cores"
 
 # ---- 1. setup (cached)
 if ! bounded 1800 bash "$REPO/test/e2e/setup.sh"; then fail "e2e setup (test/e2e/setup.sh)"; exit 1; fi
