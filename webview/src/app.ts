@@ -112,6 +112,7 @@ export class App {
     const st = parseState(vscode.getState());
     if (st) this.restore(st);
     this.setTabUi();
+    if (this.dirty.has(this.tab) && this.model) this.updateView(this.tab, 'model');
     this.refreshEmpty();
     this.post({ type: 'ready', ...(this.model ? { analysisId: this.model.report.analysis_id } : {}) });
   }
@@ -342,16 +343,11 @@ export class App {
     this.astPath = st.astPath;
     this.node = st.node;
     if (st.threshold !== undefined) this.threshold = st.threshold;
-    if (st.report) {
-      this.restoredThreshold = st.threshold;
-      this.setReport(st.report);
-      if (st.pair && this.model) this.pair = pairInfo(this.model, st.pair.file1, st.pair.file2);
-    } else {
-      this.restoredThreshold = st.threshold;
-      if (st.pair) this.pendingPair = st.pair;
-    }
-    if (this.astPath && this.model) this.requestAst(this.astPath);
+    this.restoredThreshold = st.threshold;
+    if (st.pair) this.pendingPair = st.pair;
     for (const t of PANEL_TABS) this.dirty.add(t);
+    if (st.report) this.setReport(st.report);
+    if (this.astPath && this.model) this.requestAst(this.astPath);
   }
 
   private pendingPair: { file1: string; file2: string } | undefined;

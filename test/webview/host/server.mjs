@@ -42,6 +42,11 @@ export async function startHost({ panelHtml, makeNonce }) {
       res.end(html);
       return;
     }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     for (const [prefix, dir] of Object.entries(dirs)) {
       if (!url.pathname.startsWith(prefix)) continue;
       const file = path.join(dir, decodeURIComponent(url.pathname.slice(prefix.length)));

@@ -68,6 +68,7 @@ export class GraphView implements View {
     if (reason === 'model' || !this.el.firstChild) {
       clear(this.el);
       this.positions.clear();
+      this.isolated.checked = m.n <= 60;
       this.selected = this.app.node !== undefined ? (m.index.get(this.app.node) ?? -1) : -1;
       const zoomButtons = h('div', { class: 'buttons' });
       for (const [label, fn] of [['Zoom in', () => this.zoomBy(1.6)], ['Zoom out', () => this.zoomBy(1 / 1.6)], ['Fit', () => this.fit()]] as const) {
@@ -151,16 +152,21 @@ export class GraphView implements View {
 
     this.sim?.stop();
     const n = this.nodes.length;
+    const small = n <= 60;
+    this.ticks = 0;
     const fresh = this.nodes.some((nd) => !this.positions.has(nd.i));
     this.sim = forceSimulation<GNode, GLink>(this.nodes)
-      .force('link', forceLink<GNode, GLink>(this.links).distance((l) => 20 + 60 * (1 - l.s)).strength((l) => 0.3 + 0.7 * l.s))
-      .force('charge', forceManyBody<GNode>().strength(n > 400 ? -18 : -40).theta(0.9).distanceMax(400))
-      .force('collide', forceCollide<GNode>(7))
+      .force('link', forceLink<GNode, GLink>(this.links).distance((l) => (small ? 60 + 120 * (1 - l.s) : 20 + 60 * (1 - l.s))).strength((l) => 0.3 + 0.7 * l.s))
+      .force('charge', forceManyBody<GNode>().strength(small ? -160 : n > 400 ? -18 : -40).theta(0.9).distanceMax(small ? 600 : 400))
+      .force('collide', forceCollide<GNode>(small ? 16 : 7))
       .force('x', forceX<GNode>(0).strength(0.04))
       .force('y', forceY<GNode>(0).strength(0.04))
       .alphaDecay(n > 400 ? 0.045 : 0.03)
       .alpha(fresh ? 1 : 0.3)
-      .on('tick', () => this.draw())
+      .on('tick', () => {
+        if (this.autoFit && ++this.ticks % 10 === 0) this.fit();
+        this.draw();
+      })
       .on('end', () => {
         this.canvas.dataset.settled = '1';
         if (this.autoFit) this.fit();
@@ -179,6 +185,7 @@ export class GraphView implements View {
   }
 
   private autoFit = false;
+  private ticks = 0;
 
   private fillPicker(): void {
     const m = this.app.model!;
@@ -208,9 +215,9 @@ export class GraphView implements View {
       this.canvas.style.height = `${hgt}px`;
     }
     if (!this.zoomer) {
-      this.zoomer = zoom<HTMLCanvasElement, unknown>().scaleExtent([0.05, 12]).on('zoom', (e: { transform: ZoomTransform }) => {
+      this.zoomer = zoom<HTMLCanvasElement, unknown>().scaleExtent([0.05, 12]).on('zoom', (e: { transform: ZoomTransform; sourceEvent: Event | null }) => {
         this.transform = e.transform;
-        this.autoFit = false;
+        if (e.sourceEvent) this.autoFit = false; // the user zoomed or panned: stop fitting
         this.draw();
       });
       const dragger = drag<HTMLCanvasElement, unknown, GNode | undefined>()
@@ -245,10 +252,10 @@ export class GraphView implements View {
       x0 = Math.min(x0, nd.x!); y0 = Math.min(y0, nd.y!); x1 = Math.max(x1, nd.x!); y1 = Math.max(y1, nd.y!);
     }
     const pad = 30;
-    const k = Math.min(4, Math.max(0.05, Math.min((this.width - 2 * pad) / Math.max(1, x1 - x0), (this.height - 2 * pad) / Math.max(1, y1 - y0))));
-    const t = zoomIdentity.translate(this.width / 2, this.height / 2).scale(k).translate(-(x0 + x1) / 2, -(y0 + y1) / 2);
+    const right = this.nodes.length <= 40 ? 150 : pad; // room for the labels drawn right of the nodes
+    const k = Math.min(2.5, Math.max(0.05, Math.min((this.width - pad - right) / Math.max(1, x1 - x0), (this.height - 2 * pad) / Math.max(1, y1 - y0))));
+    const t = zoomIdentity.translate((this.width + pad - right) / 2, this.height / 2).scale(k).translate(-(x0 + x1) / 2, -(y0 + y1) / 2);
     select(this.canvas).call(this.zoomer.transform, t);
-    this.autoFit = false;
   }
 
   private zoomBy(f: number): void {
