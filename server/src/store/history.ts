@@ -8,6 +8,7 @@ import path from 'node:path';
 
 interface SqlStatement {
   bind(values: unknown[]): boolean;
+  run(values: unknown[]): void;
   step(): boolean;
   getAsObject(): Record<string, unknown>;
   free(): void;
@@ -23,9 +24,10 @@ interface SqlJs { Database: new (data?: Uint8Array) => SqlDatabase }
 
 let sqlJs: Promise<SqlJs> | undefined;
 function loadSqlJs(): Promise<SqlJs> {
-  // The asm.js build: no .wasm file has to sit beside the bundles.
+  // WebAssembly embedded in the script: no .wasm file has to sit beside the bundles, and about ten times
+  // faster than the asm.js build.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sqlJs ??= (require('sql.js/dist/sql-asm.js') as () => Promise<SqlJs>)();
+  sqlJs ??= (require('sql.js/dist/sql-wasm-inline.js') as () => Promise<SqlJs>)();
   return sqlJs;
 }
 
@@ -33,6 +35,8 @@ export const HISTORY_FILE_NAME = 'prediction-history.sqlite';
 const SCHEMA_VERSION = 1;
 /** A temp file older than this belongs to a write that died. */
 const TEMP_STALE_MS = 30_000;
+/** Old rows are pruned this often (and on every write to disk). */
+const PRUNE_EVERY = 100;
 /** Oldest rows are dropped beyond this many. */
 export const DEFAULT_MAX_ROWS = 20_000;
 
@@ -105,6 +109,8 @@ export class PredictionHistory {
   private timer: NodeJS.Timeout | undefined;
   private writes = 0;
   private closed = false;
+  private insert: SqlStatement | undefined;
+  private sincePrune = 0;
 
   private constructor(
     readonly file: string,
@@ -148,14 +154,21 @@ export class PredictionHistory {
   add(p: PredictionInput): void {
     if (this.closed) return;
     const confidence = p.p_llm === null ? 0 : p.label === 'llm' ? p.p_llm : p.label === 'human' ? 1 - p.p_llm : 0;
-    this.db.run(
+    this.insert ??= this.db.prepare(
       'INSERT INTO predictions (time, file, content_hash, language, model, model_version, subject, label, confidence, p_llm, top_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.insert.run(
       [(p.time ?? new Date()).toISOString(), p.file, p.content_hash, p.language, p.model, p.model_version, p.subject, p.label,
         confidence, p.p_llm, JSON.stringify((p.top_tokens ?? []).map((t) => ({ text: t.text, score: Number(t.score.toFixed(6)) })))],
     );
-    this.db.run('DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?', [this.opts.maxRows]);
+    if (++this.sincePrune >= PRUNE_EVERY || this.opts.maxRows < PRUNE_EVERY) this.prune();
     this.dirty = true;
     this.scheduleFlush();
+  }
+
+  private prune(): void {
+    this.sincePrune = 0;
+    this.db.run('DELETE FROM predictions WHERE id <= (SELECT MAX(id) FROM predictions) - ?', [this.opts.maxRows]);
   }
 
   /** Newest first. */
@@ -211,6 +224,7 @@ export class PredictionHistory {
   /** Writes the database now: temp file, fsync, rename. */
   flush(): void {
     if (!this.dirty) return;
+    this.prune();
     const bytes = this.db.export();
     const tmp = `${this.file}.tmp-${process.pid}-${++this.writes}`;
     const fd = fs.openSync(tmp, 'w');
@@ -237,6 +251,7 @@ export class PredictionHistory {
       this.flush();
     } finally {
       this.closed = true;
+      this.insert?.free();
       this.db.close();
     }
   }
