@@ -9,6 +9,7 @@ import { tokenize, type Token, type TokenizedFile } from './tokens';
 export const CATALOG_K = 6;
 /** Share of a catalog entry's k-grams a function must contain to be that entry. */
 export const CATALOG_CONTAINMENT = 0.6;
+const MAX_UNIT_TOKENS = 4000;
 
 export interface DetectedAlgorithm {
   name: string;
@@ -47,7 +48,8 @@ export async function detectAlgorithms(file: TokenizedFile): Promise<DetectedAlg
   for (const u of units) {
     const toks = file.tokens.filter((t) => t.line >= u.start && t.line <= u.end);
     if (toks.length === 0) continue;
-    const text = namedText(toks);
+    // Signatures read one function; a giant one is read in part (regular expressions stay fast).
+    const text = namedText(toks.length > MAX_UNIT_TOKENS ? toks.slice(0, MAX_UNIT_TOKENS) : toks);
     const names = `${u.name} ${toks.filter((t) => t.t === 'v').map((t) => t.name).join(' ')}`;
     // It calls itself: its name appears again after the header line.
     const recursive = u.name !== '' && toks.some((t) => t.t === 'v' && t.name === u.name && t.line > u.start);

@@ -41,7 +41,7 @@ export const SIGNATURES: Signature[] = [
   },
   {
     name: 'bubble sort',
-    all: [re(String.raw`(W) \[ (W) (>|<) \1 \[ \2 \+ 1`), /(for|while)[^]*(for|while)/],
+    all: [re(String.raw`(W) \[ (W) (>|<) \1 \[ \2 \+ 1`), /(for|while)\b.*\b(for|while)\b/],
     hint: /bubble/i, withHint: [/\[/],
   },
   {
@@ -67,7 +67,7 @@ export const SIGNATURES: Signature[] = [
   {
     name: 'heap sort',
     all: [re(String.raw`2 \* (W) \+ 1`), re(String.raw`2 \* (W) \+ 2|(W) \+ 1`)],
-    hint: /heap/i, withHint: [/(for|while)/],
+    hint: /heap_?sort|heapify|sift/i, withHint: [/(for|while)/],
   },
   {
     name: 'breadth-first search',
@@ -81,7 +81,7 @@ export const SIGNATURES: Signature[] = [
   },
   {
     name: "Dijkstra's shortest paths",
-    all: [/(PriorityQueue|heapq|heappush|heappop|priority_queue|BinaryHeap|heap|pq|Heap)/, re(String.raw`(W) \[ (W) (>|<) (W) \[ (W) \+|(W) \+ (W) < \S+ \[`)],
+    all: [/(PriorityQueue|heapq|heappush|heappop|priority_queue|BinaryHeap|heap|pq|Heap)/, re(String.raw`(W) \[ (W) (>|<) (W) \[ (W) \+|(W) \+ (W) < \S+ \[|(W) = (W) \+ (W) if \8 < (W) \[`)],
     hint: /dijkstra/i, withHint: [/(dist|cost)/i],
   },
   {

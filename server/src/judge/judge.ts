@@ -1,0 +1,148 @@
+// The judge for one analysis: pairs at or above the threshold get a verdict (local, or Gemini after
+// the local pre-filter), a refined risk level, and the report an `llm_summary`.
+import { CallBudget, CallCapError, GeminiJudge } from './gemini/geminiJudge';
+import { DEFAULT_GEMINI_MODEL, PROMPT_VERSION } from './gemini/prompt';
+import { VerdictCache, verdictKey } from './cache';
+import { LOCAL_JUDGE_VERSION, LocalJudge } from './local/localJudge';
+import { refine } from './refine';
+import { mapLimit } from './retry';
+import { summarize } from './summary';
+import type { JudgeContext, JudgedPair, JudgePairInput, JudgeProvider, LlmSummary, Verdict } from './types';
+
+export const JUDGE_DEFAULTS = {
+  threshold: 0.7,
+  maxCalls: 50,
+  concurrency: 4,
+  timeoutMs: 60_000,
+  maxRetries: 4,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 30_000,
+} as const;
+
+export interface JudgeOptions {
+  provider: JudgeProvider;
+  /** Pairs with at least this structural score are judged (`codeOrigin.judge.threshold`). */
+  threshold?: number;
+  model?: string;
+  /** Gemini requests per analysis, retries and repairs included. */
+  maxCalls?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Where the key comes from: SecretStorage in the editor, GEMINI_API_KEY in the CLI. */
+  apiKey?: () => Promise<string | undefined> | string | undefined;
+  /** Asked once before the first Gemini call; false keeps the local verdicts. */
+  consent?: () => Promise<boolean> | boolean;
+  /** sql.js verdict cache file. */
+  cachePath?: string;
+  /** Template and the analysis's other documents, for the local judge. */
+  context?: JudgeContext;
+  /** Skip Gemini where the local judge is already sure (default true). */
+  prefilter?: boolean;
+  log?: (message: string) => void;
+  /** Tests: deterministic jitter. */
+  random?: () => number;
+}
+
+export class JudgeConfigError extends Error {}
+
+export interface JudgeOutcome {
+  enabled: boolean;
+  /** Per input pair, undefined where not judged (below the threshold, or judge off). */
+  results: Array<JudgedPair | undefined>;
+  summary: LlmSummary;
+}
+
+/** Where the local verdict is sure enough that Gemini is not asked. */
+export function localIsDecisive(v: Verdict, score: number): boolean {
+  if (v.confidence !== 'HIGH') return false;
+  if (v.classification === 'LIKELY_COPY') return score >= 0.95;
+  return true;
+}
+
+export async function judgePairs(pairs: JudgePairInput[], opts: JudgeOptions): Promise<JudgeOutcome> {
+  const threshold = opts.threshold ?? JUDGE_DEFAULTS.threshold;
+  const model = opts.provider === 'gemini' ? opts.model ?? DEFAULT_GEMINI_MODEL : undefined;
+  const results: Array<JudgedPair | undefined> = new Array(pairs.length).fill(undefined);
+  const stats = { geminiCalls: 0, cacheHits: 0, localFallbacks: 0, notes: [] as string[] };
+  if (opts.provider === 'off') return { enabled: false, results, summary: summarize(results, 'off', undefined, stats) };
+
+  const selected = pairs.map((p, i) => (p.similarity_score >= threshold ? i : -1)).filter((i) => i >= 0);
+  const local = await LocalJudge.create(opts.context);
+  const verdicts = new Map<number, Verdict>();
+  for (const i of selected) verdicts.set(i, await local.judge(pairs[i]!));
+
+  if (opts.provider === 'gemini' && selected.length > 0) {
+    await askGemini(pairs, selected, verdicts, opts, model!, stats);
+  }
+  for (const i of selected) {
+    const v = verdicts.get(i)!;
+    results[i] = { llm_verdict: v, refined_verdict: refine(v, pairs[i]!.similarity_score) };
+  }
+  return { enabled: true, results, summary: summarize(results, opts.provider, model, stats) };
+}
+
+async function askGemini(
+  pairs: JudgePairInput[], selected: number[], verdicts: Map<number, Verdict>, opts: JudgeOptions, model: string,
+  stats: { geminiCalls: number; cacheHits: number; localFallbacks: number; notes: string[] },
+): Promise<void> {
+  const version = `gemini-p${PROMPT_VERSION}`;
+  const cache = opts.cachePath ? await VerdictCache.open(opts.cachePath) : undefined;
+  if (cache?.warning) opts.log?.(cache.warning);
+  try {
+    const todo: number[] = [];
+    for (const i of selected) {
+      const p = pairs[i]!;
+      const hit = cache?.get(verdictKey(p.source1, p.source2, model, version));
+      if (hit) verdicts.set(i, hit);
+      else if (opts.prefilter !== false && localIsDecisive(verdicts.get(i)!, p.similarity_score)) stats.localFallbacks++;
+      else todo.push(i);
+    }
+    stats.cacheHits = cache?.hits ?? 0;
+    if (todo.length === 0) return;
+
+    const key = await opts.apiKey?.();
+    if (!key) throw new JudgeConfigError('the Gemini judge needs an API key (GEMINI_API_KEY for the CLI, "Code Origin: Set Gemini API Key" in the editor)');
+    if (opts.consent && !(await opts.consent())) {
+      stats.localFallbacks += todo.length;
+      stats.notes.push('sending code to Google was declined; local verdicts kept');
+      for (const i of todo) verdicts.set(i, { ...verdicts.get(i)!, error: 'consent to send code to Google declined' });
+      return;
+    }
+    const maxCalls = opts.maxCalls ?? JUDGE_DEFAULTS.maxCalls;
+    const budget = new CallBudget(maxCalls);
+    const gemini = new GeminiJudge({
+      apiKey: key, model, timeoutMs: opts.timeoutMs ?? JUDGE_DEFAULTS.timeoutMs, maxRetries: opts.maxRetries ?? JUDGE_DEFAULTS.maxRetries,
+      backoffBaseMs: opts.backoffBaseMs ?? JUDGE_DEFAULTS.backoffBaseMs, backoffMaxMs: opts.backoffMaxMs ?? JUDGE_DEFAULTS.backoffMaxMs,
+      log: opts.log, random: opts.random,
+    });
+    // Highest scores first, so the cap leaves out the least suspicious pairs.
+    todo.sort((x, y) => pairs[y]!.similarity_score - pairs[x]!.similarity_score);
+    let capped = 0;
+    await mapLimit(todo, opts.concurrency ?? JUDGE_DEFAULTS.concurrency, async (i) => {
+      const p = pairs[i]!;
+      let v: Verdict;
+      try {
+        v = await gemini.judge(p, budget);
+      } catch (e) {
+        if (!(e instanceof CallCapError)) throw e;
+        capped++;
+        verdicts.set(i, { ...verdicts.get(i)!, error: `Gemini call cap (${maxCalls}) reached; local verdict` });
+        return;
+      }
+      verdicts.set(i, v);
+      if (v.classification !== 'UNKNOWN') cache?.put(verdictKey(p.source1, p.source2, model, version), v);
+    });
+    stats.geminiCalls = budget.used;
+    stats.localFallbacks += capped;
+    if (capped > 0) stats.notes.push(`Gemini call cap of ${maxCalls} reached: ${capped} pairs keep the local verdict`);
+    cache?.save();
+  } finally {
+    cache?.close();
+  }
+}
+
+/** The local judge's own cache version, for callers that cache local verdicts. */
+export const LOCAL_VERSION = `local-v${LOCAL_JUDGE_VERSION}`;

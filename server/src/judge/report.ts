@@ -1,0 +1,79 @@
+// Putting verdicts into a `compare` report: sources for each reported document (files, folders,
+// archives, submissions), the judge run, `llm_verdict` / `refined_verdict` on pairs, `llm_summary`,
+// and `metadata.llm_enabled`.
+import type { LanguageId } from '../core/languages';
+import type { CompareOptions, CompareReport, ReportPair } from '../similarity/engine';
+import { collectInputs, type SourceFile } from '../similarity/inputs';
+import { judgePairs, type JudgeOptions, type JudgeOutcome } from './judge';
+import type { JudgedPair, JudgePairInput, LlmSummary } from './types';
+
+export type JudgedReportPair = ReportPair & Partial<JudgedPair>;
+export type JudgedReport = Omit<CompareReport, 'similarity' | 'metadata'> & {
+  similarity: { pairs: JudgedReportPair[] };
+  llm_summary?: LlmSummary;
+  metadata: Omit<CompareReport['metadata'], 'llm_enabled'> & { llm_enabled: boolean };
+};
+
+interface DocSource { source: string; language: LanguageId }
+
+/** One source per document: a submission's files of its main language, joined. */
+function docSources(files: SourceFile[]): Map<string, DocSource> {
+  const byDoc = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    if (f.error || f.text === undefined || !f.language) continue;
+    const list = byDoc.get(f.doc) ?? [];
+    list.push(f);
+    byDoc.set(f.doc, list);
+  }
+  const out = new Map<string, DocSource>();
+  for (const [doc, list] of byDoc) {
+    const counts = new Map<LanguageId, number>();
+    for (const f of list) counts.set(f.language!, (counts.get(f.language!) ?? 0) + f.text!.length);
+    const language = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    out.set(doc, { language, source: list.filter((f) => f.language === language).map((f) => f.text!).join('\n') });
+  }
+  return out;
+}
+
+/** Judges the report's pairs; reads the sources again from the same inputs `compare` was given. */
+export async function judgeReport(report: CompareReport, inputs: CompareOptions, opts: JudgeOptions): Promise<JudgedReport> {
+  let outcome: JudgeOutcome;
+  let sources = new Map<string, DocSource>();
+  const pairs: JudgePairInput[] = [];
+  const index: number[] = [];
+  if (opts.provider !== 'off') {
+    const collect = { submissions: !!inputs.submissions, exclude: inputs.exclude ?? [], language: inputs.language, maxBytes: inputs.maxBytes ?? 1024 * 1024 };
+    sources = docSources((await collectInputs(inputs.inputs, collect)).files);
+    const template = inputs.template?.length
+      ? [...docSources((await collectInputs(inputs.template, { ...collect, submissions: false })).files).values()]
+      : [];
+    report.similarity.pairs.forEach((p, k) => {
+      const a = sources.get(p.file1);
+      const b = sources.get(p.file2);
+      if (!a || !b) return;
+      index.push(k);
+      pairs.push({
+        file1: p.file1, file2: p.file2, language1: a.language, language2: b.language, source1: a.source, source2: b.source,
+        similarity_score: p.similarity_score, components: p.components, matching_regions: p.matching_regions,
+      });
+    });
+    const context = opts.context ?? {
+      templates: template, corpus: [...sources.values()],
+      commonShare: report.metadata.thresholds.common_share, commonMinDocs: report.metadata.thresholds.common_min_documents,
+    };
+    outcome = await judgePairs(pairs, { ...opts, context });
+  } else {
+    outcome = await judgePairs([], opts);
+  }
+  const judged: JudgedReportPair[] = report.similarity.pairs.map((p) => ({ ...p }));
+  index.forEach((k, n) => {
+    const r = outcome.results[n];
+    if (r) Object.assign(judged[k]!, r);
+  });
+  return {
+    ...report,
+    similarity: { pairs: judged },
+    ...(outcome.enabled ? { llm_summary: outcome.summary } : {}),
+    metadata: { ...report.metadata, llm_enabled: outcome.enabled },
+  };
+}
