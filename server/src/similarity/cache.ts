@@ -1,5 +1,5 @@
 // Feature cache in a sql.js (SQLite) database file, keyed by content hash, language and engine
-// version: re-analysis after one file changes only recomputes that file. sql.js's asm.js build is
+// version: re-analysis after one file changes only recomputes that file. sql.js's single-file build (wasm inlined) is
 // used so the bundled CLI needs no extra .wasm file beside it.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -27,7 +27,7 @@ interface SqlJs { Database: new (data?: Uint8Array) => SqlDatabase }
 let sqlJs: Promise<SqlJs> | undefined;
 function loadSqlJs(): Promise<SqlJs> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sqlJs ??= (require('sql.js/dist/sql-asm.js') as () => Promise<SqlJs>)();
+  sqlJs ??= (require('sql.js/dist/sql-wasm-inline.js') as () => Promise<SqlJs>)();
   return sqlJs;
 }
 

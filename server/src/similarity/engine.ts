@@ -128,7 +128,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const allowed = opts.cross ? (i: number, j: number) => docs[i]!.input !== docs[j]!.input : () => true;
   const maxGroups = commonShare > 0 ? Math.max(commonMinDocs, Math.floor(commonShare * n)) : Number.POSITIVE_INFINITY;
   // Keys in more than half of the documents (at most 500) are too common to propose pairs at all.
-  const capDocs = Math.max(Number.isFinite(maxGroups) ? maxGroups : 0, commonMinDocs, Math.min(Math.ceil(n / 2), 500));
+  const capDocs = Number.isFinite(maxGroups) ? Math.max(maxGroups, commonMinDocs, Math.min(Math.ceil(n / 2), 500)) : n;
   const index = buildIndex(docs.map((d) => d.ev.fpSet), capDocs, ignored.fp, allowed);
   if (Number.isFinite(maxGroups)) {
     const groupMax = Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount));

@@ -128,6 +128,9 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   const sFirstChild: number[] = []; // first named child's key (expression statements forward it)
   const sFirstShape: number[] = [];
   const sEvStart: number[] = [];
+  const sNamedKids: number[] = [];
+  const sFirstA: number[] = [];
+  const sFirstB: number[] = [];
 
   // The normalized token stream (pre-order, with a closing token per named node) for k-gram fingerprints.
   const tokCode: number[] = [];
@@ -183,8 +186,11 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
       } else {
         const fid = sp > 0 ? cursor.currentFieldId : 0;
         const startRow = row;
-        tokCode.push(id + 0x10000);
-        tokRow.push(row);
+        // Braces are formatting: blocks add no tokens, so `if (c) x;` and `if (c) { x; }` read alike.
+        if (!(role & R_BLOCK)) {
+          tokCode.push(id + 0x10000);
+          tokRow.push(row);
+        }
         let light: LightNode | null = null;
         const parentIsContainer = sp === 0 || (sLight[sp - 1] !== null && parentRole & (R_BLOCK | R_CONTROL | R_FUNCTION) &&
           !(parentRole & (R_RETURN | R_BREAK | R_CONTINUE | R_THROW)));
@@ -212,6 +218,9 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
         sFirstChild.push(-1);
         sFirstShape.push(-1);
         sEvStart.push(events.length);
+        sNamedKids.push(0);
+        sFirstA.push(0);
+        sFirstB.push(0);
         if (cursor.gotoFirstChild()) {
           sTracked.push(reserve(startRow));
           descended = true;
@@ -270,12 +279,19 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     const firstChild = sFirstChild.pop()!;
     const firstShape = sFirstShape.pop()!;
     const evStart = sEvStart.pop()!;
+    const namedKids = sNamedKids.pop()!;
+    const firstA = sFirstA.pop()!;
+    const firstB = sFirstB.pop()!;
     const unordered = opts.unordered !== false && (role & R_UNORDERED || (role & R_BINARY && op >= 0));
     let a: number;
     let b: number;
     if (unordered) {
       a = fmix(Math.imul(id + 1, 0x9e3779b1) ^ ua);
       b = fmix(Math.imul(id + 7, 0x85ebca6b) + ub);
+    } else if (role & R_BLOCK && namedKids === 1 && sp > 0) {
+      // A block around a single statement hashes as that statement (optional braces).
+      a = firstA;
+      b = firstB;
     } else {
       a = fmix(ha);
       b = fmix(hb);
@@ -285,12 +301,16 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
       tHash[ti] = key;
       tSize[ti] = size;
       tEndOrder[ti] = tHash.length;
-      tEnd[ti] = cursor.endPosition.row;
+      // A node ending at column 0 (a trailing newline) ends on the line before.
+      const ep = cursor.endPosition;
+      tEnd[ti] = ep.column === 0 && ep.row > tStart[ti]! ? ep.row - 1 : ep.row;
       tKeep[ti] = size >= opts.minSubtree;
     }
     const shape = fmix(shapeAcc) >>> 0;
-    tokCode.push(id + 0x20000);
-    tokRow.push(cursor.endPosition.row);
+    if (!(role & R_BLOCK)) {
+      tokCode.push(id + 0x20000);
+      tokRow.push(cursor.endPosition.row);
+    }
     if (light) {
       const fwd = role & R_EXPR_STMT && firstChild >= 0;
       light.hash = fwd ? firstChild : key;
@@ -310,7 +330,10 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
       if (sFirstChild[p]! < 0) {
         sFirstChild[p] = key;
         sFirstShape[p] = shape;
+        sFirstA[p] = a;
+        sFirstB[p] = b;
       }
+      sNamedKids[p]!++;
     }
   }
 

@@ -10,7 +10,7 @@ import { winnow, type Fingerprints } from './fingerprint';
 import { sortedUnique } from './hash';
 
 /** Bumped whenever features change meaning, so cached entries from older engines are not reused. */
-export const FEATURES_VERSION = 4;
+export const FEATURES_VERSION = 5;
 
 export interface FeatureOptions {
   minSubtree: number;

@@ -23,7 +23,9 @@ export function lineMatches(a: FileFeatures, b: FileFeatures, ignored: Set<numbe
   let i = 0;
   while (i < ta.hash.length) {
     const h = ta.hash[i]!;
-    if (ignored.has(h)) i = ta.next[i]!;
+    // The whole-file node is not a region: its parts are (so comments and blank edges stay out).
+    if (i === 0 && ta.next[0] === ta.hash.length) i++;
+    else if (ignored.has(h)) i = ta.next[i]!;
     else if (has(b.astSet, h)) {
       shared.push(i);
       i = ta.next[i]!;

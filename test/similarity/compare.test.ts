@@ -1,0 +1,208 @@
+// The compare pipeline end to end: report shape, bad input, template and common-code filters,
+// submissions, cross comparison, zip inputs with their protections, the sql.js cache, the CLI.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { zipSync } from 'fflate';
+import { runCli } from '../../server/src/cli/main';
+import { compare } from '../../server/src/similarity/engine';
+import { readZip } from '../../server/src/similarity/zip';
+
+const FIX = path.resolve('test/fixtures/similarity');
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'co-sim-'));
+}
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+}
+
+const PY = fs.readFileSync(path.join(FIX, 'python/original.py'), 'utf8');
+const PY_COPY = fs.readFileSync(path.join(FIX, 'python/copy.py'), 'utf8');
+const PY_OTHER = fs.readFileSync(path.join(FIX, 'python/unrelated.py'), 'utf8');
+
+describe('compare', () => {
+  it('reports the documented JSON shape; identical files score 1; no self pairs', async () => {
+    const d = tmpdir();
+    write(d, { 'a.py': PY, 'b.py': PY, 'c.py': PY_OTHER });
+    const r = await compare({ inputs: [d], allPairs: true });
+    assert.equal(r.summary.total_files, 3);
+    assert.equal(r.similarity.pairs.length, 3);
+    const ab = r.similarity.pairs[0]!;
+    assert.equal(ab.similarity_score, 1);
+    assert.deepEqual(ab.components, { ast: 1, cfg: 1, dataflow: 1 });
+    assert.ok(r.similarity.pairs.every((p) => p.file1 !== p.file2));
+    assert.deepEqual(r.clusters.map((c) => c.files.map((f) => path.basename(f))), [['a.py', 'b.py']]);
+    assert.equal(r.matrix.values!.length, 3);
+    assert.equal(r.matrix.values![0]![1], 1);
+    assert.equal(r.graph.edges.length, 1);
+    assert.equal(r.metadata.llm_enabled, false);
+    assert.deepEqual(r.metadata.weights, { ast: 0.4, cfg: 0.3, dataflow: 0.3 });
+    assert.equal(r.summary.suspicious_pairs_count, 1);
+  });
+
+  it('lists bad input with a reason and keeps going', async () => {
+    const d = tmpdir();
+    write(d, { 'ok.py': PY, 'copy.py': PY_COPY, 'empty.py': '', 'bin.py': 'x = 1\0\0\0', 'latin.py': '' });
+    fs.writeFileSync(path.join(d, 'latin.py'), Buffer.from([0x78, 0x3d, 0xe9, 0x0a]));
+    const r = await compare({ inputs: [d] });
+    const err = Object.fromEntries(r.files.map((f) => [path.basename(f.path), f.error]));
+    assert.match(err['bin.py']!, /binary/);
+    assert.match(err['latin.py']!, /UTF-8/);
+    assert.equal(err['empty.py'], undefined, 'an empty file is analysed, it just matches nothing');
+    assert.equal(r.similarity.pairs.length, 1);
+    assert.ok(r.similarity.pairs[0]!.similarity_score >= 0.9);
+  });
+
+  it('template code is removed from the evidence', async () => {
+    const d = tmpdir();
+    const helper = 'def parse_args(argv):\n    opts = {}\n    for a in argv:\n        if a.startswith("--"):\n            k, _, v = a[2:].partition("=")\n            opts[k] = v\n    return opts\n';
+    write(d, { 'base/helper.py': helper, 's/a.py': `${helper}\n\n${PY}`, 's/b.py': `${helper}\n\n${PY_OTHER}` });
+    const without = await compare({ inputs: [path.join(d, 's')], allPairs: true });
+    const withT = await compare({ inputs: [path.join(d, 's')], template: [path.join(d, 'base')], allPairs: true });
+    const s0 = without.similarity.pairs[0]!.similarity_score;
+    const s1 = withT.similarity.pairs[0]!.similarity_score;
+    assert.ok(s0 > 0.15, `shared helper counts without a template (${s0})`);
+    assert.ok(s1 < 0.05, `template removed (${s1})`);
+  });
+
+  it('the common-code filter ignores evidence found in many independent files', async () => {
+    const d = tmpdir();
+    const common = 'def read_ints(line):\n    out = []\n    for tok in line.split():\n        if tok.strip():\n            out.append(int(tok))\n    return out\n';
+    const bodies = [PY, PY_OTHER, fs.readFileSync(path.join(FIX, 'python/unrelated.py'), 'utf8').replace(/Config/g, 'Settings').replace(/json/g, 'yaml')];
+    // Twelve files share the helper; their other code is all different.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) files[`f${String(i).padStart(2, '0')}.py`] = `${common}\n\ndef task_${i}(x):\n${'    x = x + 1\n'.repeat(i + 1)}    return [x] * ${i}\n`;
+    files['z1.py'] = `${common}\n\n${bodies[0]}`;
+    files['z2.py'] = `${common}\n\n${bodies[1]}`;
+    write(d, files);
+    const off = await compare({ inputs: [d], commonShare: 0, allPairs: true });
+    const on = await compare({ inputs: [d], allPairs: true });
+    const pick = (r: typeof on) => r.similarity.pairs.find((p) => p.file1.endsWith('z1.py') && p.file2.endsWith('z2.py'))!.similarity_score;
+    assert.ok(pick(off) > 0.1, `without the filter the helper is evidence (${pick(off)})`);
+    assert.ok(pick(on) < pick(off) / 2, `with it, much less (${pick(on)} vs ${pick(off)})`);
+  });
+
+  it('a cluster of copies is not hidden by the common-code filter', async () => {
+    const d = tmpdir();
+    const files: Record<string, string> = {};
+    // Five copies among twelve files: more than 10% of files, but one group of near-copies.
+    for (let i = 0; i < 5; i++) files[`copy${i}.py`] = PY.replace(/values/g, `vals${i}`);
+    for (let i = 0; i < 7; i++) files[`other${i}.py`] = `def g${i}(a):\n${'    a = a * 2\n'.repeat(i + 2)}    return a\n`;
+    write(d, files);
+    const r = await compare({ inputs: [d] });
+    assert.equal(r.clusters.length, 1);
+    assert.equal(r.clusters[0]!.files.length, 5);
+  });
+
+  it('submissions: sub-folders are compared as wholes with per-file regions', async () => {
+    const d = tmpdir();
+    write(d, {
+      'alice/stats.py': PY, 'alice/main.py': 'print(1)\n',
+      'bob/helpers/s.py': PY_COPY, 'bob/run.py': 'print(2)\n',
+      'carol/x.py': PY_OTHER,
+    });
+    const r = await compare({ inputs: [d], submissions: true });
+    assert.equal(r.summary.total_documents, 3);
+    const p = r.similarity.pairs[0]!;
+    assert.deepEqual([path.basename(p.file1), path.basename(p.file2)], ['alice', 'bob']);
+    assert.ok(p.similarity_score >= 0.8);
+    assert.ok(p.matching_regions.every((m) => m.file1!.endsWith('stats.py') && m.file2!.endsWith('s.py')));
+    assert.equal(r.files.find((f) => f.path.endsWith('run.py'))!.submission, path.join(d, 'bob'));
+  });
+
+  it('cross: only pairs between different inputs', async () => {
+    const d = tmpdir();
+    write(d, { 'x/a.py': PY, 'x/b.py': PY, 'y/c.py': PY_COPY });
+    const r = await compare({ inputs: [path.join(d, 'x'), path.join(d, 'y')], cross: true, allPairs: true });
+    assert.equal(r.similarity.pairs.length, 2);
+    assert.ok(r.similarity.pairs.every((p) => p.file2.includes(`${path.sep}y${path.sep}`)));
+  });
+
+  it('zip inputs: entries are named archive.zip!/path and compared like files', async () => {
+    const d = tmpdir();
+    fs.writeFileSync(path.join(d, 'sub.zip'), zipSync({ 'proj/stats.py': enc(PY), 'proj/notes.txt': enc('hi') }));
+    write(d, { 'mine.py': PY_COPY });
+    const r = await compare({ inputs: [path.join(d, 'sub.zip'), path.join(d, 'mine.py')] });
+    assert.equal(r.files[0]!.path, `${path.join(d, 'sub.zip')}!/proj/stats.py`);
+    assert.equal(r.similarity.pairs.length, 1);
+  });
+
+  it('archive attacks are refused with a clear message', async () => {
+    const limits = { maxEntries: 50, maxTotalBytes: 1_000_000, maxEntryBytes: 200_000 };
+    const escape = readZip(zipSync({ '../evil.py': enc('x=1'), '/abs.py': enc('x=1'), 'ok.py': enc('x=1') }), limits);
+    assert.ok(escape.ok);
+    const byName = Object.fromEntries(escape.entries.map((e) => [e.name, e.error]));
+    assert.match(byName['../evil.py']!, /escapes/);
+    assert.match(byName['/abs.py']!, /absolute/);
+    assert.equal(byName['ok.py'], undefined);
+    const many: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 60; i++) many[`f${i}.py`] = enc('x=1');
+    const tooMany = readZip(zipSync(many), limits);
+    assert.ok(!tooMany.ok && /more than 50 entries/.test(tooMany.reason));
+    const bomb: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 8; i++) bomb[`b${i}.py`] = new Uint8Array(190_000);
+    const big = readZip(zipSync(bomb), limits);
+    assert.ok(!big.ok && /zip bomb/.test(big.reason));
+    // An entry that lies about its size is caught while inflating.
+    const lying = Buffer.from(zipSync({ 'l.py': new Uint8Array(500_000) }));
+    for (let i = 0; i + 4 <= lying.length; i++) if (lying.readUInt32LE(i) === 500_000) lying.writeUInt32LE(10, i);
+    const lied = readZip(lying, limits);
+    assert.ok(lied.ok);
+    assert.match(lied.entries[0]!.error!, /too large/);
+  });
+
+  it('symlinks leading outside an input are not followed', async function () {
+    const d = tmpdir();
+    const outside = tmpdir();
+    write(outside, { 'secret.py': PY });
+    write(d, { 'in.py': PY_COPY });
+    fs.symlinkSync(path.join(outside, 'secret.py'), path.join(d, 'link.py'));
+    const r = await compare({ inputs: [d] });
+    const link = r.files.find((f) => f.path.endsWith('link.py'))!;
+    assert.match(link.error!, /outside the input/);
+    assert.equal(r.similarity.pairs.length, 0);
+  });
+
+  it('the sql.js cache is reused and only changed files are recomputed', async () => {
+    const d = tmpdir();
+    const db = path.join(tmpdir(), 'cache.sqlite');
+    write(d, { 'a.py': PY, 'b.py': PY_COPY, 'c.py': PY_OTHER });
+    const first = await compare({ inputs: [d], cachePath: db });
+    assert.deepEqual(first.metadata.cache, { path: db, hits: 0, misses: 3 });
+    assert.ok(fs.statSync(db).size > 0);
+    write(d, { 'c.py': `${PY_OTHER}\n# changed\nx = 1\n` });
+    const second = await compare({ inputs: [d], cachePath: db });
+    assert.deepEqual(second.metadata.cache, { path: db, hits: 2, misses: 1 });
+    assert.equal(second.similarity.pairs[0]!.similarity_score, first.similarity.pairs[0]!.similarity_score);
+  });
+
+  it('CLI: json to stdout, table and self-contained html, usage errors', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const ctx = { out: (s: string) => out.push(s), err: (s: string) => err.push(s), exitCode: 0 };
+    const a = path.join(FIX, 'java/Original.java');
+    const b = path.join(FIX, 'java/Copy.java');
+    assert.equal(await runCli(['compare', a, b], ctx), 0);
+    const json = JSON.parse(out.join('\n'));
+    assert.equal(json.metadata.analysis_type, 'similarity');
+    assert.equal(json.similarity.pairs[0].file1, a);
+    out.length = 0;
+    assert.equal(await runCli(['compare', a, b, '--format', 'table'], ctx), 0);
+    assert.match(out.join('\n'), /score/);
+    const html = path.join(tmpdir(), 'r.html');
+    assert.equal(await runCli(['compare', a, b, '--format', 'html', '--output', html], ctx), 0);
+    const page = fs.readFileSync(html, 'utf8');
+    assert.match(page, /Matching regions/);
+    assert.ok(!/https?:\/\//.test(page), 'no network references');
+    assert.equal(await runCli(['compare', a, '--cross'], ctx), 2);
+    assert.equal(await runCli(['compare', a, b, '--min-score', '2'], ctx), 2);
+    assert.equal(await runCli(['compare', '/no/such/file.py'], ctx), 2);
+  });
+});
