@@ -514,7 +514,7 @@ export class OriginService {
   private async classifyRequest(p: OriginClassifyParams): Promise<OriginClassifyResult> {
     const uri = p?.textDocument?.uri;
     try {
-      if (typeof p?.text === 'string') return await this.classifySnippet(p.text, p.languageId, uri, undefined);
+      if (typeof p?.text === 'string') return await this.classifySnippet(p.text, p.languageId, uri, p.range);
       if (typeof uri !== 'string') return { error: 'missing textDocument.uri or text' };
       const doc = this.documents.get(uri);
       if (!doc) return { uri, error: `document not open: ${uri}` };
