@@ -129,8 +129,9 @@ try {
   page.on('pageerror', (e) => appendFileSync(consoleLog, `[pageerror] ${e.message}\n`));
 
   const loadWorkbench = async (reload) => {
-    if (reload) await page.reload({ timeout: WAIT });
-    else await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WORKSPACE)}`, { timeout: WAIT });
+    // 'domcontentloaded': the workbench selectors below are the real readiness test (each 90 s).
+    if (reload) await page.reload({ timeout: WAIT, waitUntil: 'domcontentloaded' });
+    else await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WORKSPACE)}`, { timeout: WAIT, waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench .part.editor').waitFor({ timeout: WAIT });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: WAIT });
   };
