@@ -44,7 +44,7 @@ function options(extra: Partial<JudgeOptions> = {}): { opts: JudgeOptions; logs:
   return {
     logs,
     opts: {
-      provider: 'gemini', model: 'gemini-test-flash', apiKey: () => KEY, timeoutMs: 2000, maxRetries: 2, backoffBaseMs: 5, backoffMaxMs: 20,
+      provider: 'gemini', model: 'gemini-test-flash', apiKey: () => KEY, timeoutMs: 15000, maxRetries: 2, backoffBaseMs: 5, backoffMaxMs: 20,
       prefilter: false, log: (m) => logs.push(m), random: () => 0.5, ...extra,
     },
   };
@@ -147,11 +147,13 @@ describe('Gemini judge (SDK against a local server)', function () {
 
   it('times out a request that never answers', async () => {
     steps = [{ hang: true }, { hang: true }];
-    const { opts, logs } = options({ timeoutMs: 200, maxRetries: 1 });
+    const { opts, logs } = options({ timeoutMs: 600, maxRetries: 1 });
     const t0 = Date.now();
     const out = await judgePairs([pair()], opts);
-    assert.ok(Date.now() - t0 < 5000);
-    assert.equal(seen.length, 2);
+    assert.ok(Date.now() - t0 < 15000);
+    // Both attempts time out (on a loaded machine the second may be cut before it reaches the server).
+    assert.ok(seen.length >= 1 && seen.length <= 2, `${seen.length} requests`);
+    assert.ok(logs.some((l) => /timed out/.test(l) && /retry 1\/1/.test(l)), logs.join('\n'));
     assert.equal(out.results[0]!.llm_verdict.classification, 'UNKNOWN');
     assert.match(out.results[0]!.llm_verdict.error ?? '', /timed out/);
     assertNoKey(logs, out);

@@ -12,9 +12,9 @@ interface SqlJs { Database: new (data?: Uint8Array) => SqlDatabase }
 
 let sqlJs: Promise<SqlJs> | undefined;
 function loadSqlJs(): Promise<SqlJs> {
-  // The asm.js build: the bundled CLI needs no .wasm file beside it.
+  // The inline-wasm build: one JavaScript file, so the bundled CLI needs no .wasm file beside it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sqlJs ??= (require('sql.js/dist/sql-asm.js') as () => Promise<SqlJs>)();
+  sqlJs ??= (require('sql.js/dist/sql-wasm-inline.js') as () => Promise<SqlJs>)();
   return sqlJs;
 }
 
