@@ -25,7 +25,7 @@ interface Entry {
 }
 
 describe('code-origin classify (CLI)', function () {
-  this.timeout(180000);
+  this.timeout(600000); // every case starts the CLI, and IG runs 33 forward+backward passes per window
   let dir: string;
   let py: string;
   let java: string;
@@ -73,7 +73,7 @@ describe('code-origin classify (CLI)', function () {
       assert.equal(SMALL_JAVA.slice(t.start, t.end), t.text);
       assert.ok(t.line >= 1 && t.column >= 1);
     }
-    const table = run([java, '--explain', '--top', '2']);
+    const table = run([java, '--explain', '--top', '2', '--steps', '4']);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /tokens that weigh most for "(human|llm)"/);
   });

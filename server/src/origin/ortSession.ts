@@ -37,6 +37,8 @@ export class OrtSession {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         logSeverityLevel: 3, // errors only: onnxruntime's warnings would end up in the CLI's stderr
+        // Idle worker threads sleep instead of spinning: the editor (and anything else on the machine) keeps its CPU.
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
         ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
       });
     } catch (e) {
