@@ -5,6 +5,7 @@ import { registerAst } from './commands/ast';
 import { registerClassify } from './commands/classify';
 import { registerCompare } from './commands/compare';
 import { registerSummary } from './commands/summary';
+import { registerScan } from './commands/scan';
 import { type CliContext, ExitCode, UsageError } from './context';
 
 declare const CODE_ORIGIN_VERSION: string | undefined;
@@ -20,6 +21,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerAst(program, ctx);
   registerCompare(program, ctx);
   registerClassify(program, ctx);
+  registerScan(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -12,6 +12,7 @@ import { readTextForOrigin, type OriginLanguage } from '../../origin/sourceText'
 import { expandInputs } from '../files';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { renderTable } from '../table';
+import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type UnitResult } from './scan';
 
 interface ClassifyCliOptions {
   format: string;
@@ -25,6 +26,8 @@ interface ClassifyCliOptions {
   threads?: string;
   language?: string;
   maxFileSize: string;
+  units?: boolean;
+  minTokens: string;
 }
 
 interface FileEntry {
@@ -37,6 +40,7 @@ interface FileEntry {
   top_tokens?: TopToken[];
   explain_error?: string;
   error?: string;
+  units?: UnitResult[];
 }
 
 interface TopToken {
@@ -77,6 +81,8 @@ export function registerClassify(program: Command, ctx: CliContext): void {
     .option('--threads <n>', 'onnxruntime threads (default: one per core)')
     .option('--language <lang>', 'force the language instead of detecting it from each extension')
     .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .option('--units', 'also judge each function, method and class (tree-sitter units, as in the editor)')
+    .option('--min-tokens <n>', 'with --units: units with fewer model tokens are "too short to judge"', String(DEFAULT_MIN_TOKENS))
     .action(async (paths: string[], opts: ClassifyCliOptions) => {
       const format = parseFormat(opts.format, ['json', 'jsonl', 'table']);
       const top = positiveInt(opts.top, '--top');
@@ -112,7 +118,7 @@ export function registerClassify(program: Command, ctx: CliContext): void {
         const run = { model, explain: opts.explain === true, top, steps, maxWindows };
         const ok = opts.inputJsonl
           ? await classifyJsonl(ctx, opts.inputJsonl, run)
-          : await classifyFiles(ctx, files, { ...run, format, maxBytes, language });
+          : await classifyFiles(ctx, files, { ...run, format, maxBytes, language, units: opts.units ? positiveInt(opts.minTokens, '--min-tokens') : undefined });
         ctx.exitCode = ok ? ExitCode.Ok : ExitCode.AnalysisProblem;
       } catch (e) {
         if (!(e instanceof ModelFolderError)) throw e;
@@ -156,7 +162,7 @@ async function classifyOne(text: string, o: RunOptions): Promise<Pick<FileEntry,
 async function classifyFiles(
   ctx: CliContext,
   files: string[],
-  o: RunOptions & { format: 'json' | 'jsonl' | 'table'; maxBytes: number; language?: LanguageId },
+  o: RunOptions & { format: 'json' | 'jsonl' | 'table'; maxBytes: number; language?: LanguageId; units?: number },
 ): Promise<boolean> {
   const entries: FileEntry[] = [];
   let ok = true;
@@ -170,6 +176,7 @@ async function classifyFiles(
       entry = { path, error: src.reason };
     } else {
       entry = { path, language: src.language, ...(await classifyOne(src.text, o)) };
+      if (o.units !== undefined && src.language !== 'unknown') entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows });
       if (entry.truncated) ctx.err(`${path}: long file: only its first ${entry.windows} windows were classified`);
       if (entry.explain_error) {
         ok = false;
@@ -195,6 +202,7 @@ function classifyTable(entries: FileEntry[], maxWindows: number): string {
     e.error ? `error: ${e.error}` : e.truncated ? `truncated to the first ${maxWindows} windows` : '',
   ]);
   const parts = [renderTable(['file', 'language', 'label', 'p_llm', 'windows', 'note'], rows)];
+  for (const e of entries) if (e.units?.length) parts.push('', unitsTable(e.path, e.units));
   for (const e of entries) {
     if (!e.top_tokens?.length) continue;
     parts.push('', `${e.path}: tokens that weigh most for "${e.label}"`);
