@@ -58,7 +58,7 @@ describe('similarity panel webview (Chromium)', function () {
       problems.push(`dialog opened: ${d.message()}`);
       void d.dismiss();
     });
-    await p.goto(`${host.url}?theme=${theme}`);
+    await p.goto(`${host.url}?theme=${theme}`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await p.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
     return p;
   }
@@ -211,6 +211,18 @@ describe('similarity panel webview (Chromium)', function () {
     await tab(page, 'matrix');
     const legend = await page.$$eval('.matrix-legend .swatch', (s) => s.map((e) => getComputedStyle(e).backgroundColor));
     assert.equal(legend.length, report.clusters.length);
+    assert.equal(legend[0], 'rgb(26, 133, 255)');
+    // A theme change (VS Code swaps the body class and the variables) recolours the canvases' legend.
+    const drawn = Number(await page.getAttribute('.matrix-canvas', 'data-drawn'));
+    await page.evaluate(() => {
+      const link = document.querySelector('link[href*="theme-light"]') as HTMLLinkElement;
+      link.href = link.href.replace('theme-light', 'theme-dark');
+      link.addEventListener('load', () => {
+        document.body.classList.replace('vscode-light', 'vscode-dark');
+      });
+    });
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('.matrix-legend .swatch')!).backgroundColor === 'rgb(55, 148, 255)');
+    await page.waitForFunction((n) => Number(document.querySelector('.matrix-canvas')!.getAttribute('data-drawn')) > n, drawn);
   });
 
   it('pair view highlights exactly the regions\' lines, in matching colours on both sides', async () => {

@@ -106,15 +106,19 @@ export class App {
 
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
     // VS Code swaps body classes when the theme changes; canvases re-read their colours.
-    new MutationObserver(() => this.themeChanged()).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind', 'style'] });
+    // (It also rewrites the variables in the <html> element's style.)
+    const themeObserver = new MutationObserver(() => this.themeChanged());
+    themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+    themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
     window.addEventListener('resize', () => this.views[this.tab].shown?.(true));
 
+    // Tell the host first (with the analysis a reload kept, so it need not send it again), then restore.
     const st = parseState(vscode.getState());
+    this.post({ type: 'ready', ...(st?.report ? { analysisId: st.report.analysis_id } : {}) });
     if (st) this.restore(st);
     this.setTabUi();
     if (this.dirty.has(this.tab) && this.model) this.updateView(this.tab, 'model');
     this.refreshEmpty();
-    this.post({ type: 'ready', ...(this.model ? { analysisId: this.model.report.analysis_id } : {}) });
   }
 
   // ----- messages
@@ -179,11 +183,7 @@ export class App {
     }
     this.takePendingPair();
     if (this.pair) this.pair = pairInfo(this.model, this.pair.file1, this.pair.file2);
-    try {
-      this.keepReport = JSON.stringify(report).length <= MAX_STATE_REPORT_CHARS;
-    } catch {
-      this.keepReport = false;
-    }
+    this.keepReport = estimateChars(report) <= MAX_STATE_REPORT_CHARS;
     this.recluster();
     this.refreshEmpty();
     this.invalidate(PANEL_TABS, 'model');
@@ -231,7 +231,9 @@ export class App {
   }
 
   private themeChanged(): void {
-    this.palette = readPalette();
+    const p = readPalette();
+    if (JSON.stringify(p) === JSON.stringify(this.palette)) return;
+    this.palette = p;
     this.invalidate(PANEL_TABS, 'theme');
   }
 
@@ -372,6 +374,19 @@ export class App {
         ...(this.model && this.keepReport ? { report: this.model.report } : {}),
       };
       this.vscode.setState(st);
-    }, 150);
+    }, 300);
   }
+}
+
+/** Roughly how long the report is as JSON, without building the string (the matrix dominates). */
+function estimateChars(r: SimilarityReport): number {
+  let n = 2000 + r.files.length * 120;
+  const m = r.matrix?.values;
+  if (m) n += m.length * m.length * 4;
+  for (const p of r.similarity.pairs) {
+    n += 300;
+    for (const g of p.matching_regions) n += 120 + (g.file1_code?.length ?? 0) + (g.file2_code?.length ?? 0);
+    if (n > 64 * 1024 * 1024) break;
+  }
+  return n;
 }

@@ -190,7 +190,9 @@ const regionCheck = obj({
   file1_lines: lineRange, file2_lines: lineRange, file1_code: opt(str(MAX_TEXT)), file2_code: opt(str(MAX_TEXT)),
   file1: opt(str()), file2: opt(str()),
 });
-const verdictCheck = obj({ refined_classification: opt(str(MAX_MESSAGE)), refined_risk_level: opt(str(MAX_MESSAGE)), reasoning: opt(str(MAX_TEXT)) });
+// Verdicts are shown generically (any keys, any JSON values); only their being objects is checked, so
+// a judge that adds or reshapes fields never makes the whole analysis unreadable.
+const verdictCheck = obj({});
 const pairCheck = obj({
   file1: str(), file2: str(), similarity_score: num,
   components: obj({ ast: num, cfg: num, dataflow: num }),
@@ -201,7 +203,7 @@ const pairCheck = obj({
 const reportCheck = obj({
   analysis_id: str(),
   summary: obj({ total_files: int(0), suspicious_pairs_count: int(0), highest_similarity: num, cluster_count: int(0) }),
-  files: arr(obj({ path: str(), language: opt(str()), error: opt(str(MAX_MESSAGE)), submission: opt(str()) })),
+  files: arr(obj({ path: str(), language: opt(str()), error: opt(str(MAX_TEXT)), submission: opt(str()) })),
   similarity: obj({ pairs: arr(pairCheck) }),
   graph: opt(obj({ nodes: arr(obj({ id: str() })), edges: arr(obj({ source: str(), target: str(), weight: num })) })),
   matrix: opt(obj({ files: arr(str()), values: nullable(arr(numberRow)), note: opt(str(MAX_MESSAGE)) })),
@@ -305,7 +307,8 @@ export interface PanelState {
   report?: SimilarityReport;
 }
 
-export const MAX_STATE_REPORT_CHARS = 4 * 1024 * 1024;
+/** Reports up to about this size (as JSON) are kept in the webview state; larger ones come from the host. */
+export const MAX_STATE_REPORT_CHARS = 1024 * 1024;
 
 export function parseState(v: unknown): PanelState | undefined {
   if (!isObj(v) || v.v !== 1 || typeof v.tab !== 'string' || !PANEL_TABS.includes(v.tab as PanelTab)) return undefined;

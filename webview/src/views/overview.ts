@@ -170,7 +170,8 @@ export class OverviewView implements View {
     for (const p of shown.slice(0, MAX_ROWS)) {
       const open = h('button', { class: 'link', title: `Open the pair ${p.file1} ↔ ${p.file2}` }, fmt(p.similarity_score));
       open.addEventListener('click', () => this.app.openPair(p.file1, p.file2));
-      const v = p.refined_verdict?.refined_classification ?? (typeof p.llm_verdict === 'object' && p.llm_verdict && typeof (p.llm_verdict as Record<string, unknown>).classification === 'string' ? String((p.llm_verdict as Record<string, unknown>).classification) : '');
+      const v = verdictLabel(p.refined_verdict?.refined_classification) ?? verdictLabel(p.refined_verdict?.refined_risk_level)
+        ?? (typeof p.llm_verdict === 'object' && p.llm_verdict ? verdictLabel((p.llm_verdict as Record<string, unknown>).classification) : undefined) ?? '';
       body.append(h('tr', {},
         h('td', {}, open),
         h('td', { class: 'path', title: p.file1 }, baseName(p.file1)),
@@ -183,6 +184,8 @@ export class OverviewView implements View {
     if (shown.length === 0) body.append(h('tr', {}, h('td', { colspan: '7', class: 'muted' }, 'No pair at or above the threshold. Drag it lower.')));
   }
 }
+
+const verdictLabel = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
 function card(label: string, value: string, note?: string): HTMLElement {
   return h('div', { class: 'card', role: 'listitem' }, h('div', { class: 'card-value' }, value), h('div', { class: 'card-label' }, label), note ? h('div', { class: 'card-note' }, note) : null);

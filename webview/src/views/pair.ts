@@ -170,7 +170,8 @@ export class PairView implements View {
     const lines: HTMLElement[] = [];
     const line = (n: number, text: string) => {
       const x = regionOf.get(n);
-      const el = h('div', { class: x === undefined ? 'line' : `line hl r${x % REGION_COLOURS}`, 'data-line': n, ...(x === undefined ? {} : { 'data-region': x }) },
+      const edge = x === undefined ? '' : `${regions[x]!.lines[0] === n ? ' hl-start' : ''}${regions[x]!.lines[1] === n ? ' hl-end' : ''}`;
+      const el = h('div', { class: x === undefined ? 'line' : `line hl r${x % REGION_COLOURS}${edge}`, 'data-line': n, ...(x === undefined ? {} : { 'data-region': x }) },
         h('span', { class: 'ln', 'aria-hidden': 'true' }, String(n)), h('span', { class: 'src' }, text));
       lines[n] = el;
       return el;
