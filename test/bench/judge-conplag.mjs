@@ -3,7 +3,9 @@
 // risk of MEDIUM or above). Each labelled pair is compared on its own (two files); the judge's common
 // code comes from the other files of the same split, as a class's other submissions would.
 //
-//   node test/bench/judge-conplag.mjs [--split test|validation|train|all] [--threshold 0.7] [--no-corpus] [--dump file.json]
+//   node test/bench/judge-conplag.mjs [--split test|validation|train|all] [--threshold 0.7] [--sweep 0.3,0.4,0.5,0.6]
+//                                     [--no-corpus] [--dump file.json]
+// --sweep also reports lower judge thresholds (the judge's flag then applies from that score up).
 //
 // The engine and the judge are bundled from the TypeScript sources into a temporary file first.
 import { build } from 'esbuild';
@@ -18,6 +20,8 @@ const splitArg = opt('--split', 'test');
 const threshold = Number(opt('--threshold', '0.7'));
 const useCorpus = !args.includes('--no-corpus');
 const dump = opt('--dump', undefined);
+const sweep = (opt('--sweep', '') || '').split(',').filter(Boolean).map(Number);
+const judgeFrom = Math.min(threshold, ...sweep);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const dataDir = path.resolve(root, '../shared/datasets/plagiarism/conplag');
 
@@ -92,7 +96,7 @@ async function runSplit(split) {
     if (process.env.JUDGE_BENCH_DEBUG) console.error(JSON.stringify(rep.files), JSON.stringify(p)?.slice(0, 200));
     const score = p ? p.similarity_score : 0;
     const row = { id: `${r.filename_1}-${r.filename_2}`, label: r.labels === '1', notes: r.notes, score };
-    if (score >= threshold) {
+    if (score >= judgeFrom) {
       const pair = {
         file1: f1, file2: f2, language1: 'java', language2: 'java', source1: files.get(r.filename_1), source2: files.get(r.filename_2),
         similarity_score: score, components: p.components,
@@ -120,6 +124,11 @@ if (splits.length > 1) {
     structural: metrics(rows, (r) => r.score >= threshold), judged: metrics(rows, (r) => r.score >= threshold && isFlagged(r.risk)), rows });
 }
 for (const r of results) {
+  for (const t of sweep) {
+    const st = metrics(r.rows, (x) => x.score >= t);
+    const jd = metrics(r.rows, (x) => x.score >= t && isFlagged(x.risk));
+    console.log(`${r.split} @${t}: structural P ${st.precision} R ${st.recall} F1 ${st.f1} (fp ${st.fp}) | + judge P ${jd.precision} R ${jd.recall} F1 ${jd.f1} (fp ${jd.fp})`);
+  }
   console.log(`${r.split}: ${r.pairs} pairs (${r.positives} copies), threshold ${threshold}, corpus ${useCorpus ? 'on' : 'off'}`);
   console.log(`  structural only: P ${r.structural.precision} R ${r.structural.recall} F1 ${r.structural.f1} (tp ${r.structural.tp} fp ${r.structural.fp} fn ${r.structural.fn})`);
   console.log(`  + local judge:   P ${r.judged.precision} R ${r.judged.recall} F1 ${r.judged.f1} (tp ${r.judged.tp} fp ${r.judged.fp} fn ${r.judged.fn})`);
