@@ -87,7 +87,7 @@ def main():
     res['tfidf_baseline_auc'] = TFIDF_AUC
     res['eval_seconds'] = round(time.time() - t0, 1)
     with open(a.out, 'w') as f:
-        json.dump(res, f, indent=1)
+        json.dump(metrics.json_safe(res), f, indent=1)
     with open(os.path.join(a.work, 'scores.json'), 'w') as f:
         json.dump(scores, f)
     return 0

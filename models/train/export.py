@@ -2,7 +2,8 @@
 """Exports a checkpoint to the runtime contract: model.onnx, embeddings.onnx, attribution.onnx,
 manifest.json and fixtures/export-check.json (inputs + PyTorch outputs that check_onnx.mjs compares
 against onnxruntime-node). Usage: export.py CHECKPOINT OUT_DIR [--eval eval.json]
-Without a checkpoint file (path 'untrained:H,L,A'), exports a randomly initialised model."""
+Without a checkpoint file (path 'untrained:H,L,A'), exports a randomly initialised model.
+With --eval, the dev-fit temperature is folded into the head (the manifest's threshold assumes it)."""
 import argparse
 import json
 import os
@@ -12,6 +13,7 @@ import numpy as np
 import torch
 
 import data
+import metrics
 from model import (Config, OriginModel, ModelExport, EmbeddingsExport, AttributionExport, count_parameters,
                    VOCAB_SIZE)
 
@@ -113,6 +115,22 @@ def write_fixture(model, out):
         json.dump(fx, f)
 
 
+def manifest_metrics(ev):
+    """The headline numbers of eval.json (full tables: MODEL.md / eval.json)."""
+    keep = ('n', 'human', 'llm', 'auc', 'f1', 'accuracy', 'ece')
+    pick = lambda m: {k: m[k] for k in keep}  # noqa: E731
+    return {
+        'split': 'grouped test split (by task), threshold applied',
+        'test': pick(ev['test']['all']),
+        'test_by_source': {k: pick(v) for k, v in ev['test']['by_source'].items()},
+        'test_by_language': {k: pick(v) for k, v in ev['test']['by_language'].items()},
+        'gptsniffer_test': pick(ev['gptsniffer_test']['all']),
+        'dev': pick(ev['dev']),
+        'temperature': ev.get('temperature'),
+        'tokens_seen': ev.get('tokens_seen'),
+    }
+
+
 def write_manifest(model, out, info, evaluation):
     c = model.config
     man = {
@@ -143,11 +161,11 @@ def write_manifest(model, out, info, evaluation):
                        'with every token except <s> and </s> replaced by <pad> (id 1)); <s>/</s> keep their own '
                        'embeddings; attention_mask unchanged',
         'threshold': evaluation.get('threshold', 0.5) if evaluation else 0.5,
-        'metrics': evaluation.get('metrics', {}) if evaluation else {},
+        'metrics': manifest_metrics(evaluation) if evaluation else {},
         'training': {k: v for k, v in info.items() if k != 'args'},
     }
     with open(os.path.join(out, 'manifest.json'), 'w') as f:
-        json.dump(man, f, indent=1)
+        json.dump(metrics.json_safe(man), f, indent=1)
     return man
 
 
@@ -159,8 +177,15 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(2)
     model, info = load(a.checkpoint)
-    export(model, a.out)
     evaluation = json.load(open(a.eval)) if a.eval else None
+    if evaluation and evaluation.get('temperature', 1.0) != 1.0:
+        # calibrated logits = logits / T: fold T into the last linear layer so the graphs emit them directly
+        t = evaluation['temperature']
+        with torch.no_grad():
+            model.out_proj.weight /= t
+            model.out_proj.bias /= t
+        info['temperature_folded'] = t
+    export(model, a.out)
     man = write_manifest(model, a.out, info, evaluation)
     sizes = {f: os.path.getsize(os.path.join(a.out, f)) for f in man['files'].values()}
     print(json.dumps({'parameters': man['parameters'], 'sizes': sizes}))

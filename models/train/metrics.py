@@ -69,3 +69,14 @@ def summary(y, logits, threshold=0.5):
         'auc': auc(y, p), 'f1': f1(y, pred), 'accuracy': float((pred == y).mean()) if len(y) else float('nan'),
         'ece': ece(y, p),
     }
+
+
+def json_safe(x):
+    """NaN (e.g. AUC of a one-class subset) -> None, so JSON.parse in Node accepts the file."""
+    if isinstance(x, float) and x != x:
+        return None
+    if isinstance(x, dict):
+        return {k: json_safe(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_safe(v) for v in x]
+    return x

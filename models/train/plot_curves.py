@@ -20,13 +20,13 @@ def main():
         r = json.loads(line)
         runs.setdefault(r['run'], []).append(r)
     fig, ax = plt.subplots(1, 2, figsize=(11, 4))
-    for name, rs in runs.items():
+    for k, (name, rs) in enumerate(runs.items()):
         rs.sort(key=lambda r: r['tokens_seen'])
         t = [r['tokens_seen'] / 1e6 for r in rs]
         label = f'{name} ({rs[0]["params"] / 1e6:.1f}M params)'
-        ax[0].plot(t, [r['dev_auc'] for r in rs], marker='o', label=label)
-        ax[1].plot(t, [r['train_loss'] for r in rs], marker='.', linestyle='--', label=f'{name} train')
-        ax[1].plot(t, [r['dev_loss'] for r in rs], marker='o', label=f'{name} dev')
+        ax[0].plot(t, [r['dev_auc'] for r in rs], marker='o', color=f'C{k}', label=label)
+        ax[1].plot(t, [r['train_loss'] for r in rs], marker='.', linestyle='--', color=f'C{k}', label=f'{name} train')
+        ax[1].plot(t, [r['dev_loss'] for r in rs], marker='o', color=f'C{k}', label=f'{name} dev')
     ax[0].set(xlabel='training tokens (M)', ylabel='dev AUC-ROC (subset, first 3 windows)', title='dev AUC')
     ax[1].set(xlabel='training tokens (M)', ylabel='cross-entropy', title='loss')
     for a in ax:

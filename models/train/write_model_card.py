@@ -14,7 +14,7 @@ TARGETS = {'f1': 0.95, 'auc': 0.98, 'gptsniffer_accuracy': 0.96, 'ece': 0.05}
 
 
 def f(x, n=3):
-    return '–' if x is None or x != x else f'{x:.{n}f}'
+    return '–' if x is None or x != x else f'{x:.{n}f}'  # None: metric undefined (one class only)
 
 
 def table(rows, tfidf=None):
