@@ -175,8 +175,9 @@ try {
   });
   await check('status bar shows the active file\'s metrics', page, async () => {
     if (!activated) throw new Error('skipped: not activated');
-    await page.locator('.statusbar-item', { hasText: /Code Origin: \d+ fn/ }).first().waitFor({ timeout: SHORT });
-    const text = (await status.innerText()).trim();
+    const metrics = page.locator('.statusbar-item', { hasText: /Code Origin: \d+ fn/ }).first();
+    await metrics.waitFor({ timeout: SHORT });
+    const text = (await metrics.innerText()).trim();
     await page.screenshot({ path: path.join(ARTIFACTS, '1-activated-statusbar.png') });
     return `"${text}"`;
   });
@@ -185,7 +186,9 @@ try {
   await check(`hover on function "${fnName}" shows its metrics`, page, async () => {
     if (!activated) throw new Error('skipped: extension not activated');
     if (!fnName) throw new Error('no function found in inventory.py');
-    const hover = page.locator('.monaco-hover:visible', { hasText: 'Code Origin' }).first();
+    // The hover may also hold other parts (e.g. a similar-code diagnostic on the same lines); wait
+    // for the part with the metrics, which arrives from the language server after "Loading...".
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'Cyclomatic complexity' }).first();
     const deadline = Date.now() + WAIT;
     let text = '';
     while (Date.now() < deadline) {
@@ -194,14 +197,14 @@ try {
       await page.mouse.move(at.x - 200, at.y + 200); // leave, then come back: re-triggers the hover
       await page.mouse.move(at.x, at.y, { steps: 4 });
       try {
-        await hover.waitFor({ state: 'visible', timeout: 8000 });
+        await hover.waitFor({ state: 'visible', timeout: 15_000 });
         text = await hover.innerText();
         break;
       } catch { /* server may still be starting: hover again */ }
     }
     if (!text) {
       const any = await page.locator('.monaco-hover:visible').allInnerTexts().catch(() => []);
-      throw new Error(`no hover with "Code Origin" within ${WAIT / 1000}s${any.length ? ` (hover showed: ${JSON.stringify(any.join(' ').slice(0, 200))})` : ''}`);
+      throw new Error(`no hover with the function's metrics within ${WAIT / 1000}s${any.length ? ` (hover showed: ${JSON.stringify(any.join(' ').slice(0, 200))})` : ''}`);
     }
     await page.screenshot({ path: path.join(ARTIFACTS, '2-hover.png') });
     const wanted = ['Code Origin', 'Cyclomatic complexity', 'Lines of code'];
@@ -209,7 +212,8 @@ try {
     if (lacking.length) throw new Error(`hover lacks ${lacking.join(', ')}: ${JSON.stringify(text.slice(0, 300))}`);
     const bold = await hover.locator('strong', { hasText: 'Code Origin' }).count();
     if (!bold) throw new Error('"Code Origin" is not bold in the hover');
-    return JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 160));
+    const from = Math.max(0, text.search(/Code Origin\s*·/));
+    return JSON.stringify(text.slice(from).replace(/\s+/g, ' ').slice(0, 160));
   });
   await page.mouse.move(5, 500);
   await page.keyboard.press('Escape');
