@@ -2,6 +2,7 @@
 export { judgePairs, JudgeConfigError, JUDGE_DEFAULTS, localIsDecisive, type JudgeOptions, type JudgeOutcome } from './judge';
 export { judgeReport, type JudgedReport, type JudgedReportPair } from './report';
 export { renderJudgeHtml } from './html';
+export { renderJudgeTable } from './text';
 export { addJudgeOptions, judgeOptionsFromCli, type JudgeCliFlags } from './cliOptions';
 export { refine, riskLevel, copyRisk, isFlagged, RISK_BANDS } from './refine';
 export { LocalJudge } from './local/localJudge';

@@ -4,7 +4,7 @@
 import type { LanguageId } from '../core/languages';
 import type { CompareOptions, CompareReport, ReportPair } from '../similarity/engine';
 import { collectInputs, type SourceFile } from '../similarity/inputs';
-import { judgePairs, type JudgeOptions, type JudgeOutcome } from './judge';
+import { JUDGE_DEFAULTS, judgePairs, type JudgeOptions, type JudgeOutcome } from './judge';
 import type { JudgedPair, JudgePairInput, LlmSummary } from './types';
 
 export type JudgedReportPair = ReportPair & Partial<JudgedPair>;
@@ -41,13 +41,15 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
   let sources = new Map<string, DocSource>();
   const pairs: JudgePairInput[] = [];
   const index: number[] = [];
-  if (opts.provider !== 'off') {
+  const threshold = opts.threshold ?? JUDGE_DEFAULTS.threshold;
+  if (opts.provider !== 'off' && report.similarity.pairs.some((p) => p.similarity_score >= threshold)) {
     const collect = { submissions: !!inputs.submissions, exclude: inputs.exclude ?? [], language: inputs.language, maxBytes: inputs.maxBytes ?? 1024 * 1024 };
     sources = docSources((await collectInputs(inputs.inputs, collect)).files);
     const template = inputs.template?.length
       ? [...docSources((await collectInputs(inputs.template, { ...collect, submissions: false })).files).values()]
       : [];
     report.similarity.pairs.forEach((p, k) => {
+      if (p.similarity_score < threshold) return;
       const a = sources.get(p.file1);
       const b = sources.get(p.file2);
       if (!a || !b) return;
@@ -63,6 +65,7 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
     };
     outcome = await judgePairs(pairs, { ...opts, context });
   } else {
+    // Nothing to judge (or the judge is off): no sources are read again.
     outcome = await judgePairs([], opts);
   }
   const judged: JudgedReportPair[] = report.similarity.pairs.map((p) => ({ ...p }));

@@ -52,7 +52,12 @@ const CANON: Record<string, string[]> = {
   loop: ['while'], 'else if': ['else', 'if'], '//': ['/'], '**': ['pow'], 'is': ['=='], '!==': ['!='], '===': ['=='],
 };
 
-const isNumber = (type: string) => /(^|_)(number|integer|float|int|decimal|hex|octal|binary)(_|$)/.test(type) && !type.includes('type');
+const NUMBER_TYPES = new Set([
+  'number', 'integer', 'float', 'int_literal', 'float_literal', 'integer_literal', 'number_literal', 'imaginary_literal',
+  'decimal_integer_literal', 'hex_integer_literal', 'octal_integer_literal', 'binary_integer_literal',
+  'decimal_floating_point_literal', 'hex_floating_point_literal',
+]);
+const isNumber = (type: string) => NUMBER_TYPES.has(type);
 const isComment = (type: string) => type.includes('comment');
 
 export async function tokenize(source: string, language: LanguageId): Promise<TokenizedFile> {
