@@ -1,6 +1,7 @@
 // The compare pipeline end to end: report shape, bad input, template and common-code filters,
 // submissions, cross comparison, zip inputs with their protections, the sql.js cache, the CLI.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -204,5 +205,27 @@ describe('compare', () => {
     assert.equal(await runCli(['compare', a, '--cross'], ctx), 2);
     assert.equal(await runCli(['compare', a, b, '--min-score', '2'], ctx), 2);
     assert.equal(await runCli(['compare', '/no/such/file.py'], ctx), 2);
+  });
+});
+
+describe('compare with worker threads', () => {
+  it('the bundled CLI gives the same pairs with and without workers', function () {
+    const cli = path.resolve('dist/cli.js');
+    if (!fs.existsSync(cli)) this.skip();
+    const d = tmpdir();
+    const files: Record<string, string> = {};
+    // Over 50 files, so the parser pool is used.
+    for (let i = 0; i < 60; i++) files[`f${i}.py`] = i % 10 === 0 ? PY : `def g${i}(a):\n${'    a = a * 2 + 1\n'.repeat((i % 7) + 2)}    return a\n`;
+    write(d, files);
+    const run = (w: string) => {
+      const r = spawnSync(process.execPath, [cli, 'compare', d, '--workers', w], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.metadata.workers_used, Number(w));
+      return j.similarity.pairs.map((p: { file1: string; file2: string; similarity_score: number }) => `${p.file1} ${p.file2} ${p.similarity_score}`);
+    };
+    const seq = run('0');
+    assert.equal(seq.length, 15, 'six copies of one file: 15 pairs');
+    assert.deepEqual(run('2'), seq);
   });
 });

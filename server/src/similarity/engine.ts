@@ -10,7 +10,7 @@ import { collectInputs, type SourceFile } from './inputs';
 import { lineMatches, toRegions, type MatchingRegion } from './regions';
 import { clustersOf } from './clusters';
 import { DEFAULT_WEIGHTS, effectiveTotal, prepare, scorePair, type DocEvidence, type Ignored, type Weights } from './score';
-import { computeFeaturesParallel } from './workers';
+import * as workerPool from './workers';
 
 export interface CompareOptions {
   inputs: string[];
@@ -60,6 +60,8 @@ export interface CompareReport {
     cross: boolean;
     cache?: { path: string; hits: number; misses: number };
     timings_ms: Record<string, number>;
+    /** Worker threads that parsed files in this run (0: all in the main thread). */
+    workers_used: number;
   };
 }
 
@@ -89,6 +91,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const cache = opts.cachePath ? await FeatureCache.open(opts.cachePath) : undefined;
   const all = [...files, ...template];
   const feats = await featuresFor(all, fopts, cache, opts.workers ?? 0);
+  const workersUsed = workerPool.lastWorkersUsed;
   cache?.save();
   timings.features = Date.now() - t0 - timings.collect;
 
@@ -236,7 +239,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       },
       submissions: !!opts.submissions, cross: !!opts.cross,
       ...(cache ? { cache: { path: opts.cachePath!, hits: cache.hits, misses: cache.misses } } : {}),
-      timings_ms: timings,
+      timings_ms: timings, workers_used: workersUsed,
     },
   };
 }
@@ -258,8 +261,9 @@ async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: Fe
     }
     todo.push(i);
   });
+  workerPool.resetWorkersUsed();
   const computed = workers > 0 && todo.length > 50
-    ? await computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language! })), fopts, workers)
+    ? await workerPool.computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language! })), fopts, workers)
     : await Promise.all(todo.map(async (i) => {
       try {
         return await featuresOfSource(files[i]!.text!, files[i]!.language!, fopts);
