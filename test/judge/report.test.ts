@@ -5,6 +5,7 @@ import path from 'node:path';
 import { compare } from '../../server/src/similarity/engine';
 import { judgeReport } from '../../server/src/judge/report';
 import { renderJudgeHtml } from '../../server/src/judge/html';
+import { renderJudgeTable } from '../../server/src/judge/text';
 import { judgeOptionsFromCli } from '../../server/src/judge/cliOptions';
 
 const fx = (name: string) => path.join(__dirname, '../../../test/judge/fixtures', name);
@@ -35,6 +36,7 @@ describe('judge on a compare report', function () {
     assert.match(html, /Semantic judge/);
     assert.match(html, /LIKELY_COPY/);
     assert.ok(!html.includes('<script'));
+    assert.match(renderJudgeTable(judged), /LIKELY_COPY\s+HIGH/);
   });
 
   it('uses the template given to compare', async () => {
@@ -52,6 +54,7 @@ describe('judge on a compare report', function () {
     assert.equal(judged.llm_summary, undefined);
     assert.ok(judged.similarity.pairs.every((p) => !p.llm_verdict));
     assert.equal(renderJudgeHtml(judged), '');
+    assert.equal(renderJudgeTable(judged), '');
   });
 
   it('checks the CLI flags and reads the key from GEMINI_API_KEY only', () => {
