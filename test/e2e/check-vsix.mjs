@@ -59,6 +59,8 @@ const required = [
   'node_modules/onnxruntime-common/dist/cjs/index.js',
 ];
 const has = new Set(files.map((f) => f.path));
+// The similarity panel's webview bundle, when the repo has one.
+if (existsSync(path.join(repo, 'webview', 'src', 'main.ts'))) required.push('dist/webview/main.js');
 const missing = required.filter((r) => !has.has(r));
 const ortBin = files.filter((f) => /^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/onnxruntime_binding\.node$/.test(f.path));
 const ortLib = files.filter((f) => /^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/linux\/x64\/libonnxruntime\.so/.test(f.path));
@@ -78,7 +80,7 @@ else pass('vsix contents: required files', `dist bundles, grammars, onnxruntime 
 
 // ---- must not be there
 const forbidden = [
-  [/^(client|server|test|examples|out|scripts|\.ci|dist-vsix)\//, 'sources/tests/examples'],
+  [/^(client|server|test|examples|out|scripts|webview|\.ci|dist-vsix)\//, 'sources/tests/examples'],
   [/^models\/train\//, 'models/train'],
   [/^models\/.*(^|\/)(work|checkpoints)\//, 'model work/checkpoints'],
   [/(^|\/)[^/]+(?<!\.d)\.tsx?$/, 'TypeScript sources'],
