@@ -15,6 +15,8 @@ interface GLink extends SimulationLinkDatum<GNode> { s: number }
 
 /** Synchronous layout before the first paint, at most this long (ms); the rest animates. */
 const WARM_MS = 120;
+/** Layout work per animation frame while it settles (ms). */
+const FRAME_MS = 10;
 
 export class GraphView implements View {
   readonly el = h('div', { class: 'graph' });
@@ -96,8 +98,8 @@ export class GraphView implements View {
     this.visible = visible;
     if (visible) {
       this.resize();
-      this.sim?.restart();
-    } else this.sim?.stop();
+      this.animate();
+    }
   }
 
   /** Nodes and links for the current threshold; positions are kept across rebuilds. */
@@ -162,17 +164,10 @@ export class GraphView implements View {
       .force('x', forceX<GNode>(0).strength(0.04))
       .force('y', forceY<GNode>(0).strength(0.04))
       .alphaDecay(n > 400 ? 0.045 : 0.03)
-      .alpha(fresh ? 1 : 0.3)
-      .on('tick', () => {
-        if (this.autoFit && ++this.ticks % 10 === 0) this.fit();
-        this.draw();
-      })
-      .on('end', () => {
-        this.canvas.dataset.settled = '1';
-        if (this.autoFit) this.fit();
-      });
-    this.canvas.dataset.settled = '0';
+      .alpha(fresh ? 1 : 0.3);
+    // The simulation's own timer runs one tick per frame; animate() runs as many as fit in a frame.
     this.sim.stop();
+    this.canvas.dataset.settled = '0';
     // Some layout before the first paint, within a time budget, then animate.
     const t0 = performance.now();
     while (performance.now() - t0 < WARM_MS && this.sim.alpha() > 0.05) this.sim.tick();
@@ -180,12 +175,36 @@ export class GraphView implements View {
     if (this.visible) {
       this.resize();
       if (fresh) this.fit();
-      this.sim.restart();
+      this.animate();
     }
   }
 
   private autoFit = false;
   private ticks = 0;
+  private loop = 0;
+
+  /** Runs the layout: ticks for up to FRAME_MS per animation frame, draws, and stops when it settles. */
+  private animate(): void {
+    if (this.loop) return;
+    const step = () => {
+      this.loop = 0;
+      const sim = this.sim;
+      if (!sim || !this.visible) return;
+      const t0 = performance.now();
+      do sim.tick();
+      while (performance.now() - t0 < FRAME_MS && sim.alpha() >= sim.alphaMin());
+      if (this.autoFit && ++this.ticks % 5 === 0) this.fit();
+      this.drawNow();
+      if (sim.alpha() >= sim.alphaMin()) {
+        this.loop = requestAnimationFrame(step);
+      } else {
+        this.canvas.dataset.settled = '1';
+        if (this.autoFit) this.fit();
+        this.autoFit = false;
+      }
+    };
+    this.loop = requestAnimationFrame(step);
+  }
 
   private fillPicker(): void {
     const m = this.app.model!;
@@ -223,7 +242,8 @@ export class GraphView implements View {
       const dragger = drag<HTMLCanvasElement, unknown, GNode | undefined>()
         .subject((e: { sourceEvent: MouseEvent }) => this.nodeAt(e.sourceEvent))
         .on('start', (e: { subject: GNode; active: number }) => {
-          if (!e.active) this.sim?.alphaTarget(0.3).restart();
+          if (!e.active) this.sim?.alphaTarget(0.3).alpha(Math.max(0.3, this.sim.alpha()));
+          this.animate();
           e.subject.fx = e.subject.x;
           e.subject.fy = e.subject.y;
         })
