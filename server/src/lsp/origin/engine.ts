@@ -33,7 +33,8 @@ export class OriginEngine {
     const data: WorkerData = { modelDir: this.modelDir, threads: this.threads };
     const w = new Worker(this.workerFile, { workerData: data });
     w.unref();
-    w.on('message', (r: WorkerResult) => {
+    w.on('message', (r: WorkerResult | { drained: number }) => {
+      if ('drained' in r) return;
       const p = this.pending.get(r.id);
       if (!p) return;
       this.pending.delete(r.id);
@@ -52,7 +53,7 @@ export class OriginEngine {
     return w;
   }
 
-  private send(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<WorkerResult & { ok: true }> {
+  private send(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: 'drain' }>): Promise<WorkerResult & { ok: true }> {
     return new Promise((resolve, reject) => {
       this.pending.set(req.id, { resolve, reject });
       try {
@@ -87,11 +88,28 @@ export class OriginEngine {
     if (this.pending.has(id)) this.worker?.postMessage({ id, kind: 'cancel' } satisfies WorkerRequest);
   }
 
-  async dispose(): Promise<void> {
+  /**
+   * Stops the worker: queued jobs are dropped, the running one is waited for (at most `waitMs`), then the
+   * thread is terminated. Terminating during an onnxruntime call would abort the whole server process.
+   */
+  async dispose(waitMs = 15_000): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
     for (const [, p] of this.pending) p.reject(new OriginError('the origin worker was stopped', false, true));
     this.pending.clear();
-    await w?.terminate();
+    if (!w) return;
+    const id = this.nextId++;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      w.on('message', (m: { drained?: number }) => { if (m.drained === id) { clearTimeout(timer); resolve(); } });
+      w.once('exit', () => { clearTimeout(timer); resolve(); });
+      try {
+        w.postMessage({ id, kind: 'drain' } satisfies WorkerRequest);
+      } catch {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    await w.terminate();
   }
 }

@@ -66,14 +66,16 @@ async function explain(m: OriginModel, text: string, steps: number, maxWindows: 
   };
 }
 
-const queue: Exclude<WorkerRequest, { kind: 'cancel' }>[] = [];
+type Job = Exclude<WorkerRequest, { kind: 'cancel' } | { kind: 'drain' }>;
+const queue: Job[] = [];
+let current: Promise<void> | undefined;
 let running = false;
 
 function post(r: WorkerResult): void {
   parentPort!.postMessage(r);
 }
 
-async function runOne(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<void> {
+async function runOne(req: Job): Promise<void> {
   let m: OriginModel;
   try {
     m = await loadModel();
@@ -103,7 +105,9 @@ async function pump(): Promise<void> {
       let best = 0;
       for (let i = 1; i < queue.length; i++) if (queue[i]!.priority < queue[best]!.priority) best = i;
       const [req] = queue.splice(best, 1);
-      await runOne(req!);
+      current = runOne(req!);
+      await current;
+      current = undefined;
     }
   } finally {
     running = false;
@@ -117,6 +121,12 @@ parentPort!.on('message', (req: WorkerRequest) => {
       queue.splice(i, 1);
       post({ id: req.id, ok: false, error: 'cancelled', modelError: false, cancelled: true });
     }
+    return;
+  }
+  if (req.kind === 'drain') {
+    // Terminating a worker while onnxruntime runs aborts the whole process, so the owner waits for this.
+    for (const q of queue.splice(0)) post({ id: q.id, ok: false, error: 'cancelled', modelError: false, cancelled: true });
+    void (current ?? Promise.resolve()).then(() => parentPort!.postMessage({ drained: req.id }));
     return;
   }
   queue.push(req);

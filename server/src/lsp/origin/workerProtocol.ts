@@ -34,7 +34,9 @@ export type WorkerRequest =
   | { id: number; kind: 'info'; priority: number }
   | { id: number; kind: 'classify'; priority: number; texts: string[]; minTokens: number; maxWindows: number }
   | { id: number; kind: 'explain'; priority: number; text: string; steps: number; maxWindows: number; top: number }
-  | { id: number; kind: 'cancel' };
+  | { id: number; kind: 'cancel' }
+  /** Drop every queued job and answer once the running one (if any) has finished: then terminating is safe. */
+  | { id: number; kind: 'drain' };
 
 export interface ExplainResult {
   p_llm: number;
