@@ -7,6 +7,7 @@ import {
   AnalyzeWorkspaceRequest, CompareInputsRequest, CompareRepositoriesRequest, RenderReportRequest, ReportChangedNotification,
   SetTemplateRequest, SimilarityReportRequest,
 } from '../../../server/src/lsp/protocol';
+import { PanelWiring } from './panelWiring';
 import { pairSummary, ResultsTree } from './resultsTree';
 
 type Result = { report: CompareReport } | { error: string };
@@ -17,8 +18,11 @@ export function templatePaths(context: vscode.ExtensionContext): string[] {
 }
 
 export function registerSimilarityCommands(context: vscode.ExtensionContext, client: LanguageClient, tree: ResultsTree, output: vscode.OutputChannel): void {
+  const panel = new PanelWiring(context, client, tree, output);
+  // Explicit analyses open the panel; background re-indexing only updates it when it is open.
   const showReport = (report: CompareReport, title: string) => {
     tree.show(report, title);
+    panel.show();
     void vscode.commands.executeCommand('codeOrigin.results.focus');
     const s = report.summary;
     void vscode.window.showInformationMessage(`Code Origin: ${s.total_files} files, ${s.suspicious_pairs_count} suspicious pairs, highest similarity ${s.highest_similarity.toFixed(2)}.`);
@@ -39,7 +43,10 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
 
   client.onNotification(ReportChangedNotification, async () => {
     const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, {});
-    if (report) tree.show(report, 'workspace');
+    if (report) {
+      tree.show(report, 'workspace');
+      panel.update(report);
+    }
   });
 
   context.subscriptions.push(
@@ -123,6 +130,16 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
       }
       const title = `${vscode.workspace.asRelativePath(pair.file1)} ↔ ${vscode.workspace.asRelativePath(pair.file2)} (${pair.similarity_score.toFixed(2)})`;
       await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(pair.file1), vscode.Uri.file(pair.file2), title);
+    }),
+    vscode.commands.registerCommand('codeOrigin.showSimilarityPanel', async () => {
+      if (!tree.current) {
+        const r = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, {});
+        if (r) tree.show(r, 'workspace');
+      }
+      panel.show();
+    }),
+    vscode.commands.registerCommand('codeOrigin.openPairInPanel', (item?: { pair?: ReportPair }) => {
+      if (item?.pair) panel.show({ file1: item.pair.file1, file2: item.pair.file2 });
     }),
     vscode.commands.registerCommand('codeOrigin.copyPairSummary', async (item?: { pair?: ReportPair }) => {
       if (!item?.pair) return;
