@@ -37,6 +37,9 @@ export class SimilarityPanel implements vscode.Disposable {
   /** Paths the webview may ask about: the files of the current report and of its regions. */
   private allowed = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
+  /** Whether the page has said "ready" since it last loaded; until then messages wait in `queue`. */
+  private ready = false;
+  private queue: HostToWebview[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
 
@@ -92,6 +95,10 @@ export class SimilarityPanel implements vscode.Disposable {
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
+      // A hidden panel's page is unloaded (no retainContextWhenHidden); it says "ready" again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
     );
   }
 
@@ -152,8 +159,15 @@ export class SimilarityPanel implements vscode.Disposable {
     this.allowed = allowed;
   }
 
+  /**
+   * Posts now if the page is listening, else queues: an analysis is sent on "ready" anyway (the
+   * latest), other messages are kept in order (only the last of each type).
+   */
   private post(m: HostToWebview): Thenable<boolean> {
-    return this.panel.webview.postMessage(m);
+    if (this.ready) return this.panel.webview.postMessage(m);
+    if (m.type === 'analysis') this.queue = this.queue.filter((q) => q.type !== 'clear');
+    else this.queue = [...this.queue.filter((q) => q.type !== m.type), m];
+    return Promise.resolve(false);
   }
 
   private log(message: string): void {
@@ -169,13 +183,18 @@ export class SimilarityPanel implements vscode.Disposable {
     const m: WebviewToHost = parsed.value;
     try {
       switch (m.type) {
-        case 'ready':
-          if (this.report && m.analysisId !== this.report.analysis_id) await this.post({ type: 'analysis', report: this.report });
-          else if (!this.report) {
+        case 'ready': {
+          this.ready = true;
+          if (!this.report) {
             const r = this.handlers.currentReport?.();
-            if (r) this.showAnalysis(r);
+            if (r && parseReport(r).ok) this.setReport(r);
           }
+          if (this.report && m.analysisId !== this.report.analysis_id) await this.post({ type: 'analysis', report: this.report });
+          const queued = this.queue;
+          this.queue = [];
+          for (const q of queued) await this.post(q);
           return;
+        }
         case 'openPair':
           this.handlers.onOpenPair?.(m.file1, m.file2);
           return;
