@@ -8,8 +8,9 @@ import { renderHtml } from '../../similarity/html';
 import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { renderTable } from '../table';
+import { addJudgeOptions, judgeOptionsFromCli, judgeReport, JudgeConfigError, renderJudgeHtml, renderJudgeTable, type JudgeCliFlags } from '../../judge';
 
-interface Opts {
+interface Opts extends JudgeCliFlags {
   template?: string[]; submissions?: boolean; cross?: boolean; minScore: string; clusterThreshold: string; allPairs?: boolean;
   language?: string; format: string; output?: string; exclude: string[]; weights?: string; commonShare: string;
   commonMinDocs: string; cache?: string; maxFileSize: string; workers: string;
@@ -34,7 +35,7 @@ function parseWeights(v: string | undefined): Weights {
 }
 
 export function registerCompare(program: Command, ctx: CliContext): void {
-  program
+  addJudgeOptions(program
     .command('compare')
     .description('Structural similarity (normalized AST, control flow, data flow) between files, folders, .zip archives or submissions')
     .argument('<paths...>', 'files, folders or .zip archives')
@@ -53,7 +54,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--workers <n>', 'worker threads for parsing: a number (0: none) or auto (one per core, up to 8)', 'auto')
     .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
     .option('-f, --format <format>', 'json, table or html', 'json')
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout'))
     .action(async (paths: string[], opts: Opts) => {
       const format = parseFormat(opts.format, ['json', 'table', 'html']);
       const language = opts.language ? parseLanguage(opts.language) : undefined;
@@ -66,17 +67,24 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       for (const p of [...paths, ...(opts.template ?? [])]) {
         if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
       }
-      const report = await compare({
+      const judgeOpts = judgeOptionsFromCli(opts, process.env, (m) => ctx.err(m));
+      const compareOpts = {
         inputs: paths, template: opts.template, submissions: opts.submissions, cross: opts.cross,
         minScore: unitNumber('--min-score', opts.minScore), clusterThreshold: unitNumber('--cluster-threshold', opts.clusterThreshold),
         allPairs: opts.allPairs, language, exclude: opts.exclude, weights: parseWeights(opts.weights),
         commonShare: unitNumber('--common-share', opts.commonShare), commonMinDocs, cachePath: opts.cache,
         maxBytes: parseSize(opts.maxFileSize), workers,
-      });
+      };
+      const report = await compare(compareOpts);
       const analysed = report.files.filter((f) => !f.error).length;
       if (analysed === 0) throw new UsageError('no supported source files could be analysed in the given paths');
       for (const f of report.files) if (f.error) ctx.err(`${f.path}: skipped: ${f.error}`);
-      const text = format === 'json' ? JSON.stringify(report, null, 2) : format === 'html' ? renderHtml(report) : table(report);
+      const judged = await judgeReport(report, compareOpts, judgeOpts).catch((e: unknown) => {
+        throw e instanceof JudgeConfigError ? new UsageError(e.message) : e;
+      });
+      const text = format === 'json' ? JSON.stringify(judged, null, 2)
+        : format === 'html' ? renderHtml(report).replace('</body>', `${renderJudgeHtml(judged)}\n</body>`)
+          : [table(report), renderJudgeTable(judged)].filter(Boolean).join('\n\n');
       if (opts.output) {
         fs.writeFileSync(opts.output, text.endsWith('\n') ? text : `${text}\n`);
         ctx.err(`report written to ${opts.output}`);
