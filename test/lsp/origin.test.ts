@@ -147,6 +147,25 @@ describe('origin analysis over LSP', function () {
     });
   }
 
+  it('a trained model judges the LLM-like example LLM and the human-like one human (file verdicts)', async function () {
+    // Only for a trained export (its manifest carries test metrics); a mock or random model guesses.
+    const auc = ((model!.folder.manifest.raw['metrics'] as { test?: { auc?: number } } | undefined)?.test?.auc) ?? 0;
+    if (auc < 0.85) this.skip();
+    s ??= await startServer(MODEL_DIR, storage);
+    const verdicts: Record<string, string> = {};
+    for (const name of ['llm_like.py', 'human_like.py']) {
+      const file = path.join(EXAMPLES, name);
+      const uri = pathToFileURL(file).toString();
+      if (!s.statuses.has(uri)) await s.open(file);
+      const r = await s.conn.sendRequest<OriginClassifyResult>('codeOrigin/classify', { textDocument: { uri } });
+      assert.ok(!('error' in r));
+      verdicts[name] = `${r.file.label} (p_llm ${r.file.p_llm?.toFixed(3)})`;
+    }
+    console.log(`      model test AUC ${auc.toFixed(3)}: ${JSON.stringify(verdicts)}`);
+    assert.match(verdicts['llm_like.py']!, /^llm /);
+    assert.match(verdicts['human_like.py']!, /^human /);
+  });
+
   it('hovers a unit with its verdict, top-5 tokens and the model stats', async function () {
     if (!hasAttribution()) this.skip();
     s ??= await startServer(MODEL_DIR, storage);
