@@ -8,6 +8,7 @@ import { registerSimilarityCommands, templatePaths } from './similarity/commands
 import { ResultsTree } from './similarity/resultsTree';
 import { StructureStatus } from './statusBar';
 import { registerSummaryCommands } from './summaryCommands';
+import { registerOrigin } from './origin/index';
 
 let client: LanguageClient | undefined;
 
@@ -36,12 +37,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     initializationOptions: {
       settings: vscode.workspace.getConfiguration('codeOrigin'),
       storagePath: (context.storageUri ?? context.globalStorageUri).fsPath,
+      globalStoragePath: context.globalStorageUri.fsPath,
       template: templatePaths(context),
     },
     // Hovers carry a "Compare side by side" command link.
     markdown: { isTrusted: { enabledCommands: ['codeOrigin.compareRegions'] } },
   };
   await vscode.workspace.fs.createDirectory(context.storageUri ?? context.globalStorageUri);
+  await vscode.workspace.fs.createDirectory(context.globalStorageUri);
   client = new LanguageClient('codeOrigin', 'Code Origin', serverOptions, clientOptions);
 
   const status = new StructureStatus(client, output);
@@ -51,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.window.registerTreeDataProvider('codeOrigin.results', tree));
   registerSimilarityCommands(context, client, tree, output);
   registerRegionDiff(context);
+  registerOrigin(context, client, output);
 
   try {
     await client.start();
