@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAst } from './commands/ast';
 import { registerClassify } from './commands/classify';
 import { registerCompare } from './commands/compare';
+import { registerCompareRepos } from './commands/compareRepos';
 import { registerSummary } from './commands/summary';
 import { registerScan } from './commands/scan';
 import { type CliContext, ExitCode, UsageError } from './context';
@@ -20,6 +21,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerSummary(program, ctx);
   registerAst(program, ctx);
   registerCompare(program, ctx);
+  registerCompareRepos(program, ctx, runCli);
   registerClassify(program, ctx);
   registerScan(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();

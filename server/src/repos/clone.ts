@@ -23,8 +23,10 @@ export function parseRepoSpec(input: string): RepoSpec {
   const spec = input.trim();
   if (!spec) throw new RepoError('empty repository');
   if (spec.startsWith('-')) throw new RepoError(`"${spec}" looks like an option, not a repository`);
+  // Quotes, backslashes and angle brackets are never needed in a repository URL, and the label is
+  // printed into JSON and HTML reports.
   // eslint-disable-next-line no-control-regex
-  if (/[\s\x00-\x1f\x7f]/.test(spec)) throw new RepoError(`"${spec}" contains whitespace or control characters`);
+  if (/[\s\x00-\x1f\x7f"'`\\<>]/.test(spec)) throw new RepoError(`"${spec}" contains whitespace, quotes or control characters`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
     let url: URL;
     try {
