@@ -453,7 +453,11 @@ export class GraphView implements View {
         pairs.length ? list : h('p', { class: 'muted' }, 'No pair at or above the threshold.'));
       this.app.announce(`${baseName(name)}: ${pairs.length} pairs`);
       const nd = this.byDoc.get(i);
-      if (center && nd && this.zoomer) select(this.canvas).call(this.zoomer.translateTo, nd.x!, nd.y!);
+      if (center && nd && this.zoomer) {
+        // Pan only when the file is out of view (or at its very edge).
+        const [sx, sy] = this.transform.apply([nd.x!, nd.y!]);
+        if (sx < 40 || sy < 40 || sx > this.width - 40 || sy > this.height - 40) select(this.canvas).call(this.zoomer.translateTo, nd.x!, nd.y!);
+      }
     } else {
       this.side.append(h('p', { class: 'muted' }, 'Click a file (or pick one above) to list its pairs.'));
     }
