@@ -150,7 +150,7 @@ def write_manifest(model, out, info, evaluation):
                    'note': 'length counts <s> and </s>; stride counts content tokens between window starts'},
         'aggregation': 'token_weighted_mean_logits: file logits = sum_w n_w * logits_w / sum_w n_w, n_w = content '
                        'tokens of window w; p_llm = softmax(file logits)[1]',
-        'positions': 'RoBERTa: position id = 1 + rank among attended tokens (from attention_mask), pad -> 1; '
+        'positions': 'RoBERTa: position id = 1 + (1-based index among attended tokens, from attention_mask), pad -> 1; '
                      'pad on the right',
         'tokenizer': 'tokenizer.json',
         'files': {'model': 'model.onnx', 'embeddings': 'embeddings.onnx', 'attribution': 'attribution.onnx'},
