@@ -16,6 +16,7 @@ const productEntries = {
   extension: 'client/src/extension.ts',
   server: 'server/src/lsp/server.ts',
   cli: 'server/src/cli/main.ts',
+  originWorker: 'server/src/lsp/origin/worker.ts',
 };
 /** Extra product-side scripts (e.g. the dataset tokenizer that training uses); add here. */
 const toolEntries = {
@@ -81,6 +82,11 @@ const builds = [
     ? [{ ...common, entryPoints: testEntries(), outdir: 'out', outbase: '.', packages: 'external', sourcemap: 'inline' }]
     : []),
 ];
+
+// The similarity panel's webview: a browser bundle; the CSS it imports becomes dist/webview/main.css.
+if (existsSync('webview/src/main.ts')) {
+  builds.push({ entryPoints: { main: 'webview/src/main.ts' }, outdir: 'dist/webview', bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', minify: true, sourcemap: !production, logLevel: 'warning' });
+}
 
 rmSync('out', { recursive: true, force: true });
 copyWasm();
