@@ -26,7 +26,8 @@ const lines = [];
 const log = (s = '') => { console.log(s); lines.push(s); };
 const results = {};
 
-const dolosDir = ensureDolos(CACHE);
+const noDolos = args.includes('--no-dolos');
+const dolosDir = noDolos ? null : ensureDolos(CACHE);
 const base = (p) => path.basename(p.replace(/!\/?$/, ''));
 
 function metrics(items) {
@@ -59,9 +60,10 @@ function qualitySection(ds, { oursInputs, oursArgs = [], files, nameOf = base, s
   row('Code Origin', mo, ours, true);
   const comp = {};
   for (const c of ['ast', 'cfg', 'dataflow']) comp[c] = metrics(itemsFrom(ds.pairs, ours.scores, nameOf, (p) => p.components[c]));
-  const dolos = runDolos(dolosDir, files, peerLang, TMP);
-  const md = metrics(itemsFrom(ds.pairs, dolos.scores, nameOf));
-  row('Dolos 3.5.1 (k=23, w=17)', md, dolos, false);
+  const dolos = noDolos ? null : runDolos(dolosDir, files, peerLang, TMP);
+  const md = dolos ? metrics(itemsFrom(ds.pairs, dolos.scores, nameOf)) : null;
+  if (md) row('Dolos 3.5.1 (k=23, w=17)', md, dolos, false);
+  else log('| Dolos | not run (--no-dolos) | | | |');
   let ms;
   if (simTool) {
     const sim = runSim(simTool, files, TMP);
@@ -70,7 +72,7 @@ function qualitySection(ds, { oursInputs, oursArgs = [], files, nameOf = base, s
   }
   log(`\nComponents alone (AUC / best F1): ${Object.entries(comp).map(([k, m]) => `${k} ${m.auc.toFixed(4)} / ${m.f1.toFixed(3)}`).join(', ')}; ` +
     `candidate pairs scored in full: ${ours.report.summary.candidate_pairs} of ${ds.files.length * (ds.files.length - 1) / 2}.`);
-  results[ds.name] = { ours: mo, components: comp, dolos: md, sim: ms, time: { ours: strip(ours), dolos: strip(dolos) } };
+  results[ds.name] = { ours: mo, components: comp, dolos: md, sim: ms, time: { ours: strip(ours), dolos: dolos && strip(dolos) } };
   return { ours, dolos };
 }
 
@@ -84,7 +86,7 @@ if (only.includes('soco-java')) {
   const files = ds.files.map((f) => path.join(ds.dir, f));
   const { ours, dolos } = qualitySection(ds, { oursInputs: [ds.dir], files, simTool: 'sim_java', peerLang: 'java' });
   const filesPerCpuS = (t) => ds.files.length / t.cpu;
-  log(`\nThroughput on SOCO Java: ours ${filesPerCpuS(ours).toFixed(1)} files per CPU-second vs Dolos ${filesPerCpuS(dolos).toFixed(1)} ` +
+  if (dolos) log(`\nThroughput on SOCO Java: ours ${filesPerCpuS(ours).toFixed(1)} files per CPU-second vs Dolos ${filesPerCpuS(dolos).toFixed(1)} ` +
     `(${(dolos.cpu / ours.cpu).toFixed(2)}× Dolos; wall ${(dolos.wall / ours.wall).toFixed(2)}×); peak memory ${ours.rssMiB.toFixed(0)} vs ${dolos.rssMiB.toFixed(0)} MiB.`);
 }
 if (only.includes('soco-c')) {
@@ -99,9 +101,9 @@ if (only.includes('progpedia')) {
   const ds = progpedia(WORK);
   const files = [];
   for (const s of ds.files) for (const f of fs.readdirSync(path.join(ds.dir, s))) if (f.endsWith('.java')) files.push(path.join(ds.dir, s, f));
-  // Ours reads the archive itself, one submission per folder; peers get the extracted files.
-  const nameOf = (p) => (p.includes('.zip!') ? path.basename(p) : path.basename(path.dirname(p)));
-  qualitySection(ds, { oursInputs: [ds.zipPath], oursArgs: ['--submissions', '--language', 'java'], files, nameOf, simTool: 'sim_java', peerLang: 'java' });
+  // Ours compares submission folders with the set's base code as template; peers get the files.
+  const nameOf = (p) => (fs.existsSync(p) && fs.statSync(p).isDirectory() ? path.basename(p) : path.basename(path.dirname(p)));
+  qualitySection(ds, { oursInputs: [ds.dir], oursArgs: ['--submissions', '--template', path.join(path.dirname(ds.dir), 'base')], files, nameOf, simTool: 'sim_java', peerLang: 'java' });
   const jp = new Map();
   for (const [k, v] of Object.entries(ds.jplag[0]?.tests ?? ds.jplag.tests ?? {})) jp.set(k.split('-').sort().join('|'), v.maximum_similarity);
   const items = ds.pairs.map((p) => ({ score: jp.get([p.a, p.b].sort().join('|')) ?? 0, label: p.label }));
@@ -135,7 +137,7 @@ if (only.includes('robustness')) {
     const ours = [];
     const dol = [];
     const oursAll = runOurs([dir], ['--common-share', '0'], TMP);
-    const dolosAll = runDolos(dolosDir, made.flatMap((s) => [path.join(dir, `${s}_a.java`), path.join(dir, `${s}_b.java`)]), 'java', TMP);
+    const dolosAll = noDolos ? { scores: new Map() } : runDolos(dolosDir, made.flatMap((s) => [path.join(dir, `${s}_a.java`), path.join(dir, `${s}_b.java`)]), 'java', TMP);
     for (const s of made) {
       const key = [path.join(dir, `${s}_a.java`), path.join(dir, `${s}_b.java`)].sort().join('|');
       ours.push(oursAll.scores.get(key)?.similarity_score ?? 0);
@@ -175,7 +177,7 @@ if (args.includes('--scale')) {
   const warm = timed('node', [path.resolve(import.meta.dirname, '../../dist/cli.js'), 'compare', dir, '--cache', cacheDb, '-o', path.join(TMP, 'scale2.json')], { tmp: TMP, allowFail: true });
   log(`- ours after one file changed (cache): ${warm.wall.toFixed(1)} s wall, ${warm.cpu.toFixed(1)} s CPU, ${warm.rssMiB.toFixed(0)} MiB`);
   results.scale = { files: N, lines: linesTotal, cold: strip(cold), warm: strip(warm) };
-  if (!args.includes('--no-dolos-scale')) {
+  if (!noDolos && !args.includes('--no-dolos-scale')) {
     const d = runDolos(dolosDir, files, 'java', TMP);
     log(`- Dolos: ${d.wall.toFixed(1)} s wall, ${d.cpu.toFixed(1)} s CPU, ${d.rssMiB.toFixed(0)} MiB`);
     results.scale.dolos = strip(d);
