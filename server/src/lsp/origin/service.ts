@@ -223,6 +223,7 @@ export class OriginService {
     if (key === this.lastSettings) return;
     this.lastSettings = key;
     this.ensureEngine(true);
+    for (const st of this.docs.values()) st.result = undefined;
     for (const d of this.documents.all()) this.schedule(d.uri, 0);
   }
 
@@ -253,12 +254,15 @@ export class OriginService {
     this.lastModelCheck = now;
     const stamp = this.folderStamp(dir);
     if (this.engine && this.engine.modelDir === dir && stamp === this.modelStamp) return this.engine;
+    const replaced = this.engine !== undefined && !force;
     void this.engine?.dispose();
     this.engine = new OriginEngine(dir);
     this.modelStamp = stamp;
     this.info = undefined;
     this.verdicts.clear();
     this.explanations.clear();
+    // A new export in the model folder: judge the open documents again with it.
+    if (replaced) setTimeout(() => { for (const d of this.documents.all()) this.schedule(d.uri, 0); }, 0);
     return this.engine;
   }
 
@@ -315,6 +319,7 @@ export class OriginService {
     } catch (e) {
       if (e instanceof OriginError && e.cancelled) return;
       this.connection.console.error(`origin analysis failed for ${uri}: ${(e as Error).stack ?? e}`);
+      this.notify({ uri, version: doc.version, state: 'error', message: `origin analysis failed: ${(e as Error).message}` });
       return;
     }
     const current = this.documents.get(uri);
