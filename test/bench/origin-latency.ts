@@ -162,8 +162,7 @@ async function main(): Promise<void> {
     results.ig_256_tokens_32_steps = { tokens: n.tokens, windows: n.windows.length, p50_ms: Math.round(pct(ig, 50)), p95_ms: Math.round(pct(ig, 95)) };
   }
   console.error('IG done');
-  // No model.dispose(): releasing the sessions after IG aborted the process in onnxruntime-node 1.30
-  // ("terminate called after throwing an instance of 'Napi::Error'"); process exit frees them.
+  await model.dispose();
 
   results.server = { rss_mb_with_model_and_attribution: Math.round(srv.rssMb), first_verdict_ms_cold: srv.readyMs };
   results.load_after = os.loadavg().map((x) => Number(x.toFixed(2)));
