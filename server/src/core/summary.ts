@@ -221,7 +221,7 @@ export function toRange(node: Node): Range0 {
 }
 
 /** The identifier that names a function: its own name field, or what an anonymous one is bound to. */
-function functionNameNode(node: Node): Node | null {
+export function functionNameNode(node: Node): Node | null {
   const own = node.childForFieldName('name');
   if (own) return own;
   // C and C++ nest the name inside declarators: int (*f)(int) -> function_declarator -> identifier.
@@ -249,7 +249,8 @@ function anonymousName(node: Node): string {
   return node.type.includes('lambda') || node.type.includes('closure') ? '<lambda>' : '<anonymous>';
 }
 
-function hasClassBody(node: Node): boolean {
+/** Whether a struct-like node is class-like: it has a body (Go: a struct or interface type). */
+export function hasClassBody(node: Node): boolean {
   if (node.type === 'type_spec') {
     const t = node.childForFieldName('type')?.type;
     return t === 'struct_type' || t === 'interface_type';

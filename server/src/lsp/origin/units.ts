@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { NODE_KINDS, type LanguageId } from '../../core/languages';
 import { withParsed } from '../../core/parser';
-import type { Range0 } from '../../core/summary';
+import { functionNameNode as nameNode, hasClassBody as hasBody, toRange, type Range0 } from '../../core/summary';
 
 export type UnitKind = 'function' | 'method' | 'class';
 
@@ -17,43 +17,6 @@ export interface OriginUnit {
   end: number;
   range: Range0;
   name_range: Range0;
-}
-
-function toRange(node: Node): Range0 {
-  return {
-    start: { line: node.startPosition.row, character: node.startPosition.column },
-    end: { line: node.endPosition.row, character: node.endPosition.column },
-  };
-}
-
-/** The identifier naming a function or class: its own name, a C declarator, or what it is bound to. */
-function nameNode(node: Node): Node | null {
-  const own = node.childForFieldName('name');
-  if (own) return own;
-  let decl = node.type === 'function_definition' ? node.childForFieldName('declarator') : null;
-  while (decl) {
-    const inner = decl.childForFieldName('declarator');
-    if (!inner) return decl;
-    decl = inner;
-  }
-  let parent = node.parent;
-  if (parent?.type === 'expression_list') parent = parent.parent;
-  if (!parent) return null;
-  for (const field of ['name', 'left', 'key', 'pattern', 'property', 'declarator']) {
-    const bound = parent.childForFieldName(field);
-    if (bound && bound.id !== node.id && bound.endIndex <= node.startIndex) {
-      return bound.type === 'expression_list' && bound.namedChildCount === 1 ? bound.namedChild(0) : bound;
-    }
-  }
-  return null;
-}
-
-function hasBody(node: Node): boolean {
-  if (node.type === 'type_spec') {
-    const t = node.childForFieldName('type')?.type;
-    return t === 'struct_type' || t === 'interface_type';
-  }
-  return node.childForFieldName('body') !== null;
 }
 
 /** Anonymous functions count as units only when bound to a name by one of these (not callbacks, not keyword args). */
