@@ -18,10 +18,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Checks bytes already in memory (an open editor buffer, an archive entry) the same way as files on disk. */
 export function decodeSource(bytes: Uint8Array, filePath: string, opts: ReadOptions = {}): SourceResult {
-  const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const language = opts.language ?? detectLanguage(filePath);
   if (!language) return { ok: false, reason: 'unsupported file type' };
-  if (bytes.length > max) return { ok: false, reason: `file too large (${formatBytes(bytes.length)} > limit ${formatBytes(max)})` };
+  const r = decodeText(bytes, opts.maxBytes);
+  return r.ok ? { ok: true, text: r.text, language, bytes: bytes.length } : r;
+}
+
+/** Size cap, binary detection and strict UTF-8, for callers that need no grammar (the origin model). */
+export function decodeText(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FILE_BYTES): { ok: true; text: string } | { ok: false; reason: string } {
+  if (bytes.length > maxBytes) return { ok: false, reason: `file too large (${formatBytes(bytes.length)} > limit ${formatBytes(maxBytes)})` };
   if (bytes.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file (contains NUL bytes)' };
   let text: string;
   try {
@@ -30,7 +35,7 @@ export function decodeSource(bytes: Uint8Array, filePath: string, opts: ReadOpti
     return { ok: false, reason: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}` };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { ok: true, text, language, bytes: bytes.length };
+  return { ok: true, text };
 }
 
 /** Checks text already decoded (an editor buffer) against the size limit. */
@@ -43,19 +48,17 @@ export function checkText(text: string, opts: { maxBytes?: number } = {}): strin
 }
 
 export async function readSource(filePath: string, opts: ReadOptions = {}): Promise<SourceResult> {
-  const max = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let size: number;
+  const r = await readBytes(filePath, opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
+  return r.ok ? decodeSource(r.bytes, filePath, opts) : r;
+}
+
+/** Reads a regular file, refusing one over the limit before it enters memory. */
+export async function readBytes(filePath: string, maxBytes: number): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: string }> {
   try {
     const st = await fs.stat(filePath);
     if (!st.isFile()) return { ok: false, reason: 'not a regular file' };
-    size = st.size;
-  } catch (e) {
-    return { ok: false, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
-  }
-  // Refuse before reading, so a huge file never enters memory.
-  if (size > max) return { ok: false, reason: `file too large (${formatBytes(size)} > limit ${formatBytes(max)})` };
-  try {
-    return decodeSource(await fs.readFile(filePath), filePath, opts);
+    if (st.size > maxBytes) return { ok: false, reason: `file too large (${formatBytes(st.size)} > limit ${formatBytes(maxBytes)})` };
+    return { ok: true, bytes: await fs.readFile(filePath) };
   } catch (e) {
     return { ok: false, reason: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }
