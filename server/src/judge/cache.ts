@@ -3,20 +3,9 @@
 // never UNKNOWN ones, so a failed call is tried again next time.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
+import { loadSqlJs, writeFileAtomic, type SqlDatabase } from '../store/sqlite';
 import type { Verdict } from './types';
 
-interface SqlStatement { bind(values: unknown[]): boolean; step(): boolean; get(): unknown[]; free(): void }
-interface SqlDatabase { run(sql: string, params?: unknown[]): void; prepare(sql: string): SqlStatement; export(): Uint8Array; close(): void }
-interface SqlJs { Database: new (data?: Uint8Array) => SqlDatabase }
-
-let sqlJs: Promise<SqlJs> | undefined;
-function loadSqlJs(): Promise<SqlJs> {
-  // The inline-wasm build: one JavaScript file, so the bundled CLI needs no .wasm file beside it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sqlJs ??= (require('sql.js/dist/sql-wasm-inline.js') as () => Promise<SqlJs>)();
-  return sqlJs;
-}
 
 const SCHEMA = 'CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict TEXT NOT NULL, created TEXT NOT NULL)';
 
@@ -68,10 +57,7 @@ export class VerdictCache {
   /** Writes the database back atomically when something was added. */
   save(): void {
     if (!this.dirty) return;
-    fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, this.db.export());
-    fs.renameSync(tmp, this.file);
+    writeFileAtomic(this.file, this.db.export());
     this.dirty = false;
   }
 

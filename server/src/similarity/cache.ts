@@ -3,33 +3,12 @@
 // used so the bundled CLI needs no extra .wasm file beside it.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import v8 from 'node:v8';
 import type { LanguageId } from '../core/languages';
+import { loadSqlJs, writeFileAtomic, type SqlDatabase } from '../store/sqlite';
 import { FEATURES_VERSION, type FeatureOptions, type FileFeatures } from './features';
 
-interface SqlStatement {
-  bind(values: unknown[]): boolean;
-  step(): boolean;
-  get(): unknown[];
-  reset(): void;
-  run(values: unknown[]): void;
-  free(): void;
-}
-interface SqlDatabase {
-  run(sql: string, params?: unknown[]): void;
-  prepare(sql: string): SqlStatement;
-  export(): Uint8Array;
-  close(): void;
-}
-interface SqlJs { Database: new (data?: Uint8Array) => SqlDatabase }
 
-let sqlJs: Promise<SqlJs> | undefined;
-function loadSqlJs(): Promise<SqlJs> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sqlJs ??= (require('sql.js/dist/sql-wasm-inline.js') as () => Promise<SqlJs>)();
-  return sqlJs;
-}
 
 export class FeatureCache {
   private dirty = false;
@@ -81,10 +60,7 @@ export class FeatureCache {
   /** Writes the database back (atomically) when something was added. */
   save(): void {
     if (this.dirty) {
-      fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, this.db.export());
-      fs.renameSync(tmp, this.file);
+      writeFileAtomic(this.file, this.db.export());
       this.dirty = false;
     }
   }

@@ -5,31 +5,9 @@
 // in `warning`; it is never silently dropped. Leftover temp files from a crash are removed on open.
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadSqlJs, TEMP_MARKER, writeFileAtomic, type SqlDatabase, type SqlStatement } from './sqlite';
 
-interface SqlStatement {
-  bind(values: unknown[]): boolean;
-  run(values: unknown[]): void;
-  step(): boolean;
-  getAsObject(): Record<string, unknown>;
-  free(): void;
-}
-interface SqlDatabase {
-  run(sql: string, params?: unknown[]): void;
-  exec(sql: string): Array<{ columns: string[]; values: unknown[][] }>;
-  prepare(sql: string): SqlStatement;
-  export(): Uint8Array;
-  close(): void;
-}
-interface SqlJs { Database: new (data?: Uint8Array) => SqlDatabase }
 
-let sqlJs: Promise<SqlJs> | undefined;
-function loadSqlJs(): Promise<SqlJs> {
-  // WebAssembly embedded in the script: no .wasm file has to sit beside the bundles, and about ten times
-  // faster than the asm.js build.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  sqlJs ??= (require('sql.js/dist/sql-wasm-inline.js') as () => Promise<SqlJs>)();
-  return sqlJs;
-}
 
 export const HISTORY_FILE_NAME = 'prediction-history.sqlite';
 const SCHEMA_VERSION = 1;
@@ -107,7 +85,6 @@ export interface HistoryOptions {
 export class PredictionHistory {
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
-  private writes = 0;
   private closed = false;
   private insert: SqlStatement | undefined;
   private sincePrune = 0;
@@ -225,21 +202,7 @@ export class PredictionHistory {
   flush(): void {
     if (!this.dirty) return;
     this.prune();
-    const bytes = this.db.export();
-    const tmp = `${this.file}.tmp-${process.pid}-${++this.writes}`;
-    const fd = fs.openSync(tmp, 'w');
-    try {
-      fs.writeSync(fd, bytes);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    try {
-      fs.renameSync(tmp, this.file);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    }
+    writeFileAtomic(this.file, this.db.export());
     this.dirty = false;
   }
 
@@ -267,7 +230,7 @@ function csvField(v: unknown): string {
 /** Temp files left by a write that was interrupted (the process died between write and rename). */
 function removeTempFiles(file: string): void {
   const dir = path.dirname(file);
-  const base = `${path.basename(file)}.tmp-`;
+  const base = `${path.basename(file)}${TEMP_MARKER}`;
   let names: string[] = [];
   try {
     names = fs.readdirSync(dir);
@@ -281,7 +244,7 @@ function removeTempFiles(file: string): void {
     const p = path.join(dir, n);
     try {
       const st = fs.statSync(p);
-      if (n.includes(`.tmp-${process.pid}-`) || now - st.mtimeMs > TEMP_STALE_MS) fs.rmSync(p, { force: true });
+      if (n.includes(`${TEMP_MARKER}${process.pid}-`) || now - st.mtimeMs > TEMP_STALE_MS) fs.rmSync(p, { force: true });
     } catch {
       // gone already
     }

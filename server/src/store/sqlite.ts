@@ -1,0 +1,63 @@
+// sql.js (SQLite in WebAssembly) for every store: the similarity feature cache, the judge's verdict
+// cache and the prediction history. One loader and one crash-safe way to write a database file.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface SqlStatement {
+  bind(values: unknown[]): boolean;
+  step(): boolean;
+  get(): unknown[];
+  getAsObject(): Record<string, unknown>;
+  reset(): void;
+  run(values: unknown[]): void;
+  free(): void;
+}
+
+export interface SqlDatabase {
+  run(sql: string, params?: unknown[]): void;
+  exec(sql: string): Array<{ columns: string[]; values: unknown[][] }>;
+  prepare(sql: string): SqlStatement;
+  export(): Uint8Array;
+  close(): void;
+}
+
+export interface SqlJs { Database: new (data?: Uint8Array) => SqlDatabase }
+
+let sqlJs: Promise<SqlJs> | undefined;
+
+/**
+ * The inline-wasm build: one JavaScript file, so the bundles need no .wasm file beside them, and
+ * about ten times faster than the asm.js build.
+ */
+export function loadSqlJs(): Promise<SqlJs> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  sqlJs ??= (require('sql.js/dist/sql-wasm-inline.js') as () => Promise<SqlJs>)();
+  return sqlJs;
+}
+
+let writes = 0;
+
+/** Temp files of `file` are named `<name>.tmp-<pid>-<n>`, so leftovers of a crashed write can be found. */
+export const TEMP_MARKER = '.tmp-';
+
+/**
+ * Writes a whole database: a temp file beside it, fsynced, then renamed over the old one, so the file
+ * on disk is always either the old or the new complete database.
+ */
+export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}${TEMP_MARKER}${process.pid}-${++writes}`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
