@@ -6,7 +6,7 @@ import type { CompareReport } from '../../../server/src/similarity/engine';
 import {
   StructureSummaryRequest, VisualizeAstRequest, type StructureSummaryResult, type VisualizeAstResult,
 } from '../../../server/src/lsp/protocol';
-import { parseReport, type AstViewData, type SimilarityReport, type StructureSummaryData } from '../../../webview/src/protocol';
+import { parseReport, type SimilarityReport } from '../../../webview/src/protocol';
 import { SimilarityPanel, type SimilarityPanelHandlers } from '../panel';
 import type { ResultsTree } from './resultsTree';
 
@@ -23,7 +23,7 @@ export class PanelWiring {
           client.sendRequest<StructureSummaryResult>(StructureSummaryRequest, { textDocument }),
         ]);
         if ('error' in ast) return { error: ast.error };
-        return { ast: ast as unknown as AstViewData, summary: 'error' in summary ? undefined : (summary as unknown as StructureSummaryData) };
+        return { ast, summary: 'error' in summary ? undefined : summary };
       },
       resolvePath: (p) => (p.startsWith('/') ? vscode.Uri.file(p) : vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file('/'), p)),
       currentReport: () => this.toPanel(this.tree.current),

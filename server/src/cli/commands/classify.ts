@@ -30,7 +30,8 @@ interface ClassifyCliOptions {
   minTokens: string;
 }
 
-interface FileEntry {
+/** One file's result, as printed by classify (and, without explanations, by scan). */
+export interface FileEntry {
   path: string;
   language?: OriginLanguage;
   label?: string;

@@ -6,12 +6,13 @@ import type { Command } from 'commander';
 import type { LanguageId } from '../../core/languages';
 import { findUnits, type UnitKind } from '../../lsp/origin/units';
 import { DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
-import { readTextForOrigin, type OriginLanguage } from '../../origin/sourceText';
+import { readTextForOrigin } from '../../origin/sourceText';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
 import { expandInputs } from '../files';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { renderTable } from '../table';
+import type { FileEntry } from './classify';
 
 export const DEFAULT_MIN_TOKENS = 48;
 
@@ -55,16 +56,7 @@ export function unitsTable(file: string, units: UnitResult[]): string {
   )].join('\n');
 }
 
-interface ScanFile {
-  path: string;
-  language?: OriginLanguage;
-  label?: string;
-  p_llm?: number;
-  windows?: number;
-  truncated?: boolean;
-  units?: UnitResult[];
-  error?: string;
-}
+type ScanFile = Omit<FileEntry, 'top_tokens' | 'explain_error'>;
 
 interface ScanOpts {
   model?: string; format: string; output?: string; minTokens: string; maxWindows: string; similarity: boolean;

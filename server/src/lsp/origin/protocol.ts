@@ -1,5 +1,6 @@
 // Origin requests and notifications between the extension and the server (re-exported by ../protocol.ts).
 import type { Range0 } from '../../core/summary';
+import type { PredictionRecord } from '../../store/history';
 import type { ModelInfo } from './workerProtocol';
 
 export type { ModelInfo } from './workerProtocol';
@@ -107,20 +108,8 @@ export interface OriginStatusParams {
   message?: string;
 }
 
-export interface PredictionRow {
-  id: number;
-  time: string;
-  file: string;
-  content_hash: string;
-  language: string;
-  model: string;
-  model_version: string;
-  subject: string;
-  label: string;
-  confidence: number;
-  p_llm: number | null;
-  top_tokens: string;
-}
+/** A history row as the client lists it: the store's record, unchanged. */
+export type PredictionRow = PredictionRecord;
 
 export interface PredictionHistoryParams {
   limit?: number;
