@@ -60,9 +60,12 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
         fail('workspace analysis', e);
       }
     }),
-    vscode.commands.registerCommand('codeOrigin.compareFolders', async (uris?: vscode.Uri[]) => {
+    // From the explorer's context menu VS Code passes (clicked item, all selected items); from code an
+    // array of URIs. Two or more selected folders/archives are compared at once, otherwise a dialog asks.
+    vscode.commands.registerCommand('codeOrigin.compareFolders', async (clicked?: vscode.Uri | vscode.Uri[], selected?: vscode.Uri[]) => {
       try {
-        const picked = uris?.length ? uris : await vscode.window.showOpenDialog({
+        const given = Array.isArray(selected) && selected.length ? selected : Array.isArray(clicked) ? clicked : clicked ? [clicked] : [];
+        const picked = given.length >= 2 ? given : await vscode.window.showOpenDialog({
           canSelectFiles: true, canSelectFolders: true, canSelectMany: true,
           filters: { 'Folders or .zip archives': ['zip'] }, openLabel: 'Compare', title: 'Code Origin: pick two or more folders or .zip archives (each is one side)',
         });
