@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The panel: state, messages, tabs, and the views that share one analysis and one threshold.
-import { baseName, clear, fmt, h } from './dom';
+import { baseName, clear, clearMarks, fmt, h, markPainted, measureSince } from './dom';
 import {
   MAX_STATE_REPORT_CHARS, PANEL_TABS, parseHostMessage, parseState,
   type AstViewData, type HostToWebview, type PanelState, type PanelTab, type SimilarityReport, type StructureSummaryData, type WebviewToHost,
@@ -30,6 +30,9 @@ export interface View {
 }
 
 export interface AstEntry { ast?: AstViewData; summary?: StructureSummaryData; error?: string }
+
+/** Hidden views prepared in idle time, in this order. */
+const PREFETCH_TABS: readonly PanelTab[] = ['matrix', 'graph'];
 
 const TAB_LABELS: Record<PanelTab, string> = {
   overview: 'Overview', matrix: 'Matrix', graph: 'Graph', clusters: 'Clusters', pair: 'Pair', ast: 'AST',
@@ -128,7 +131,12 @@ export class App {
   }
 
   private onMessage(data: unknown): void {
+    const t0 = performance.now();
     const r = parseHostMessage(data);
+    if (r.ok && r.value.type === 'analysis') {
+      clearMarks();
+      measureSince('validate', t0);
+    }
     if (!r.ok) {
       console.warn(`Code Origin panel: ignored a message: ${r.error}`);
       this.post({ type: 'log', level: 'warn', message: `ignored a message: ${r.error}`.slice(0, 4000) });
@@ -174,6 +182,7 @@ export class App {
     const t0 = performance.now();
     const sameAnalysis = this.model?.report.analysis_id === report.analysis_id;
     this.model = buildModel(report);
+    measureSince('model', t0);
     if (!sameAnalysis) {
       this.threshold = this.restoredThreshold ?? this.model.clusterThreshold;
       this.restoredThreshold = undefined;
@@ -183,8 +192,10 @@ export class App {
     }
     this.takePendingPair();
     if (this.pair) this.pair = pairInfo(this.model, this.pair.file1, this.pair.file2);
-    this.keepReport = estimateChars(report) <= MAX_STATE_REPORT_CHARS;
+    this.keepReport = estimateChars(report, MAX_STATE_REPORT_CHARS) <= MAX_STATE_REPORT_CHARS;
+    const t1 = performance.now();
     this.recluster();
+    measureSince('cluster', t1);
     this.refreshEmpty();
     this.invalidate(PANEL_TABS, 'model');
     document.body.dataset.analysis = report.analysis_id;
@@ -216,18 +227,41 @@ export class App {
     this.headerInfo.textContent = `${r.summary.total_files} files · ${this.clusters.length} clusters at ≥ ${fmt(this.threshold)}`;
   }
 
-  /** Marks views for update; the visible one updates now, the others when shown. */
+  /** Marks views for update; the visible one updates now, the others when shown (or in idle time, see prefetch). */
   invalidate(tabs: readonly PanelTab[], reason: UpdateReason): void {
     for (const t of tabs) {
       if (t === this.tab) this.updateView(t, reason);
       else this.dirty.add(t);
     }
+    this.schedulePrefetch();
   }
 
   private updateView(t: PanelTab, reason: UpdateReason): void {
+    const t0 = performance.now();
     this.dirty.delete(t);
     this.views[t].update(reason);
     this.panels.get(t)!.dataset.rendered = String(++this.renderCount);
+    measureSince(`view:${t}`, t0);
+    if (t === this.tab) markPainted(t);
+  }
+
+  private prefetchHandle = 0;
+
+  /**
+   * The views whose preparation is heavy (the matrix image, the graph's layout) prepare while hidden,
+   * one per idle period once the visible view is painted, so that opening them later only draws.
+   */
+  private schedulePrefetch(): void {
+    if (this.prefetchHandle || typeof requestIdleCallback !== 'function') return;
+    const next = () => PREFETCH_TABS.find((t) => t !== this.tab && this.dirty.has(t));
+    if (!this.model || !next()) return;
+    this.prefetchHandle = requestIdleCallback(() => {
+      this.prefetchHandle = 0;
+      const t = next();
+      if (!t || !this.model) return;
+      this.updateView(t, 'model');
+      this.schedulePrefetch();
+    });
   }
 
   private themeChanged(): void {
@@ -244,6 +278,7 @@ export class App {
     this.tab = t;
     this.setTabUi();
     if (this.dirty.has(t)) this.updateView(t, 'model');
+    else markPainted(t);
     this.views[t].shown?.(true);
     if (focus) this.tabButtons.get(t)!.focus();
     this.save();
@@ -378,15 +413,15 @@ export class App {
   }
 }
 
-/** Roughly how long the report is as JSON, without building the string (the matrix dominates). */
-function estimateChars(r: SimilarityReport): number {
+/** Roughly how long the report is as JSON, without building the string (the matrix dominates); stops counting above `limit`. */
+function estimateChars(r: SimilarityReport, limit: number): number {
   let n = 2000 + r.files.length * 120;
   const m = r.matrix?.values;
   if (m) n += m.length * m.length * 4;
   for (const p of r.similarity.pairs) {
+    if (n > limit) break;
     n += 300;
     for (const g of p.matching_regions) n += 120 + (g.file1_code?.length ?? 0) + (g.file2_code?.length ?? 0);
-    if (n > 64 * 1024 * 1024) break;
   }
   return n;
 }

@@ -78,3 +78,39 @@ export function rgba(color: string): [number, number, number, number] {
 
 let uid = 0;
 export const nextId = (prefix: string) => `${prefix}-${++uid}`;
+
+// ----- performance marks (read by test/bench/webview-render.mjs; cheap, and cleared per analysis)
+
+const paintChannel = typeof MessageChannel !== 'undefined' ? new MessageChannel() : undefined;
+const paintQueue: Array<() => void> = [];
+if (paintChannel) paintChannel.port1.onmessage = () => paintQueue.shift()?.();
+
+/** Runs `fn` as a task right after the current (inFrame) or next frame has been rendered. */
+export function afterPaint(fn: () => void, inFrame = false): void {
+  const post = () => {
+    if (!paintChannel) return void setTimeout(fn, 0);
+    paintQueue.push(fn);
+    paintChannel.port2.postMessage(0);
+  };
+  if (inFrame) post();
+  else requestAnimationFrame(post);
+}
+
+/** Marks `co:paint:<what>` on the performance timeline once the frame that shows it is rendered. */
+export function markPainted(what: string, inFrame = false): void {
+  afterPaint(() => performance.mark(`co:paint:${what}`), inFrame);
+}
+
+/** Records `co:<name>` as a performance measure from `start` (a performance.now() time) to now. */
+export function measureSince(name: string, start: number): void {
+  performance.measure(`co:${name}`, { start, end: performance.now() });
+}
+
+/** Drops the `co:*` marks and measures of the previous analysis. */
+export function clearMarks(): void {
+  for (const e of performance.getEntries()) {
+    if (!e.name.startsWith('co:')) continue;
+    if (e.entryType === 'mark') performance.clearMarks(e.name);
+    else if (e.entryType === 'measure') performance.clearMeasures(e.name);
+  }
+}

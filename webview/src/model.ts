@@ -55,42 +55,77 @@ export function buildModel(report: SimilarityReport): Model {
   const pairs = new Map<string, ReportPair>();
   for (const p of report.similarity.pairs) pairs.set(pairKey(index.get(p.file1)!, index.get(p.file2)!), p);
 
-  // Scores: the matrix where the report has one, the pairs and graph edges on top.
-  const scores = n <= MAX_DENSE ? new Float32Array(n * n) : undefined;
-  const sparse = new Map<number, number>();
-  const set = (i: number, j: number, s: number) => {
-    if (i === j) return;
-    const a = Math.min(i, j);
-    const b = Math.max(i, j);
-    const id = a * n + b;
-    const prev = sparse.get(id);
-    if (prev === undefined || s > prev) sparse.set(id, s);
-  };
+  // Scores: the matrix where the report has one, the pairs and graph edges on top (the highest wins).
   const values = report.matrix?.values;
-  if (values && report.matrix) {
-    const mi = report.matrix.files.map((f) => index.get(f)!);
-    for (let r = 0; r < values.length; r++) {
-      const row = values[r]!;
-      for (let c = r + 1; c < row.length; c++) if (row[c]! > 0) set(mi[r]!, mi[c]!, row[c]!);
+  const mi = report.matrix ? report.matrix.files.map((f) => index.get(f)!) : [];
+  const scores = n <= MAX_DENSE ? new Float32Array(n * n) : undefined;
+  let edgeI: Int32Array;
+  let edgeJ: Int32Array;
+  let edgeS: Float32Array;
+  if (scores) {
+    // Dense: straight into the matrix, then the edges are read off its upper triangle.
+    const set = (i: number, j: number, s: number) => {
+      if (i === j || !(s > scores[i * n + j]!)) return;
+      scores[i * n + j] = s;
+      scores[j * n + i] = s;
+    };
+    if (values) {
+      for (let r = 0; r < values.length; r++) {
+        const row = values[r]!;
+        const i = mi[r]!;
+        for (let c = r + 1; c < row.length; c++) if (row[c]! > 0) set(i, mi[c]!, row[c]!);
+      }
     }
+    for (const p of report.similarity.pairs) if (p.similarity_score > 0) set(index.get(p.file1)!, index.get(p.file2)!, p.similarity_score);
+    if (report.graph) for (const e of report.graph.edges) if (e.weight > 0 && index.has(e.source) && index.has(e.target)) set(index.get(e.source)!, index.get(e.target)!, e.weight);
+    let count = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (scores[i * n + j]! > 0) count++;
+    // Strongest first, ties by (i, j): one numeric key per edge, sorted natively (i·n + j < 2^24 here).
+    const keys = new Float64Array(count);
+    let k = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+      const v = scores[i * n + j]!;
+      if (v > 0) keys[k++] = Math.round((1 - v) * 2 ** 24) * 2 ** 24 + (i * n + j);
+    }
+    keys.sort();
+    edgeI = new Int32Array(count);
+    edgeJ = new Int32Array(count);
+    edgeS = new Float32Array(count);
+    for (let e = 0; e < count; e++) {
+      const id = keys[e]! % 2 ** 24;
+      const i = Math.floor(id / n);
+      const j = id - i * n;
+      edgeI[e] = i;
+      edgeJ[e] = j;
+      edgeS[e] = scores[id]!;
+    }
+    for (let i = 0; i < n; i++) scores[i * n + i] = 1;
+  } else {
+    const sparse = new Map<number, number>();
+    const set = (i: number, j: number, s: number) => {
+      if (i === j) return;
+      const id = Math.min(i, j) * n + Math.max(i, j);
+      const prev = sparse.get(id);
+      if (prev === undefined || s > prev) sparse.set(id, s);
+    };
+    if (values) {
+      for (let r = 0; r < values.length; r++) {
+        const row = values[r]!;
+        for (let c = r + 1; c < row.length; c++) if (row[c]! > 0) set(mi[r]!, mi[c]!, row[c]!);
+      }
+    }
+    for (const p of report.similarity.pairs) if (p.similarity_score > 0) set(index.get(p.file1)!, index.get(p.file2)!, p.similarity_score);
+    if (report.graph) for (const e of report.graph.edges) if (e.weight > 0 && index.has(e.source) && index.has(e.target)) set(index.get(e.source)!, index.get(e.target)!, e.weight);
+    const ids = [...sparse.keys()].sort((x, y) => sparse.get(y)! - sparse.get(x)! || x - y);
+    edgeI = new Int32Array(ids.length);
+    edgeJ = new Int32Array(ids.length);
+    edgeS = new Float32Array(ids.length);
+    ids.forEach((id, k) => {
+      edgeI[k] = Math.floor(id / n);
+      edgeJ[k] = id % n;
+      edgeS[k] = sparse.get(id)!;
+    });
   }
-  for (const p of report.similarity.pairs) if (p.similarity_score > 0) set(index.get(p.file1)!, index.get(p.file2)!, p.similarity_score);
-  if (report.graph) for (const e of report.graph.edges) if (e.weight > 0 && index.has(e.source) && index.has(e.target)) set(index.get(e.source)!, index.get(e.target)!, e.weight);
-
-  const ids = [...sparse.keys()].sort((x, y) => sparse.get(y)! - sparse.get(x)! || x - y);
-  const edgeI = new Int32Array(ids.length);
-  const edgeJ = new Int32Array(ids.length);
-  const edgeS = new Float32Array(ids.length);
-  ids.forEach((id, k) => {
-    const i = Math.floor(id / n);
-    const j = id % n;
-    const s = sparse.get(id)!;
-    edgeI[k] = i;
-    edgeJ[k] = j;
-    edgeS[k] = s;
-    if (scores) scores[i * n + j] = scores[j * n + i] = s;
-  });
-  if (scores) for (let i = 0; i < n; i++) scores[i * n + i] = 1;
 
   const th = report.metadata?.thresholds;
   return {

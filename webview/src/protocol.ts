@@ -140,49 +140,60 @@ export type WebviewToHost =
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 // ---------------------------------------------------------------------------------------------
-// A tiny schema checker: each check returns an error string or undefined.
+// A tiny schema checker: each check returns undefined, or an error as "<path below the value>: <what>"
+// (e.g. ".pairs[3].file2: expected a string"). The path is only built on the way back from an error,
+// so checking a large report allocates nothing per value.
 
-type Check = (v: unknown, at: string) => string | undefined;
+type Check = (v: unknown) => string | undefined;
 
 const MAX_PATH = 4096;
 const MAX_TEXT = 32 * 1024 * 1024;
 const MAX_MESSAGE = 4096;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (max = MAX_PATH): Check => (v, at) => (typeof v !== 'string' ? `${at}: expected a string` : v.length > max ? `${at}: longer than ${max} characters` : undefined);
-const num: Check = (v, at) => (typeof v === 'number' && Number.isFinite(v) ? undefined : `${at}: expected a finite number`);
-const int = (min: number): Check => (v, at) => (typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `${at}: expected an integer ≥ ${min}`);
-const bool: Check = (v, at) => (typeof v === 'boolean' ? undefined : `${at}: expected a boolean`);
+const str = (max = MAX_PATH): Check => (v) => (typeof v !== 'string' ? ': expected a string' : v.length > max ? `: longer than ${max} characters` : undefined);
+const num: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? undefined : ': expected a finite number');
+const int = (min: number): Check => (v) => (typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `: expected an integer ≥ ${min}`);
+const bool: Check = (v) => (typeof v === 'boolean' ? undefined : ': expected a boolean');
 const any: Check = () => undefined;
-const oneOf = (values: readonly string[]): Check => (v, at) => (typeof v === 'string' && values.includes(v) ? undefined : `${at}: expected one of ${values.join(', ')}`);
-const opt = (c: Check): Check => (v, at) => (v === undefined ? undefined : c(v, at));
-const nullable = (c: Check): Check => (v, at) => (v === null ? undefined : c(v, at));
-const either = (a: Check, b: Check): Check => (v, at) => (a(v, at) === undefined ? undefined : b(v, at));
-const arr = (c: Check, max = 10_000_000): Check => (v, at) => {
-  if (!Array.isArray(v)) return `${at}: expected an array`;
-  if (v.length > max) return `${at}: more than ${max} items`;
+const oneOf = (values: readonly string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `: expected one of ${values.join(', ')}`);
+const opt = (c: Check): Check => (v) => (v === undefined ? undefined : c(v));
+const nullable = (c: Check): Check => (v) => (v === null ? undefined : c(v));
+const either = (a: Check, b: Check): Check => (v) => (a(v) === undefined ? undefined : b(v));
+const arr = (c: Check, max = 10_000_000): Check => (v) => {
+  if (!Array.isArray(v)) return ': expected an array';
+  if (v.length > max) return `: more than ${max} items`;
   for (let i = 0; i < v.length; i++) {
-    const e = c(v[i], `${at}[${i}]`);
-    if (e) return e;
+    const e = c(v[i]);
+    if (e) return `[${i}]${e}`;
   }
   return undefined;
 };
-const obj = (fields: Record<string, Check>): Check => (v, at) => {
-  if (!isObj(v)) return `${at}: expected an object`;
-  for (const [k, c] of Object.entries(fields)) {
-    const e = c(v[k], `${at}.${k}`);
-    if (e) return e;
-  }
-  return undefined;
+const obj = (fields: Record<string, Check>): Check => {
+  const keys = Object.keys(fields);
+  const checks = keys.map((k) => fields[k]!);
+  return (v) => {
+    if (!isObj(v)) return ': expected an object';
+    for (let f = 0; f < keys.length; f++) {
+      const e = checks[f]!(v[keys[f]!]);
+      if (e) return `.${keys[f]}${e}`;
+    }
+    return undefined;
+  };
 };
-const lineRange: Check = (v, at) => {
-  if (!Array.isArray(v) || v.length !== 2) return `${at}: expected [start, end]`;
-  return int(0)(v[0], `${at}[0]`) ?? int(0)(v[1], `${at}[1]`) ?? (v[1] < v[0] ? `${at}: end before start` : undefined);
+const int0 = int(0);
+const lineRange: Check = (v) => {
+  if (!Array.isArray(v) || v.length !== 2) return ': expected [start, end]';
+  const e0 = int0(v[0]);
+  if (e0) return `[0]${e0}`;
+  const e1 = int0(v[1]);
+  if (e1) return `[1]${e1}`;
+  return v[1] < v[0] ? ': end before start' : undefined;
 };
 /** A matrix row: numbers only (checked with a plain loop, it is the largest part of a report). */
-const numberRow: Check = (v, at) => {
-  if (!Array.isArray(v)) return `${at}: expected an array`;
-  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) return `${at}[${i}]: expected a finite number`;
+const numberRow: Check = (v) => {
+  if (!Array.isArray(v)) return ': expected an array';
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) return `[${i}]: expected a finite number`;
   return undefined;
 };
 
@@ -220,18 +231,30 @@ function matrixShape(r: SimilarityReport): string | undefined {
   return undefined;
 }
 
-const astNodeCheck: Check = (v, at) => {
-  // Iterative, trees can be deep.
-  const stack: Array<[unknown, string]> = [[v, at]];
-  let count = 0;
+const astNodeFields = obj({ type: str(MAX_MESSAGE), label: opt(str(MAX_MESSAGE)), start_line: int0, end_line: int0, truncated_children: opt(int0) });
+const astNodeCheck: Check = (v) => {
+  // Iterative, trees can be deep; each entry is [node, index of its parent's entry, child index].
+  const seen: Array<[unknown, number, number]> = [];
+  const stack: number[] = [];
+  const pathOf = (k: number): string => {
+    let p = '';
+    for (let x = k; seen[x]![1] >= 0; x = seen[x]![1]) p = `.children[${seen[x]![2]}]${p}`;
+    return p;
+  };
+  seen.push([v, -1, 0]);
+  stack.push(0);
   while (stack.length) {
-    const [n, p] = stack.pop()!;
-    if (++count > 1_000_000) return `${at}: too many nodes`;
-    const e = obj({ type: str(MAX_MESSAGE), label: opt(str(MAX_MESSAGE)), start_line: int(0), end_line: int(0), truncated_children: opt(int(0)) })(n, p);
-    if (e) return e;
+    const k = stack.pop()!;
+    if (k >= 1_000_000) return ': too many nodes';
+    const n = seen[k]![0];
+    const e = astNodeFields(n);
+    if (e) return `${pathOf(k)}${e}`;
     const kids = (n as Record<string, unknown>).children;
-    if (!Array.isArray(kids)) return `${p}.children: expected an array`;
-    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], `${p}.children[${i}]`]);
+    if (!Array.isArray(kids)) return `${pathOf(k)}.children: expected an array`;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      stack.push(seen.length);
+      seen.push([kids[i], k, i]);
+    }
   }
   return undefined;
 };
@@ -270,8 +293,8 @@ function parseWith<T extends { type: string }>(checks: Record<string, Check>, v:
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(checks, type)) {
     return { ok: false, error: `${side}: unknown message type ${JSON.stringify(String(type)).slice(0, 80)}` };
   }
-  const e = checks[type]!(v, type);
-  if (e) return { ok: false, error: `${side}: ${e}` };
+  const e = checks[type]!(v);
+  if (e) return { ok: false, error: `${side}: ${type}${e}` };
   if (type === 'analysis') {
     const shape = matrixShape((v as { report: SimilarityReport }).report);
     if (shape) return { ok: false, error: `${side}: ${shape}` };
@@ -291,7 +314,8 @@ export function parseWebviewMessage(v: unknown): Parsed<WebviewToHost> {
 
 /** Checks a report on its own (e.g. one read from disk before it is posted). */
 export function parseReport(v: unknown): Parsed<SimilarityReport> {
-  const e = reportCheck(v, 'report') ?? matrixShape(v as SimilarityReport);
+  const r = reportCheck(v);
+  const e = r ? `report${r}` : matrixShape(v as SimilarityReport);
   return e ? { ok: false, error: e } : { ok: true, value: v as SimilarityReport };
 }
 

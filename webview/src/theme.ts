@@ -48,9 +48,44 @@ export function clusterColour(p: Palette, id: number): string {
 /** Writes the heat colour of a score into out[o..o+3]: strong hue above the threshold, a faint grey below. */
 export function heatInto(p: Palette, score: number, threshold: number, out: Uint8ClampedArray, o: number): void {
   const b = p.background;
-  const [c, w] = score >= threshold ? [p.heat, 0.18 + 0.82 * score] : [p.muted, 0.45 * score];
+  const c = score >= threshold ? p.heat : p.muted;
+  const w = score >= threshold ? 0.18 + 0.82 * score : 0.45 * score;
   out[o] = b[0] + (c[0] - b[0]) * w;
   out[o + 1] = b[1] + (c[1] - b[1]) * w;
   out[o + 2] = b[2] + (c[2] - b[2]) * w;
   out[o + 3] = 255;
+}
+
+/** Score levels of a heat lookup table: finer than 8-bit colour channels can show. */
+export const HEAT_LEVELS = 1024;
+
+/**
+ * heatInto as lookup tables of whole pixels (RGBA packed little-endian, for a Uint32Array view of
+ * ImageData): `above[q]` for scores at or above the threshold, `below[q]` under it, q = round(score·(HEAT_LEVELS−1)).
+ */
+export interface HeatLut { above: Uint32Array; below: Uint32Array; diagonal: number }
+
+const lutCache = new WeakMap<Palette, HeatLut>();
+
+export function heatLut(p: Palette): HeatLut {
+  const hit = lutCache.get(p);
+  if (hit) return hit;
+  const px = new Uint8ClampedArray(4);
+  const pack = () => ((px[3]! << 24) | (px[2]! << 16) | (px[1]! << 8) | px[0]!) >>> 0;
+  const above = new Uint32Array(HEAT_LEVELS);
+  const below = new Uint32Array(HEAT_LEVELS);
+  for (let q = 0; q < HEAT_LEVELS; q++) {
+    const s = q / (HEAT_LEVELS - 1);
+    heatInto(p, s, 0, px, 0);
+    above[q] = pack();
+    heatInto(p, s, 2, px, 0);
+    below[q] = pack();
+  }
+  const f = p.foreground;
+  const b = p.background;
+  for (let k = 0; k < 3; k++) px[k] = b[k]! + (f[k]! - b[k]!) * 0.35;
+  px[3] = 255;
+  const lut = { above, below, diagonal: pack() };
+  lutCache.set(p, lut);
+  return lut;
 }

@@ -6,13 +6,15 @@
   var params = new URLSearchParams(location.search);
   var theme = params.get('theme') || 'light';
   var posted = [];
+  var postedAt = [];
   window.__posted = posted;
+  window.__postedAt = postedAt; // performance.now() of each, for the render benchmark
   var acquired = false;
   window.acquireVsCodeApi = function () {
     if (acquired) throw new Error('acquireVsCodeApi may only be called once');
     acquired = true;
     return {
-      postMessage: function (m) { posted.push(JSON.parse(JSON.stringify(m))); },
+      postMessage: function (m) { posted.push(JSON.parse(JSON.stringify(m))); postedAt.push(performance.now()); },
       getState: function () { var s = sessionStorage.getItem('co-state'); return s ? JSON.parse(s) : undefined; },
       setState: function (s) { sessionStorage.setItem('co-state', JSON.stringify(s)); },
     };

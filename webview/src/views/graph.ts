@@ -6,17 +6,23 @@ import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY
 import { pointer, select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import type { App, UpdateReason, View } from '../app';
-import { baseName, clear, fmt, h } from '../dom';
+import { baseName, clear, fmt, h, markPainted } from '../dom';
 import { edgesAbove, pairsOfDoc } from '../model';
 import { clusterColour } from '../theme';
 
 interface GNode extends SimulationNodeDatum { i: number; r: number }
 interface GLink extends SimulationLinkDatum<GNode> { s: number }
 
-/** Synchronous layout before the first paint, at most this long (ms); the rest animates. */
-const WARM_MS = 120;
-/** Layout work per animation frame while it settles (ms). */
-const FRAME_MS = 10;
+/** Layout work per animation frame while it settles (ms); it stops early when input is waiting. */
+const FRAME_MS = 8;
+/** Layout work per idle period while the graph is hidden (ms). */
+const IDLE_MS = 12;
+
+/** True when the browser has input waiting for the page (Chromium); false where it cannot tell. */
+const inputPending: () => boolean = (() => {
+  const s = (navigator as unknown as { scheduling?: { isInputPending?: (o?: { includeContinuous?: boolean }) => boolean } }).scheduling;
+  return s?.isInputPending ? () => s.isInputPending!() : () => false;
+})();
 
 export class GraphView implements View {
   readonly el = h('div', { class: 'graph' });
@@ -98,8 +104,9 @@ export class GraphView implements View {
     this.visible = visible;
     if (visible) {
       this.resize();
+      if (this.autoFit) this.fit();
       this.animate();
-    }
+    } else this.idleLayout();
   }
 
   /** Nodes and links for the current threshold; positions are kept across rebuilds. */
@@ -168,18 +175,40 @@ export class GraphView implements View {
     // The simulation's own timer runs one tick per frame; animate() runs as many as fit in a frame.
     this.sim.stop();
     this.canvas.dataset.settled = '0';
-    // Some layout before the first paint, within a time budget, then animate.
-    const t0 = performance.now();
-    while (performance.now() - t0 < WARM_MS && this.sim.alpha() > 0.05) this.sim.tick();
+    // No layout before the first paint: the start positions already group clusters. While the tab is
+    // hidden the layout runs in idle time; when it is shown, the current positions are painted at
+    // once and the layout animates from there.
     this.autoFit = fresh;
+    this.markNext = true;
     if (this.visible) {
       this.resize();
       if (fresh) this.fit();
       this.animate();
-    }
+    } else this.idleLayout();
+  }
+
+  private idle = 0;
+
+  /** Runs the layout in idle periods (at most IDLE_MS each) while the graph is hidden. */
+  private idleLayout(): void {
+    if (this.idle || typeof requestIdleCallback !== 'function') return;
+    const step = (d: IdleDeadline) => {
+      this.idle = 0;
+      const sim = this.sim;
+      if (!sim || this.visible || sim.alpha() < sim.alphaMin()) return;
+      const end = performance.now() + Math.min(IDLE_MS, d.timeRemaining());
+      do sim.tick();
+      while (performance.now() < end && sim.alpha() >= sim.alphaMin() && !inputPending());
+      if (sim.alpha() >= sim.alphaMin()) this.idle = requestIdleCallback(step);
+      else this.canvas.dataset.settled = '1';
+    };
+    this.idle = requestIdleCallback(step);
   }
 
   private autoFit = false;
+  /** Mark the next draw on the performance timeline (co:paint:graph-canvas). */
+  private markNext = false;
+  private inFrame = false;
   private ticks = 0;
   private loop = 0;
 
@@ -192,9 +221,11 @@ export class GraphView implements View {
       if (!sim || !this.visible) return;
       const t0 = performance.now();
       do sim.tick();
-      while (performance.now() - t0 < FRAME_MS && sim.alpha() >= sim.alphaMin());
+      while (performance.now() - t0 < FRAME_MS && sim.alpha() >= sim.alphaMin() && !inputPending());
       if (this.autoFit && ++this.ticks % 5 === 0) this.fit();
+      this.inFrame = true;
       this.drawNow();
+      this.inFrame = false;
       if (sim.alpha() >= sim.alphaMin()) {
         this.loop = requestAnimationFrame(step);
       } else {
@@ -292,7 +323,9 @@ export class GraphView implements View {
     if (this.frame || !this.visible) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      this.inFrame = true;
       this.drawNow();
+      this.inFrame = false;
     });
   }
 
@@ -386,6 +419,10 @@ export class GraphView implements View {
       }
     }
     this.canvas.dataset.drawn = String((Number(this.canvas.dataset.drawn) || 0) + 1);
+    if (this.markNext) {
+      this.markNext = false;
+      markPainted('graph-canvas', this.inFrame);
+    }
   }
 
   private onMove(e: MouseEvent): void {
