@@ -176,11 +176,12 @@ describe('compare', () => {
     const db = path.join(tmpdir(), 'cache.sqlite');
     write(d, { 'a.py': PY, 'b.py': PY_COPY, 'c.py': PY_OTHER });
     const first = await compare({ inputs: [d], cachePath: db });
-    assert.deepEqual(first.metadata.cache, { path: db, hits: 0, misses: 3 });
+    assert.deepEqual(first.metadata.cache, { path: db, hits: 0, misses: 3, pair_hits: 0, pair_scored: 1 });
     assert.ok(fs.statSync(db).size > 0);
     write(d, { 'c.py': `${PY_OTHER}\n# changed\nx = 1\n` });
     const second = await compare({ inputs: [d], cachePath: db });
-    assert.deepEqual(second.metadata.cache, { path: db, hits: 2, misses: 1 });
+    // The a–b pair is reused from the first run; c (changed) has no candidate partner.
+    assert.deepEqual(second.metadata.cache, { path: db, hits: 2, misses: 1, pair_hits: 1, pair_scored: 0 });
     assert.equal(second.similarity.pairs[0]!.similarity_score, first.similarity.pairs[0]!.similarity_score);
   });
 

@@ -5,13 +5,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import type { LanguageId } from '../core/languages';
-import { loadSqlJs, writeFileAtomic, type SqlDatabase } from '../store/sqlite';
+import { loadSqlJs, writeFileAtomic, type SqlDatabase, type SqlStatement } from '../store/sqlite';
 import { FEATURES_VERSION, type FeatureOptions, type FileFeatures } from './features';
 
 
 
 export class FeatureCache {
   private dirty = false;
+  private select: SqlStatement | undefined;
   hits = 0;
   misses = 0;
   private constructor(private readonly file: string, private readonly db: SqlDatabase, readonly warning?: string) {}
@@ -23,11 +24,13 @@ export class FeatureCache {
     try {
       db = fs.existsSync(file) ? new SQL.Database(fs.readFileSync(file)) : new SQL.Database();
       db.run('CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)');
+      db.run('CREATE TABLE IF NOT EXISTS pair_scores (ctx TEXT PRIMARY KEY, data BLOB NOT NULL)');
     } catch (e) {
       // A damaged cache is only a cache: start a fresh one and say so.
       warning = `cache ${file} unreadable (${(e as Error).message}); starting a new one`;
       db = new SQL.Database();
       db.run('CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)');
+      db.run('CREATE TABLE IF NOT EXISTS pair_scores (ctx TEXT PRIMARY KEY, data BLOB NOT NULL)');
     }
     return new FeatureCache(file, db, warning);
   }
@@ -38,7 +41,8 @@ export class FeatureCache {
   }
 
   get(key: string): FileFeatures | undefined {
-    const st = this.db.prepare('SELECT data FROM features WHERE key = ?');
+    // One prepared statement for all lookups: preparing one per file was most of a warm start.
+    const st = (this.select ??= this.db.prepare('SELECT data FROM features WHERE key = ?'));
     try {
       st.bind([key]);
       if (!st.step()) {
@@ -48,8 +52,26 @@ export class FeatureCache {
       this.hits++;
       return v8.deserialize(st.get()[0] as Uint8Array) as FileFeatures;
     } finally {
+      st.reset();
+    }
+  }
+
+  /** The pair memory stored for a scoring context (engine.ts), if it is the one stored. */
+  getPairs(ctx: string): Uint8Array | undefined {
+    const st = this.db.prepare('SELECT data FROM pair_scores WHERE ctx = ?');
+    try {
+      st.bind([ctx]);
+      return st.step() ? (st.get()[0] as Uint8Array) : undefined;
+    } finally {
       st.free();
     }
+  }
+
+  /** Keeps one context only: a workspace has one, and old ones would only grow the file. */
+  putPairs(ctx: string, data: Uint8Array): void {
+    this.db.run('DELETE FROM pair_scores');
+    this.db.run('INSERT INTO pair_scores (ctx, data) VALUES (?, ?)', [ctx, data]);
+    this.dirty = true;
   }
 
   put(key: string, f: FileFeatures): void {
@@ -66,6 +88,8 @@ export class FeatureCache {
   }
 
   close(): void {
+    this.select?.free();
+    this.select = undefined;
     this.db.close();
   }
 }

@@ -1,16 +1,30 @@
 // The comparison pipeline: collect inputs, compute (or load cached) features, drop template and
 // common evidence, propose candidate pairs from the index, score them, and assemble the report.
+//
+// Pair scores depend only on the two documents and on the "context" (ignored evidence, weights,
+// candidate cap, kept-score floor). They are remembered per context (in memory across runs of one
+// `CompareState`, and in the feature cache's database across restarts), so a run where nothing
+// changed scores no pair and a run after one edit scores only the edited document's pairs.
 import crypto from 'node:crypto';
 import type { LanguageId } from '../core/languages';
 import { FeatureCache } from './cache';
-import { buildIndex, commonKeys } from './candidates';
+import { buildIndex, commonKeys, Postings, sharesProposingKey } from './candidates';
 import { DEFAULT_FEATURE_OPTIONS, featuresOfSource, type FeatureOptions, type FileFeatures } from './features';
 import { sortedUnique } from './hash';
 import { collectInputs, type SourceFile } from './inputs';
+import { PairScorer } from './pairScores';
+import { PairMemory } from './pairMemory';
 import { lineMatches, toRegions, type MatchingRegion } from './regions';
 import { clustersOf } from './clusters';
-import { DEFAULT_WEIGHTS, effectiveTotal, prepare, scorePair, type DocEvidence, type Ignored, type Weights } from './score';
+import { DEFAULT_WEIGHTS, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
+
+export interface CompareProgress {
+  phase: 'features' | 'scoring';
+  /** Files (features) or documents (scoring) done so far, of `total`. */
+  done: number;
+  total: number;
+}
 
 export interface CompareOptions {
   inputs: string[];
@@ -32,6 +46,18 @@ export interface CompareOptions {
   features?: FeatureOptions;
   /** Worker threads for parsing (0: parse in this thread). */
   workers?: number;
+  /** Analyse at most this many files (the first ones in input order); the rest are counted as skipped. */
+  maxFiles?: number;
+  /** Called as features are computed and documents scored (for progress reports). */
+  onProgress?: (p: CompareProgress) => void;
+  /** Kept by a caller that compares the same inputs again (the language server): features and pair scores in memory. */
+  state?: CompareState;
+  /**
+   * Paths changed since the last run of `state` (modified or deleted; not new). Only they are read
+   * again, and the previous run's ignored evidence is kept, so only their pairs are scored. The
+   * result is marked `metadata.incremental`; a full run afterwards gives the exact result.
+   */
+  changed?: string[];
 }
 
 export interface ReportPair {
@@ -53,28 +79,61 @@ export interface CompareReport {
   metadata: {
     analysis_type: 'similarity';
     timestamp: string;
-    llm_enabled: false;
+    /** False from the engine; true once the semantic judge (server/src/judge) has run on the report. */
+    llm_enabled: boolean;
     weights: Weights;
     thresholds: { min_score: number; cluster: number; common_share: number; common_min_documents: number; min_subtree: number; kgram: number; window: number };
     submissions: boolean;
     cross: boolean;
-    cache?: { path: string; hits: number; misses: number };
+    /** Feature cache hits/misses (files); pair_hits/pair_scored: candidate pairs reused from an earlier run / scored in this one. */
+    cache?: { path?: string; hits: number; misses: number; pair_hits: number; pair_scored: number };
     timings_ms: Record<string, number>;
     /** Worker threads that parsed files in this run (0: all in the main thread). */
     workers_used: number;
+    /** Files left out by `maxFiles` (present only when some were). */
+    skipped_files?: number;
+    /** True when the previous run's ignored evidence was kept for a quick update after a change. */
+    incremental?: boolean;
   };
 }
 
 /** Above this many documents the full matrix is left out of the JSON (it grows as n²). */
 export const MATRIX_MAX_DOCS = 1000;
 
-interface Doc { name: string; input: number; files: SourceFile[]; feats: FileFeatures[]; ev: DocEvidence }
+/** What a caller keeps between runs over the same inputs. */
+export interface CompareState {
+  /** Features by feature-cache key. */
+  features: Map<string, FileFeatures>;
+  pairs?: PairMemory;
+  last?: LastRun;
+}
+
+interface LastRun {
+  files: SourceFile[];
+  template: SourceFile[];
+  ctx: Context;
+}
+
+/** Everything besides the two documents that a pair's score depends on. */
+interface Context {
+  ignored: Ignored;
+  templateFp: Set<number>;
+  capDocs: number;
+  id: string;
+}
+
+export function newCompareState(): CompareState {
+  return { features: new Map() };
+}
+
+interface Doc { name: string; input: number; files: SourceFile[]; feats: FileFeatures[]; keys: string[]; hash: string; astSet: Float64Array; fpSet: Float64Array; cfg: Float64Array; df: Float64Array }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const t0 = Date.now();
   const timings: Record<string, number> = {};
+  const mark = (name: string) => { timings[name] = Date.now() - t0 - Object.values(timings).reduce((a, b) => a + b, 0); };
   const weights = opts.weights ?? DEFAULT_WEIGHTS;
   const minScore = opts.minScore ?? 0.5;
   const clusterThreshold = opts.clusterThreshold ?? 0.75;
@@ -83,17 +142,30 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const fopts = opts.features ?? DEFAULT_FEATURE_OPTIONS;
   const maxBytes = opts.maxBytes ?? 1024 * 1024;
   const collectOpts = { submissions: !!opts.submissions, exclude: opts.exclude ?? [], language: opts.language, maxBytes };
+  const state = opts.state;
+  const last = state?.last;
+  const incremental = !!(opts.changed && last && !opts.submissions);
 
-  const { files } = await collectInputs(opts.inputs, collectOpts);
-  const template = opts.template?.length ? (await collectInputs(opts.template, { ...collectOpts, submissions: false })).files : [];
-  timings.collect = Date.now() - t0;
+  let files: SourceFile[];
+  let template: SourceFile[];
+  let skipped = 0;
+  if (incremental) {
+    ({ files, template } = await refresh(last!, opts.changed!, collectOpts));
+  } else {
+    files = (await collectInputs(opts.inputs, collectOpts)).files;
+    template = opts.template?.length ? (await collectInputs(opts.template, { ...collectOpts, submissions: false })).files : [];
+    if (opts.maxFiles !== undefined && files.length > opts.maxFiles) {
+      skipped = files.length - opts.maxFiles;
+      files = files.slice(0, opts.maxFiles);
+    }
+  }
+  mark('collect');
 
   const cache = opts.cachePath ? await FeatureCache.open(opts.cachePath) : undefined;
   const all = [...files, ...template];
-  const feats = await featuresFor(all, fopts, cache, opts.workers ?? 0);
+  const { feats, keys } = await featuresFor(all, fopts, cache, opts.workers ?? 0, state, opts.onProgress);
   const workersUsed = workerPool.lastWorkersUsed;
-  cache?.save();
-  timings.features = Date.now() - t0 - timings.collect;
+  mark('features');
 
   // Documents, in input order.
   const docs: Doc[] = [];
@@ -103,60 +175,108 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     if (!ft) return;
     let d = byName.get(f.doc);
     if (!d) {
-      d = { name: f.doc, input: f.input, files: [], feats: [], ev: undefined as unknown as DocEvidence };
+      d = { name: f.doc, input: f.input, files: [], feats: [], keys: [], hash: '', astSet: ft.astSet, fpSet: ft.fpSet, cfg: ft.cfg, df: ft.df };
       byName.set(f.doc, d);
       docs.push(d);
     }
     d.files.push(f);
     d.feats.push(ft);
+    d.keys.push(keys[i]!);
   });
-  const templateFeats = template.map((_, i) => feats[files.length + i]).filter((f): f is FileFeatures => !!f);
-  const ignored: Ignored = {
-    ast: new Set(templateFeats.flatMap((f) => [...f.astSet])),
-    fp: new Set(templateFeats.flatMap((f) => [...f.fpSet])),
-    cfg: new Set(templateFeats.flatMap((f) => [...f.cfg])),
-    df: new Set(templateFeats.flatMap((f) => [...f.df])),
-  };
   const union = (d: Doc, pick: (f: FileFeatures) => Float64Array) =>
     d.feats.length === 1 ? pick(d.feats[0]!) : sortedUnique(d.feats.flatMap((f) => [...pick(f)]));
   for (const d of docs) {
-    d.ev = {
-      files: d.feats, astSet: union(d, (f) => f.astSet), fpSet: union(d, (f) => f.fpSet), cfg: union(d, (f) => f.cfg),
-      df: union(d, (f) => f.df), effectiveTotal: 0, fpTotal: 0,
-    };
+    if (d.feats.length > 1) {
+      d.astSet = union(d, (f) => f.astSet);
+      d.fpSet = union(d, (f) => f.fpSet);
+      d.cfg = union(d, (f) => f.cfg);
+      d.df = union(d, (f) => f.df);
+    }
+    // A document's identity for the pair memory: its files' feature keys (content, language, options).
+    d.hash = crypto.createHash('sha256').update(d.keys.join('\n')).digest('base64').slice(0, 16);
   }
+  const templateFeats = template.map((_, i) => feats[files.length + i]).filter((f): f is FileFeatures => !!f);
 
   // Candidate pairs, then the common-code filter counted over groups of near-copies.
   const n = docs.length;
   const allowed = opts.cross ? (i: number, j: number) => docs[i]!.input !== docs[j]!.input : () => true;
-  const maxGroups = commonShare > 0 ? Math.max(commonMinDocs, Math.floor(commonShare * n)) : Number.POSITIVE_INFINITY;
-  // Keys in more than half of the documents (at most 500) are too common to propose pairs at all.
-  const capDocs = Number.isFinite(maxGroups) ? Math.max(maxGroups, commonMinDocs, Math.min(Math.ceil(n / 2), 500)) : n;
-  const index = buildIndex(docs.map((d) => d.ev.fpSet), capDocs, ignored.fp, allowed);
-  if (Number.isFinite(maxGroups)) {
-    const groupMax = Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount));
-    const add = (into: Set<number>, pick: (e: DocEvidence) => Float64Array) => {
-      for (const k of commonKeys(docs.map((d) => pick(d.ev)), index.groupOf, groupMax)) into.add(k);
+  const fpPostings = new Postings(docs.map((d) => d.fpSet));
+  let ctx: Context;
+  let candidateCount: number;
+  if (incremental) {
+    ctx = last!.ctx;
+    candidateCount = buildIndex(fpPostings, ctx.capDocs, fpPostings.flags(ctx.templateFp), allowed).candidates;
+  } else {
+    const ignored: Ignored = {
+      ast: new Set(templateFeats.flatMap((f) => [...f.astSet])),
+      fp: new Set(templateFeats.flatMap((f) => [...f.fpSet])),
+      cfg: new Set(templateFeats.flatMap((f) => [...f.cfg])),
+      df: new Set(templateFeats.flatMap((f) => [...f.df])),
     };
-    add(ignored.ast, (e) => e.astSet);
-    add(ignored.fp, (e) => e.fpSet);
-    add(ignored.cfg, (e) => e.cfg);
-    add(ignored.df, (e) => e.df);
+    const templateFp = new Set(ignored.fp);
+    const maxGroups = commonShare > 0 ? Math.max(commonMinDocs, Math.floor(commonShare * n)) : Number.POSITIVE_INFINITY;
+    // Keys in more than half of the documents (at most 500) are too common to propose pairs at all.
+    const capDocs = Number.isFinite(maxGroups) ? Math.max(maxGroups, commonMinDocs, Math.min(Math.ceil(n / 2), 500)) : n;
+    const index = buildIndex(fpPostings, capDocs, fpPostings.flags(templateFp), allowed);
+    candidateCount = index.candidates;
+    if (Number.isFinite(maxGroups)) {
+      const groupMax = Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount));
+      const add = (into: Set<number>, p: Postings) => {
+        for (const k of commonKeys(p, index.groupOf, groupMax)) into.add(k);
+      };
+      add(ignored.ast, new Postings(docs.map((d) => d.astSet)));
+      add(ignored.fp, fpPostings);
+      add(ignored.cfg, new Postings(docs.map((d) => d.cfg)));
+      add(ignored.df, new Postings(docs.map((d) => d.df)));
+    }
+    ctx = { ignored, templateFp, capDocs, id: '' };
   }
-  for (const d of docs) {
-    d.ev.effectiveTotal = d.feats.reduce((s, f) => s + effectiveTotal(f, ignored.ast), 0);
-    prepare(d.ev, ignored);
-  }
-  timings.index = Date.now() - t0 - timings.collect - timings.features;
+  mark('index');
 
-  // Score candidates.
-  const scores = new Map<number, ReturnType<typeof scorePair>>();
-  for (const id of index.pairs.keys()) {
-    const i = Math.floor(id / n);
-    const j = id % n;
-    scores.set(id, scorePair(docs[i]!.ev, docs[j]!.ev, ignored, weights));
+  // Scores below `floor` are only kept where the report shows them (the matrix, --all-pairs).
+  const keepAll = !!opts.allPairs || n <= MATRIX_MAX_DOCS;
+  const floor = keepAll ? 0 : Math.min(minScore, clusterThreshold);
+  ctx.id = contextId(ctx, weights, fopts, floor, opts);
+  const memory = opts.allPairs ? undefined : await pairMemoryFor(state, cache, ctx.id, opts.cachePath);
+  const templateFlags = fpPostings.flags(ctx.templateFp);
+  const scorer = new PairScorer(docs, { capDocs: ctx.capDocs, templateFp: ctx.templateFp, ignored: ctx.ignored, weights, allowed }, fpPostings);
+  const known = memory ? memory.knownOf(docs.map((d) => d.hash)) : docs.map(() => false);
+  const scores = new Map<number, PairScore>();
+  let highest = 0;
+  let pairScored = 0;
+  let pairHits = 0;
+  const keep = (i: number, j: number, s: PairScore) => {
+    if (s.score > highest) highest = s.score;
+    if (s.score >= floor && (s.score > 0 || opts.allPairs)) scores.set(i < j ? i * n + j : j * n + i, s);
+  };
+  // Pairs between two documents the memory knows come from it; the rest are scored.
+  if (memory) {
+    for (const [i, j, s] of memory.pairsAmong(docs.map((d) => d.hash), known)) {
+      // Still a candidate? (another document can push a shared key past the cap.)
+      if (!allowed(Math.min(i, j), Math.max(i, j)) || !sharesProposingKey(fpPostings, i, j, ctx.capDocs, templateFlags)) continue;
+      keep(i, j, s);
+    }
   }
-  timings.score = Date.now() - t0 - timings.collect - timings.features - timings.index;
+  const fresh: Array<[number, number, PairScore]> = [];
+  const step = Math.max(1, Math.floor(n / 100));
+  for (let a = 0; a < n; a++) {
+    if (known[a]) {
+      // Its pairs with unknown documents are scored from their side.
+    } else {
+      pairScored += scorer.scoreDoc(a, (b) => b > a || known[b]!, (b, s) => {
+        keep(a, b, s);
+        if (memory && s.score > 0 && s.score >= floor) fresh.push([a, b, s]);
+      });
+    }
+    if (opts.onProgress && (a % step === 0 || a === n - 1)) opts.onProgress({ phase: 'scoring', done: a + 1, total: n });
+  }
+  if (memory) {
+    pairHits = Math.max(0, candidateCount - pairScored);
+    memory.update(docs.map((d) => d.hash), fresh);
+    if (cache) memory.persist(cache);
+  }
+  cache?.save();
+  mark('score');
 
   // Pairs to report, best first.
   const pairs: ReportPair[] = [];
@@ -166,8 +286,9 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     if (!l) texts.set(f, (l = (f.text ?? '').split(/\r?\n/)));
     return l;
   };
+  const zero: PairScore = { score: 0, ast: 0, cfg: 0, dataflow: 0 };
   const emit = (i: number, j: number) => {
-    const s = scores.get(i * n + j) ?? { score: 0, ast: 0, cfg: 0, dataflow: 0 };
+    const s = scores.get(i * n + j) ?? zero;
     if (!opts.allPairs && s.score < minScore) return;
     const a = docs[i]!;
     const b = docs[j]!;
@@ -175,7 +296,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     if (s.score >= minScore) {
       for (let x = 0; x < a.files.length; x++) {
         for (let y = 0; y < b.files.length; y++) {
-          const ms = lineMatches(a.feats[x]!, b.feats[y]!, ignored.ast);
+          const ms = lineMatches(a.feats[x]!, b.feats[y]!, ctx.ignored.ast);
           for (const r of toRegions(ms, linesOf(a.files[x]!), linesOf(b.files[y]!))) {
             regions.push(opts.submissions ? { file1: a.files[x]!.path, file2: b.files[y]!.path, ...r } : r);
           }
@@ -187,15 +308,16 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       components: { ast: round(s.ast), cfg: round(s.cfg), dataflow: round(s.dataflow) }, matching_regions: regions,
     });
   };
+  const ids = [...scores.keys()].sort((x, y) => x - y);
   if (opts.allPairs) {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (allowed(i, j)) emit(i, j);
   } else {
-    for (const id of [...scores.keys()].sort((x, y) => x - y)) emit(Math.floor(id / n), id % n);
+    for (const id of ids) emit(Math.floor(id / n), id % n);
   }
   pairs.sort((p, q) => q.similarity_score - p.similarity_score || (p.file1 < q.file1 ? -1 : p.file1 > q.file1 ? 1 : 0));
 
-  const strong: Array<[number, number, number]> = [];
-  for (const [id, s] of scores) strong.push([Math.floor(id / n), id % n, s.score]);
+  // In pair-id order, so ties come out the same however the scores were reached.
+  const strong: Array<[number, number, number]> = ids.map((id) => [Math.floor(id / n), id % n, scores.get(id)!.score]);
   const clusters = clustersOf(n, strong, clusterThreshold).map((c, k) => ({
     id: k + 1, files: c.members.map((m) => docs[m]!.name), max_similarity: round(c.max),
   }));
@@ -211,15 +333,16 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     matrix = { files: names, values: null, note: `matrix left out above ${MATRIX_MAX_DOCS} documents; see similarity.pairs` };
   }
   const suspicious = strong.filter(([, , s]) => s >= minScore).length;
-  const highest = strong.reduce((m, [, , s]) => Math.max(m, s), 0);
+  mark('report');
   timings.total = Date.now() - t0;
   cache?.close();
+  if (state) state.last = { files, template, ctx };
 
   return {
     analysis_id: crypto.randomUUID(),
     summary: {
       total_files: files.length, total_documents: n, suspicious_pairs_count: suspicious, highest_similarity: round(highest),
-      cluster_count: clusters.length, candidate_pairs: index.pairs.size,
+      cluster_count: clusters.length, candidate_pairs: candidateCount,
     },
     files: files.map((f) => ({
       path: f.path,
@@ -238,37 +361,95 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
         min_subtree: fopts.minSubtree, kgram: fopts.k, window: fopts.w,
       },
       submissions: !!opts.submissions, cross: !!opts.cross,
-      ...(cache ? { cache: { path: opts.cachePath!, hits: cache.hits, misses: cache.misses } } : {}),
+      ...(cache || memory ? {
+        cache: { ...(opts.cachePath ? { path: opts.cachePath } : {}), hits: cache?.hits ?? 0, misses: cache?.misses ?? 0, pair_hits: pairHits, pair_scored: pairScored },
+      } : {}),
       timings_ms: timings, workers_used: workersUsed,
+      ...(skipped ? { skipped_files: skipped } : {}),
+      ...(incremental ? { incremental: true } : {}),
     },
   };
 }
 
-/** Features per file (undefined where the file has an error, which is then recorded on it). */
-async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: number): Promise<Array<FileFeatures | undefined>> {
+/** A stable id of the scoring context: ignored evidence, weights, feature options, candidate cap, floor, pairing mode. */
+function contextId(ctx: Context, w: Weights, f: FeatureOptions, floor: number, opts: CompareOptions): string {
+  const h = crypto.createHash('sha256');
+  const put = (s: Set<number>) => h.update(Float64Array.from(s).sort()).update('|');
+  put(ctx.ignored.ast);
+  put(ctx.ignored.fp);
+  put(ctx.ignored.cfg);
+  put(ctx.ignored.df);
+  put(ctx.templateFp);
+  h.update(JSON.stringify([w, f, ctx.capDocs, floor, !!opts.submissions]));
+  return h.digest('base64').slice(0, 22);
+}
+
+/** The pair memory for this context: the state's, else the one persisted beside the features. */
+async function pairMemoryFor(state: CompareState | undefined, cache: FeatureCache | undefined, ctx: string, cachePath: string | undefined): Promise<PairMemory | undefined> {
+  if (!state && !cachePath) return undefined;
+  if (state?.pairs?.ctx === ctx) return state.pairs;
+  const loaded = cache ? PairMemory.load(cache, ctx) : undefined;
+  const m = loaded ?? new PairMemory(ctx);
+  if (state) state.pairs = m;
+  return m;
+}
+
+/** The last run's files with the changed ones read again (deleted ones dropped). */
+async function refresh(last: LastRun, changed: string[], collectOpts: { submissions: boolean; exclude: string[]; language?: LanguageId; maxBytes: number }): Promise<{ files: SourceFile[]; template: SourceFile[] }> {
+  const set = new Set(changed);
+  const files: SourceFile[] = [];
+  for (const f of last.files) {
+    if (!set.has(f.path)) {
+      files.push(f);
+      continue;
+    }
+    const again = (await collectInputs([f.path], { ...collectOpts, submissions: false })).files[0];
+    if (!again || again.error === 'cannot read: ENOENT') continue; // deleted
+    files.push({ ...again, input: f.input, doc: f.doc });
+  }
+  return { files, template: last.template };
+}
+
+/** Features per file (undefined where the file has an error, which is then recorded on it), with their cache keys. */
+async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: number,
+  state: CompareState | undefined, onProgress: CompareOptions['onProgress']): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[] }> {
   const out: Array<FileFeatures | undefined> = new Array(files.length);
   const todo: number[] = [];
   const keys: string[] = [];
+  let done = 0;
+  const step = Math.max(1, Math.floor(files.length / 100));
+  const tick = () => {
+    done++;
+    if (onProgress && (done % step === 0 || done === files.length)) onProgress({ phase: 'features', done, total: files.length });
+  };
+  const memo = state?.features;
+  const seen = new Set<string>();
   files.forEach((f, i) => {
-    if (f.error || f.text === undefined || !f.language) return;
-    if (cache) {
-      keys[i] = FeatureCache.key(f.text, f.language, fopts);
-      const hit = cache.get(keys[i]!);
-      if (hit) {
-        out[i] = hit;
-        return;
-      }
+    if (f.error || f.text === undefined || !f.language) {
+      tick();
+      return;
+    }
+    keys[i] = FeatureCache.key(f.text, f.language, fopts);
+    seen.add(keys[i]!);
+    const hit = memo?.get(keys[i]!) ?? cache?.get(keys[i]!);
+    if (hit) {
+      out[i] = hit;
+      memo?.set(keys[i]!, hit);
+      tick();
+      return;
     }
     todo.push(i);
   });
   workerPool.resetWorkersUsed();
   const computed = workers > 0 && todo.length > 50
-    ? await workerPool.computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language! })), fopts, workers)
+    ? await workerPool.computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language! })), fopts, workers, tick)
     : await Promise.all(todo.map(async (i) => {
       try {
         return await featuresOfSource(files[i]!.text!, files[i]!.language!, fopts);
       } catch (e) {
         return `analysis failed: ${(e as Error).message}`;
+      } finally {
+        tick();
       }
     }));
   todo.forEach((i, k) => {
@@ -276,8 +457,11 @@ async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: Fe
     if (typeof r === 'string') files[i]!.error = r;
     else {
       out[i] = r;
+      memo?.set(keys[i]!, r);
       if (cache) cache.put(keys[i]!, r);
     }
   });
-  return out;
+  // Features of files no longer present are dropped from memory (the database keeps them).
+  if (memo) for (const k of memo.keys()) if (!seen.has(k)) memo.delete(k);
+  return { feats: out, keys };
 }

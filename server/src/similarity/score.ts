@@ -64,9 +64,12 @@ function mergeCount(a: Float64Array, b: Float64Array): number {
 }
 
 function jaccardKept(a: Float64Array, b: Float64Array): number | undefined {
-  if (a.length + b.length === 0) return undefined;
-  const inter = mergeCount(a, b);
-  return inter / (a.length + b.length - inter);
+  return jaccardOfCounts(mergeCount(a, b), a.length, b.length);
+}
+
+/** Jaccard from |A ∩ B|, |A| and |B| (undefined when both are empty). */
+export function jaccardOfCounts(inter: number, na: number, nb: number): number | undefined {
+  return na + nb === 0 ? undefined : inter / (na + nb - inter);
 }
 
 export function has(sorted: Float64Array, key: number): boolean {
@@ -140,17 +143,22 @@ export function scorePair(a: DocEvidence, b: DocEvidence, ignored: Ignored, w: W
   let cov = 0;
   for (const f of a.files) cov += coveredNodes(f, b.astSet, ignored.ast);
   for (const f of b.files) cov += coveredNodes(f, a.astSet, ignored.ast);
-  const denom = a.effectiveTotal + b.effectiveTotal;
-  const subtrees = denom > 0 ? Math.min(1, cov / denom) : undefined;
   if (!a.fpOcc) prepare(a, ignored);
   if (!b.fpOcc) prepare(b, ignored);
   const fpCov = mergeCount(a.fpOcc!, b.fpSet) + mergeCount(b.fpOcc!, a.fpSet);
-  const fpDenom = a.fpTotal + b.fpTotal;
+  return finishScore(cov, a.effectiveTotal + b.effectiveTotal, fpCov, a.fpTotal + b.fpTotal,
+    jaccardKept(a.cfgKept!, b.cfgKept!), jaccardKept(a.dfKept!, b.dfKept!), w);
+}
+
+/**
+ * The pair score from its counts: subtree-covered nodes over effective nodes, shared fingerprint
+ * occurrences over all, and the two edge Jaccards. One formula for every scorer, so they agree exactly.
+ */
+export function finishScore(cov: number, denom: number, fpCov: number, fpDenom: number, cfg: number | undefined, dataflow: number | undefined, w: Weights): PairScore {
+  const subtrees = denom > 0 ? Math.min(1, cov / denom) : undefined;
   const kgrams = fpDenom > 0 ? Math.min(1, fpCov / fpDenom) : undefined;
   const ast = subtrees === undefined && kgrams === undefined ? undefined
     : kgrams === undefined ? subtrees : subtrees === undefined ? kgrams : KGRAM_SHARE * kgrams + (1 - KGRAM_SHARE) * subtrees;
-  const cfg = jaccardKept(a.cfgKept!, b.cfgKept!);
-  const dataflow = jaccardKept(a.dfKept!, b.dfKept!);
   // No shared subtree at all: the pair scores 0, as pairs the index never proposed do.
   if (!ast) return { score: 0, ast: 0, cfg: cfg ?? 0, dataflow: dataflow ?? 0 };
   // A component without evidence on either side (no functions, no variables) gives its weight to the others.

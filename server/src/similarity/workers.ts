@@ -21,7 +21,7 @@ if (isSimilarityWorker()) {
   });
 }
 
-async function sequential(jobs: Array<{ text: string; language: LanguageId }>, fopts: FeatureOptions): Promise<Array<FileFeatures | string>> {
+async function sequential(jobs: Array<{ text: string; language: LanguageId }>, fopts: FeatureOptions, onDone?: () => void): Promise<Array<FileFeatures | string>> {
   const out: Array<FileFeatures | string> = [];
   for (const j of jobs) {
     try {
@@ -29,6 +29,7 @@ async function sequential(jobs: Array<{ text: string; language: LanguageId }>, f
     } catch (e) {
       out.push(`analysis failed: ${(e as Error).message}`);
     }
+    onDone?.();
   }
   return out;
 }
@@ -41,10 +42,11 @@ export function resetWorkersUsed(): void {
 }
 
 /** Features for many files on `workers` threads (falls back to this thread if a worker cannot start). */
-export async function computeFeaturesParallel(jobs: Array<{ text: string; language: LanguageId }>, fopts: FeatureOptions, workers: number): Promise<Array<FileFeatures | string>> {
+export async function computeFeaturesParallel(jobs: Array<{ text: string; language: LanguageId }>, fopts: FeatureOptions, workers: number,
+  onDone?: () => void): Promise<Array<FileFeatures | string>> {
   const n = Math.min(workers, jobs.length);
   lastWorkersUsed = 0;
-  if (n <= 0) return sequential(jobs, fopts);
+  if (n <= 0) return sequential(jobs, fopts, onDone);
   const out: Array<FileFeatures | string> = new Array(jobs.length);
   let next = 0;
   let done = 0;
@@ -65,6 +67,7 @@ export async function computeFeaturesParallel(jobs: Array<{ text: string; langua
         w.on('message', (r: Reply) => {
           out[r.id] = r.f ?? r.error ?? 'analysis failed';
           done++;
+          onDone?.();
           if (done === jobs.length) resolve();
           else feed(w);
         });
@@ -75,7 +78,7 @@ export async function computeFeaturesParallel(jobs: Array<{ text: string; langua
       }
     });
   } catch {
-    return sequential(jobs, fopts);
+    return sequential(jobs, fopts, onDone);
   } finally {
     for (const w of pool) void w.terminate();
   }
