@@ -80,7 +80,7 @@ describe('workspace similarity over LSP', function () {
       assert.ok(d);
       assert.equal(d.source, 'Code Origin');
       assert.equal(d.code, 'similar-code');
-      assert.match(d.message, /^Lines 1–15 closely match renamed\.py:2–15 \(similarity 0\.\d\d — AST 0\.\d\d, CFG 0\.\d\d, data flow 0\.\d\d\)$/);
+      assert.match(d.message, /^Lines 1–15 closely match renamed\.py:2–15 \(similarity 0\.\d\d — AST 0\.\d\d, CFG 0\.\d\d, data flow 0\.\d\d\) — judge: likely copy, risk HIGH$/, 'the local judge runs by default');
       assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 15, character: 0 } });
       assert.equal(d.relatedInformation?.[0]?.location.uri, uri('renamed.py'));
       assert.deepEqual(d.relatedInformation?.[0]?.location.range.start, { line: 1, character: 0 });

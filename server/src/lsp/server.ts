@@ -7,6 +7,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
 import { DocumentAnalyzer } from './documents';
 import { renderHtml } from '../similarity/html';
+import { renderJudgeHtml } from '../judge';
+import { Judging } from './judge/judging';
+import { JudgeKeyChangedNotification } from './judge/protocol';
+import { DEFAULT_JUDGE_SETTINGS, readJudgeSettings, type JudgeSettings } from './judge/settings';
 import { compareInputs, compareRepos, type CompareInputsParams, type CompareReposParams } from './similarity/comparisons';
 import { ReportStore } from './similarity/reportStore';
 import { uriToPath, WorkspaceIndex } from './similarity/workspaceIndex';
@@ -25,6 +29,7 @@ declare const CODE_ORIGIN_VERSION: string | undefined;
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let settings: ServerSettings = DEFAULT_SETTINGS;
+let judgeSettings: JudgeSettings = DEFAULT_JUDGE_SETTINGS;
 let canPullConfiguration = false;
 let watchesFolders = false;
 const analyzer = new DocumentAnalyzer(documents, () => settings);
@@ -32,6 +37,8 @@ const reports = new ReportStore();
 let folders: string[] = [];
 let cachePath: string | undefined;
 let index: WorkspaceIndex | undefined;
+let judgeCachePath: string | undefined;
+const judging = new Judging({ connection, settings: () => judgeSettings, cachePath: () => judgeCachePath });
 const origin = new OriginService(connection, documents, () => settings);
 
 // A bug in one request must never take the server down: log it and keep serving.
@@ -43,11 +50,13 @@ connection.onInitialize((params): InitializeResult => {
   watchesFolders = params.capabilities.workspace?.workspaceFolders === true;
   const init = (params.initializationOptions ?? {}) as { settings?: unknown; storagePath?: unknown; template?: unknown };
   if (init.settings) settings = readSettings(init.settings);
+  if (init.settings) judgeSettings = readJudgeSettings(init.settings);
   origin.initialize(params.initializationOptions);
   folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
   if (typeof init.storagePath === 'string') cachePath = path.join(init.storagePath, 'similarity-cache.sqlite');
+  if (typeof init.storagePath === 'string') judgeCachePath = path.join(init.storagePath, 'judge-verdicts.sqlite');
   index = new WorkspaceIndex({
-    connection, folders: () => folders, settings: () => settings, filesExclude, cachePath, reports,
+    connection, folders: () => folders, settings: () => settings, filesExclude, cachePath, reports, judge: judging.hook,
   });
   if (Array.isArray(init.template)) index.setTemplate(init.template.filter((t): t is string => typeof t === 'string'));
   return {
@@ -84,6 +93,7 @@ async function filesExclude(): Promise<string[]> {
 connection.onDidChangeConfiguration((change) => {
   const pushed = (change.settings as { codeOrigin?: unknown } | undefined)?.codeOrigin;
   if (pushed) settings = readSettings(pushed);
+  if (pushed) judgeSettings = readJudgeSettings(pushed);
   if (pushed) origin.settingsChanged();
   else void refreshSettings();
 });
@@ -91,7 +101,9 @@ connection.onDidChangeConfiguration((change) => {
 async function refreshSettings(): Promise<void> {
   if (!canPullConfiguration) return;
   try {
-    settings = readSettings(await connection.workspace.getConfiguration('codeOrigin'));
+    const raw: unknown = await connection.workspace.getConfiguration('codeOrigin');
+    settings = readSettings(raw);
+    judgeSettings = readJudgeSettings(raw);
     origin.settingsChanged();
   } catch (e) {
     connection.console.warn(`could not read settings, keeping defaults: ${(e as Error).message}`);
@@ -155,19 +167,21 @@ connection.onRequest(SimilarityReportRequest, (params: { analysis_id?: string } 
 
 connection.onRequest(CompareInputsRequest, async (params: CompareInputsParams) => {
   try {
-    return await compareInputs(params, settings, reports);
+    return await compareInputs(params, settings, reports, judging.hook);
   } catch (e) {
     connection.console.error(`compare failed: ${(e as Error).stack}`);
     return { error: (e as Error).message };
   }
 });
 
-connection.onRequest(CompareRepositoriesRequest, (params: CompareReposParams) => compareRepos(params, connection, settings, reports));
+connection.onRequest(CompareRepositoriesRequest, (params: CompareReposParams) => compareRepos(params, connection, settings, reports, judging.hook));
 
 connection.onRequest(RenderReportRequest, (params: RenderReportParams) => {
   const report = reports.get(params?.analysis_id);
   if (!report) return { error: 'that report is no longer available; run the analysis again' };
-  return { text: params.format === 'html' ? renderHtml(report) : JSON.stringify(report, null, 2) };
+  // As the CLI does: the judge's section goes at the end of the HTML report.
+  const html = () => renderHtml(report).replace('</body>', `${renderJudgeHtml(report)}\n</body>`);
+  return { text: params.format === 'html' ? html() : JSON.stringify(report, null, 2) };
 });
 
 connection.onRequest(SetTemplateRequest, (params: { paths?: unknown }) => {
@@ -175,6 +189,12 @@ connection.onRequest(SetTemplateRequest, (params: { paths?: unknown }) => {
   index?.setTemplate(paths);
   index?.schedule(0);
   return { template: paths };
+});
+
+// A new (or cleared) Gemini key: forget an earlier refusal and judge the workspace again.
+connection.onNotification(JudgeKeyChangedNotification, () => {
+  judging.keyChanged();
+  index?.schedule(0);
 });
 
 documents.listen(connection);

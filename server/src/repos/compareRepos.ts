@@ -9,6 +9,8 @@ export interface CompareReposOptions {
   compare?: Omit<CompareOptions, 'inputs' | 'cross'>;
   signal?: AbortSignal;
   onProgress?: (message: string, fraction: number) => void;
+  /** Runs on the report while the clones still exist (the judge reads the sources back from them). */
+  judge?: (report: CompareReport, inputs: CompareOptions) => Promise<CompareReport>;
   tmpRoot?: string;
 }
 
@@ -21,7 +23,9 @@ export async function compareRepositories(repositories: string[], opts: CompareR
       clones.push(await shallowClone(spec, { signal: opts.signal, tmpRoot: opts.tmpRoot }));
     }
     opts.onProgress?.('comparing', specs.length / (specs.length + 1));
-    const report = await compare({ ...opts.compare, inputs: clones.map((c) => c.dir), cross: true });
+    const inputs = { ...opts.compare, inputs: clones.map((c) => c.dir), cross: true };
+    let report = await compare(inputs);
+    if (opts.judge) report = await opts.judge(report, inputs);
     relabel(report, clones);
     return report;
   } finally {

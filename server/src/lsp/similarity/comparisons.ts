@@ -4,6 +4,7 @@ import type { Connection } from 'vscode-languageserver';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { RepoError } from '../../repos/clone';
 import { compareRepositories } from '../../repos/compareRepos';
+import type { JudgeHook } from '../judge/judging';
 import type { ReportStore } from './reportStore';
 import type { ServerSettings } from '../settings';
 
@@ -18,22 +19,23 @@ export interface CompareReposParams {
 
 export type ComparisonResult = { report: CompareReport } | { error: string };
 
-export async function compareInputs(p: CompareInputsParams, settings: ServerSettings, store: ReportStore): Promise<ComparisonResult> {
+export async function compareInputs(p: CompareInputsParams, settings: ServerSettings, store: ReportStore, judge: JudgeHook): Promise<ComparisonResult> {
   if (!Array.isArray(p?.inputs) || p.inputs.length < 2 || !p.inputs.every((x) => typeof x === 'string')) {
     return { error: 'pick at least two folders or archives to compare' };
   }
-  const report = await compare({
+  const options = {
     inputs: p.inputs,
     cross: true,
     template: p.template?.length ? p.template : undefined,
     minScore: settings.similarity.reportThreshold,
     maxBytes: settings.maxFileSize,
-  });
+  };
+  const report = await judge(await compare(options), options);
   store.put(report);
   return { report };
 }
 
-export async function compareRepos(p: CompareReposParams, conn: Connection, settings: ServerSettings, store: ReportStore): Promise<ComparisonResult> {
+export async function compareRepos(p: CompareReposParams, conn: Connection, settings: ServerSettings, store: ReportStore, judge: JudgeHook): Promise<ComparisonResult> {
   if (!Array.isArray(p?.repositories) || p.repositories.length < 2) return { error: 'give two repositories to compare' };
   const progress = await conn.window.createWorkDoneProgress().catch(() => undefined);
   const ac = new AbortController();
@@ -43,6 +45,7 @@ export async function compareRepos(p: CompareReposParams, conn: Connection, sett
     const report = await compareRepositories(p.repositories.map(String), {
       compare: { minScore: settings.similarity.reportThreshold, maxBytes: settings.maxFileSize },
       signal: ac.signal,
+      judge,
       onProgress: (message, fraction) => progress?.report(Math.round(fraction * 100), message),
     });
     store.put(report);

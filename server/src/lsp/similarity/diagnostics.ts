@@ -1,8 +1,10 @@
-// Turns a similarity report into LSP diagnostics on both sides of every matching region.
+// Turns a similarity report into LSP diagnostics on both sides of every matching region; where the
+// judge gave a verdict, the message names it and standard or template code drops to a hint.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { CompareReport, ReportPair } from '../../similarity/engine';
+import type { JudgedReportPair, RiskLevel, VerdictClassification } from '../../judge';
+import type { ReportPair } from '../../similarity/engine';
 
 export interface SimilarityDiagnosticSettings {
   /** Pairs below this score give no diagnostics. */
@@ -21,13 +23,35 @@ export interface RegionLink {
   components: ReportPair['components'];
   here: { path: string; lines: [number, number] };
   there: { path: string; lines: [number, number] };
+  verdict?: RegionVerdict;
+}
+
+/** The judge's verdict on the pair, for the message and the hover. */
+export interface RegionVerdict {
+  classification: VerdictClassification;
+  confidence: string;
+  risk: RiskLevel;
+  algorithm: string | null;
+  reasoning: string;
+  recommendation: string;
+  source: 'local' | 'gemini';
+}
+
+function regionVerdict(pair: JudgedReportPair): RegionVerdict | undefined {
+  const v = pair.llm_verdict;
+  const r = pair.refined_verdict;
+  if (!v || !r) return undefined;
+  return {
+    classification: v.classification, confidence: v.confidence, risk: r.refined_risk_level, algorithm: v.algorithm_detected,
+    reasoning: v.reasoning, recommendation: r.recommendation, source: v.source,
+  };
 }
 
 /**
  * Paths in the workspace index are absolute; `roots` (the workspace folders) make messages show
  * them relative to their folder, and resolve relative ones for URIs.
  */
-export function similarityDiagnostics(report: CompareReport, s: SimilarityDiagnosticSettings, roots: string[] = [process.cwd()]): Map<string, Diagnostic[]> {
+export function similarityDiagnostics(report: { similarity: { pairs: JudgedReportPair[] } }, s: SimilarityDiagnosticSettings, roots: string[] = [process.cwd()]): Map<string, Diagnostic[]> {
   const root = roots[0] ?? process.cwd();
   const byUri = new Map<string, Diagnostic[]>();
   const add = (uri: string, d: Diagnostic) => {
@@ -37,7 +61,10 @@ export function similarityDiagnostics(report: CompareReport, s: SimilarityDiagno
   };
   for (const pair of report.similarity.pairs) {
     if (pair.similarity_score < s.reportThreshold) continue;
-    const severity = pair.similarity_score >= s.raiseThreshold ? s.raisedSeverity : s.severity;
+    const verdict = regionVerdict(pair);
+    // The judge explains the overlap away (standard algorithm, template): keep it visible but quiet.
+    const explained = verdict?.risk === 'NONE' || verdict?.risk === 'LOW';
+    const severity = explained ? DiagnosticSeverity.Hint : pair.similarity_score >= s.raiseThreshold ? s.raisedSeverity : s.severity;
     for (const region of pair.matching_regions) {
       const f1 = region.file1 ?? pair.file1;
       const f2 = region.file2 ?? pair.file2;
@@ -47,7 +74,7 @@ export function similarityDiagnostics(report: CompareReport, s: SimilarityDiagno
       ];
       for (const [here, hereLines, there, thereLines] of sides) {
         const uri = toUri(here, root);
-        const link: RegionLink = { score: pair.similarity_score, components: pair.components, here: { path: here, lines: hereLines }, there: { path: there, lines: thereLines } };
+        const link: RegionLink = { score: pair.similarity_score, components: pair.components, here: { path: here, lines: hereLines }, there: { path: there, lines: thereLines }, ...(verdict ? { verdict } : {}) };
         add(uri, {
           range: lineRange(hereLines),
           severity,
@@ -67,7 +94,39 @@ export function regionMessage(link: RegionLink, roots: string[]): string {
   const c = link.components;
   const other = displayPath(link.there.path, roots);
   return `Lines ${span(link.here.lines)} closely match ${other}:${span(link.there.lines)} `
-    + `(similarity ${link.score.toFixed(2)} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`;
+    + `(similarity ${link.score.toFixed(2)} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`
+    + (link.verdict ? `${JUDGE_SUFFIX}${verdictPhrase(link.verdict)}, risk ${link.verdict.risk}` : '');
+}
+
+const JUDGE_SUFFIX = ' — judge: ';
+
+const CLASS_WORDS: Record<VerdictClassification, string> = {
+  STANDARD_ALGORITHM: 'standard algorithm', TEMPLATE_OR_BOILERPLATE: 'template or boilerplate', LIKELY_COPY: 'likely copy', UNKNOWN: 'no verdict',
+};
+
+function verdictPhrase(v: RegionVerdict): string {
+  return v.algorithm && v.classification === 'STANDARD_ALGORITHM' ? `${CLASS_WORDS[v.classification]} (${v.algorithm})` : CLASS_WORDS[v.classification];
+}
+
+/** Hover text of one matched region: the message, then the judge's classification, reasoning and advice. */
+export function regionHoverText(d: Diagnostic): string {
+  const v = (d.data as RegionLink | undefined)?.verdict;
+  if (!v) return d.message;
+  const by = v.source === 'gemini' ? 'Gemini' : 'local judge';
+  // The verdict follows in full below; the message's short judge suffix (Gemini's words) is left out.
+  const cut = d.message.lastIndexOf(JUDGE_SUFFIX);
+  return [
+    cut >= 0 ? d.message.slice(0, cut) : d.message,
+    `**Judge** (${by}): ${CLASS_WORDS[v.classification]} · confidence ${v.confidence} · risk **${v.risk}**`
+      + (v.algorithm ? ` · algorithm: ${escapeMarkdown(v.algorithm)}` : ''),
+    escapeMarkdown(v.reasoning),
+    `*${escapeMarkdown(v.recommendation)}*`,
+  ].join('\n\n');
+}
+
+/** Reasoning may come from Gemini: shown as text, never as links, HTML or formatting. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
 export function span([a, b]: [number, number]): string {

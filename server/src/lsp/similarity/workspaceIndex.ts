@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { MarkupKind, type Connection, type Diagnostic, type Hover, type Position } from 'vscode-languageserver';
 import { compare, type CompareOptions, type CompareReport } from '../../similarity/engine';
 import type { ServerSettings } from '../settings';
-import { similarityDiagnostics, type RegionLink } from './diagnostics';
+import type { JudgeHook } from '../judge/judging';
+import { regionHoverText, similarityDiagnostics, type RegionLink } from './diagnostics';
 import { ReportStore } from './reportStore';
 
 export interface WorkspaceIndexDeps {
@@ -18,6 +19,8 @@ export interface WorkspaceIndexDeps {
   /** sql.js cache file under the extension's storage; undefined: no persistent cache. */
   cachePath: string | undefined;
   reports: ReportStore;
+  /** The semantic judge, run on each report before it is stored and published. */
+  judge: JudgeHook;
 }
 
 export class WorkspaceIndex {
@@ -61,7 +64,8 @@ export class WorkspaceIndex {
     const started = Date.now();
     const task = (async () => {
       try {
-        const report = await compare(await this.options(folders));
+        const options = await this.options(folders);
+        const report = await this.deps.judge(await compare(options), options, () => cancelled || gen !== this.generation);
         if (cancelled || gen !== this.generation) return undefined; // superseded or cancelled: keep the previous results
         this.accept(report);
         connection.console.info(`similarity: ${report.summary.total_files} files, ${report.summary.suspicious_pairs_count} suspicious pairs in ${Date.now() - started} ms`);
@@ -89,7 +93,7 @@ export class WorkspaceIndex {
     const parts = hits.map((d) => {
       const link = d.data as RegionLink;
       const args = encodeURIComponent(JSON.stringify([{ left: link.here, right: link.there }]));
-      return `**Code Origin** · similar code\n\n${d.message}\n\n[Compare side by side](command:codeOrigin.compareRegions?${args})`;
+      return `**Code Origin** · similar code\n\n${regionHoverText(d)}\n\n[Compare side by side](command:codeOrigin.compareRegions?${args})`;
     });
     return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
   }
