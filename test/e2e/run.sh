@@ -8,7 +8,10 @@
 # Steps: setup.sh (cached install of code-server + chromium) -> install the .vsix into a fresh
 # extensions dir -> check its contents and that onnxruntime-node loads from it -> start code-server
 # on a free loopback port with a fresh user-data-dir -> extension.e2e.mjs opens examples/ and checks
-# activation, hover and the summary command. Screenshots and logs: test/e2e/artifacts/.
+# activation, hover and the summary command, origin (diagnostics, IG hover, Explain Origin highlights),
+# workspace similarity (diagnostics with related locations, tree view, Compare Folders…) and the
+# similarity panel (matrix cell -> pair view), with expectations from the installed extension's CLI.
+# Screenshots and logs: test/e2e/artifacts/.
 # Prints PASS/FAIL lines and, last, "N passed, M failed"; exits non-zero on any failure.
 # code-server's process group and Chromium are always killed at the end.
 #
@@ -142,8 +145,8 @@ note "code-server pid $CS_PID on http://127.0.0.1:$PORT (log: $ARTIFACTS/code-se
 # ---- 6. the browser checks
 RESULTS="$WORK/results"
 CS_URL="http://127.0.0.1:$PORT" WORKSPACE="$WORKSPACE" ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" \
-  PLAYWRIGHT_CORE="$PLAYWRIGHT_CORE" RUN_ID="$RUN_ID" RESULTS_FILE="$RESULTS" \
-  bounded 600 node "$REPO/test/e2e/extension.e2e.mjs"
+  PLAYWRIGHT_CORE="$PLAYWRIGHT_CORE" RUN_ID="$RUN_ID" RESULTS_FILE="$RESULTS" EXTENSION_DIR="$INSTALLED" \
+  bounded 900 node "$REPO/test/e2e/extension.e2e.mjs"
 rc=$?
 if [ -s "$RESULTS" ]; then
   read -r p f < "$RESULTS"
