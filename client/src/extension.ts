@@ -9,6 +9,7 @@ import { ResultsTree } from './similarity/resultsTree';
 import { StructureStatus } from './statusBar';
 import { registerSummaryCommands } from './summaryCommands';
 import { registerOrigin } from './origin/index';
+import { registerJudge } from './judge/index';
 
 let client: LanguageClient | undefined;
 
@@ -55,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerSimilarityCommands(context, client, tree, output);
   registerRegionDiff(context);
   registerOrigin(context, client, output);
+  registerJudge(context, client, output);
 
   try {
     await client.start();

@@ -1,11 +1,13 @@
-// The "Code Origin" tree view: suspicious pairs by score, clusters with their members, files with errors.
+// The "Code Origin" tree view: suspicious pairs by score (with the judge's risk level), clusters with
+// their members, files with errors.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CompareReport, ReportPair } from '../../../server/src/similarity/engine';
+import type { JudgedReportPair, RiskLevel } from '../../../server/src/judge';
+import type { CompareReport } from '../../../server/src/similarity/engine';
 
 type Item =
   | { kind: 'group'; id: 'pairs' | 'clusters' | 'errors'; label: string; count: number }
-  | { kind: 'pair'; pair: ReportPair }
+  | { kind: 'pair'; pair: JudgedReportPair }
   | { kind: 'cluster'; cluster: CompareReport['clusters'][number] }
   | { kind: 'file'; path: string; detail?: string }
   | { kind: 'empty'; label: string };
@@ -58,9 +60,12 @@ export class ResultsTree implements vscode.TreeDataProvider<Item> {
       case 'pair': {
         const p = item.pair;
         const t = new vscode.TreeItem(`${p.similarity_score.toFixed(2)}  ${short(p.file1)} ↔ ${short(p.file2)}`);
-        t.description = `${p.matching_regions.length} region${p.matching_regions.length === 1 ? '' : 's'}`;
-        t.tooltip = `${p.file1}\n${p.file2}\nsimilarity ${p.similarity_score.toFixed(3)} — AST ${p.components.ast.toFixed(2)}, CFG ${p.components.cfg.toFixed(2)}, data flow ${p.components.dataflow.toFixed(2)}`;
-        t.iconPath = new vscode.ThemeIcon(p.similarity_score >= 0.85 ? 'error' : p.similarity_score >= 0.7 ? 'warning' : 'info');
+        const risk = p.refined_verdict?.refined_risk_level;
+        const regions = `${p.matching_regions.length} region${p.matching_regions.length === 1 ? '' : 's'}`;
+        t.description = risk ? `risk ${risk} · ${regions}` : regions;
+        t.tooltip = pairSummary(p);
+        // The judge's risk, where there is one, says more than the score.
+        t.iconPath = new vscode.ThemeIcon(risk ? RISK_ICONS[risk] : p.similarity_score >= 0.85 ? 'error' : p.similarity_score >= 0.7 ? 'warning' : 'info');
         t.contextValue = 'pair';
         t.command = { command: 'codeOrigin.openPair', title: 'Compare side by side', arguments: [p] };
         return t;
@@ -86,16 +91,25 @@ export class ResultsTree implements vscode.TreeDataProvider<Item> {
   }
 }
 
+const RISK_ICONS: Record<RiskLevel, string> = { NONE: 'pass', LOW: 'info', MEDIUM: 'warning', HIGH: 'error', CRITICAL: 'error' };
+
 /** Workspace-relative where possible; archive and repository paths keep their `!/` marker. */
 export function short(p: string): string {
   if (p.includes('!/')) return p.slice(p.lastIndexOf('/', p.indexOf('!/') - 1) + 1);
   return path.isAbsolute(p) ? vscode.workspace.asRelativePath(p) : p;
 }
 
-export function pairSummary(p: ReportPair): string {
+export function pairSummary(p: JudgedReportPair): string {
+  const v = p.llm_verdict;
+  const r = p.refined_verdict;
   const lines = [
     `${p.file1} ↔ ${p.file2}`,
     `similarity ${p.similarity_score.toFixed(3)} (AST ${p.components.ast.toFixed(2)}, CFG ${p.components.cfg.toFixed(2)}, data flow ${p.components.dataflow.toFixed(2)})`,
+    ...(v && r ? [
+      `judge (${v.source}): ${v.classification}, confidence ${v.confidence}, risk ${r.refined_risk_level}${v.algorithm_detected ? ` — ${v.algorithm_detected}` : ''}`,
+      `  ${v.reasoning}`,
+      `  ${r.recommendation}`,
+    ] : []),
     ...p.matching_regions.map((r) => `  lines ${r.file1_lines[0]}–${r.file1_lines[1]} ↔ ${r.file2_lines[0]}–${r.file2_lines[1]}`),
   ];
   return lines.join('\n');
