@@ -190,6 +190,22 @@ async function measureOne(browser, host, n) {
       const r = document.querySelector(`#tab-${t}`).getBoundingClientRect();
       return [t, { x: r.left + r.width / 2, y: r.top + r.height / 2 }];
     })));
+    // Renderer main-thread time by kind (script, style, layout, all tasks), per step, in verbose mode.
+    const verbose = !!process.env.BENCH_VERBOSE;
+    await cdp.send('Performance.enable');
+    const KINDS = ['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'];
+    const threadTime = async () => {
+      const ms = (await cdp.send('Performance.getMetrics')).metrics;
+      return KINDS.map((k) => (ms.find((m) => m.name === k)?.value ?? 0) * 1000);
+    };
+    const mainThread = {};
+    let last = verbose ? await threadTime() : undefined;
+    const stepDone = async (name) => {
+      if (!verbose) return;
+      const now = await threadTime();
+      mainThread[name] = now.map((v, k) => Math.round(v - last[k])).join('/');
+      last = now;
+    };
     const load0 = loadavg();
     const c0 = browserCpuMs();
 
@@ -200,10 +216,12 @@ async function measureOne(browser, host, n) {
       return t;
     });
     const tOverview = await (await page.waitForFunction(PAINTED, ['overview', t0], { polling: 'raf' })).jsonValue();
+    await stepDone('overview');
     // 2. The Matrix tab.
     await page.mouse.click(tabAt.matrix.x, tabAt.matrix.y);
     const tMatrixClick = await lastClick();
     const tMatrix = await (await page.waitForFunction(PAINTED, ['matrix-canvas', tMatrixClick], { polling: 'raf' })).jsonValue();
+    await stepDone('matrix');
     // 3. A cell far from the diagonal (a quarter down, three quarters across).
     const cell = await page.evaluate((files) => {
       const c = document.querySelector('.matrix-canvas');
@@ -218,10 +236,12 @@ async function measureOne(browser, host, n) {
       const i = window.__posted.findIndex((m, j) => j >= k && m.type === 'openPair');
       return i >= 0 ? window.__postedAt[i] : undefined;
     }, before, { polling: 'raf' })).jsonValue();
+    await stepDone('cell');
     // 4. The Graph tab.
     await page.mouse.click(tabAt.graph.x, tabAt.graph.y);
     const tGraphClick = await lastClick();
     const tGraph = await (await page.waitForFunction(PAINTED, ['graph-canvas', tGraphClick], { polling: 'raf' })).jsonValue();
+    await stepDone('graph');
     // 5. Click a node (the layout is moving: read its place just before; retry if it moved away).
     let tNodeClick = NaN;
     let tSide = NaN;
@@ -245,6 +265,7 @@ async function measureOne(browser, host, n) {
       tSide = await page.waitForFunction(() => window.__sideAt, undefined, { polling: 'raf', timeout: 3000 }).then((h) => h.jsonValue(), () => NaN);
     }
     const tEnd = await page.evaluate(() => performance.now());
+    await stepDone('node');
     const c1 = browserCpuMs();
     const load1 = loadavg();
     if (profile) writeProfile((await cdp.send('Profiler.stop')).profile, path.join(profile, `webview-${n}.cpuprofile`));
@@ -265,7 +286,6 @@ async function measureOne(browser, host, n) {
     }), [tGraphClick, t0]);
     await page.evaluate(() => { window.__benchReport = undefined; });
     await cdp.send('HeapProfiler.collectGarbage');
-    await cdp.send('Performance.enable');
     const metrics = (await cdp.send('Performance.getMetrics')).metrics;
     const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
     return {
@@ -273,7 +293,7 @@ async function measureOne(browser, host, n) {
       overviewMs: tOverview - t0, matrixTabMs: tMatrix - tMatrixClick, cellClickMs: tOpenPair - tCellClick,
       graphTabMs: tGraph - tGraphClick, nodeClickMs: tSide - tNodeClick,
       firstViewMs: tOpenPair - t0, totalMs: tSide - t0, wallMs: tEnd - t0, settleMs: tSettled - tGraphClick,
-      cpuMs: c1 - c0, heapMB: heap / 1048576, ...browserMemoryMB(), load: [load0[0], load1[0]], ...info,
+      ...(verbose ? { mainThread } : {}), cpuMs: c1 - c0, heapMB: heap / 1048576, ...browserMemoryMB(), load: [load0[0], load1[0]], ...info,
     };
   } finally {
     await ctx.close();
@@ -322,6 +342,7 @@ try {
       const r = { run, ...(await measureOne(browser, host, n)) };
       results.push(r);
       console.log(line(r, runs > 1 ? `run ${run}: ` : ''));
+      if (process.env.BENCH_VERBOSE) console.log(`        main thread script/style/layout/all tasks (ms): ${Object.entries(r.mainThread).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       if (process.env.BENCH_VERBOSE) console.log(`        received ${f0(r.receivedMs)} ms, overview built ${f0(r.overviewBuiltMs)} ms after the post; ${Object.entries(r.measures).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; ${r.nodes} nodes, ${r.edges} edges, ${r.cells} cells, ${r.domNodes} DOM elements`);
     }
   }

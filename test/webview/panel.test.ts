@@ -160,6 +160,38 @@ describe('similarity panel webview (Chromium)', function () {
     assert.deepEqual(members.sort(), [2, 3]);
   });
 
+  it('overview lists the pairs 50 at a time, "Show more" adds 50 and moves the focus to the first new row', async () => {
+    page = await open();
+    // 30 files, every pair at or above the threshold: 435 pairs.
+    const files = Array.from({ length: 30 }, (_, i) => `many/f${String(i).padStart(2, '0')}.py`);
+    const pairs: SimilarityReport['similarity']['pairs'] = [];
+    for (let i = 0; i < files.length; i++) for (let j = i + 1; j < files.length; j++) {
+      pairs.push({ file1: files[i]!, file2: files[j]!, similarity_score: 1 - pairs.length / 2000, components: { ast: 0.9, cfg: 0.8, dataflow: 0.7 }, matching_regions: [] });
+    }
+    const many: SimilarityReport = {
+      analysis_id: 'many', summary: { total_files: files.length, suspicious_pairs_count: pairs.length, highest_similarity: pairs[0]!.similarity_score, cluster_count: 1 },
+      files: files.map((f) => ({ path: f })), similarity: { pairs }, clusters: [], metadata: { thresholds: { min_score: 0.3, cluster: 0.75 } },
+    };
+    await post(page, { type: 'analysis', report: many });
+    await page.waitForFunction(() => document.body.dataset.analysis === 'many');
+    const rows = () => page.$$eval('.pairs-table tbody tr', (r) => r.length);
+    assert.equal(await rows(), 50);
+    assert.match((await page.textContent('.pairs-section h3'))!, /: 435 \(first 50\)$/);
+    assert.equal(await page.textContent('.more-pairs'), 'Show 50 more');
+    await page.focus('.more-pairs');
+    await page.keyboard.press('Enter');
+    assert.equal(await rows(), 100);
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('tr')?.rowIndex), 51, 'focus on the first new row (after the header)');
+    await page.click('.more-pairs');
+    await page.click('.more-pairs');
+    assert.equal(await rows(), 200);
+    assert.equal(await page.isVisible('.more-pairs'), false, 'at most 200 rows');
+    assert.match((await page.textContent('.pairs-section h3'))!, /: 435 \(first 200\)$/);
+    // The rows are the strongest pairs, in order.
+    const first = await page.$$eval('.pairs-table tbody tr td:nth-child(1)', (tds) => tds.slice(0, 3).map((t) => t.textContent));
+    assert.deepEqual(first, pairs.slice(0, 3).map((p) => p.similarity_score.toFixed(2)));
+  });
+
   it('matrix: one cell per pair of files, clusters adjacent, tooltip, click posts openPair with the right files', async () => {
     page = await open();
     await loadReport(page);

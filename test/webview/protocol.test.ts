@@ -42,6 +42,18 @@ describe('similarity panel protocol', () => {
     const region = structuredClone(report);
     region.similarity.pairs[0].matching_regions[0].file1_lines = [9, 3];
     assert.match(bad({ type: 'analysis', report: region }), /end before start/);
+    // The error names the exact place, however deep.
+    assert.equal(bad({ type: 'analysis', report: { ...report, similarity: { pairs: [report.similarity.pairs[0], { file1: 'a' }] } } }),
+      'host message: analysis.report.similarity.pairs[1].file2: expected a string');
+    assert.equal(bad({ type: 'analysis', report: { ...report, matrix: { files: ['a', 'b'], values: [[1, 0], [0, 'x']] } } }),
+      'host message: analysis.report.matrix.values[1][1]: expected a finite number');
+    const leaf = (type: string, start_line = 1) => ({ type, start_line, end_line: 2, children: [] });
+    const ast = { language: 'python', node_count: 4, total_named_nodes: 4, truncated: false, root: { ...leaf('module'), children: [leaf('a'), { ...leaf('b'), children: [leaf('c'), leaf('d', -1)] }] } };
+    assert.equal(parseHostMessage({ type: 'ast', path: 'a.py', ast }).ok, false);
+    assert.equal(bad({ type: 'ast', path: 'a.py', ast }), 'host message: ast.ast.root.children[1].children[1].start_line: expected an integer ≥ 0');
+    assert.equal(parseHostMessage({ type: 'ast', path: 'a.py', ast: { ...ast, root: { ...ast.root, children: [leaf('a')] } } }).ok, true);
+    assert.equal(parseReport({ ...report, files: [{ path: 3 }] }).ok, false);
+    assert.equal((parseReport({ ...report, files: [{ path: 3 }] }) as { error: string }).error, 'report.files[0].path: expected a string');
   });
 
   it('checks what the webview posts', () => {

@@ -233,7 +233,8 @@ export class App {
       if (t === this.tab) this.updateView(t, reason);
       else this.dirty.add(t);
     }
-    this.schedulePrefetch();
+    // While the threshold is being dragged, hidden views wait until it rests.
+    this.schedulePrefetch(reason === 'threshold' ? 300 : 0);
   }
 
   private updateView(t: PanelTab, reason: UpdateReason): void {
@@ -246,19 +247,28 @@ export class App {
   }
 
   private prefetchHandle = 0;
+  private prefetchTimer = 0;
 
   /**
    * The views whose preparation is heavy (the matrix image, the graph's layout) prepare while hidden,
    * one per idle period once the visible view is painted, so that opening them later only draws.
    */
-  private schedulePrefetch(): void {
-    if (this.prefetchHandle || typeof requestIdleCallback !== 'function') return;
+  private schedulePrefetch(delayMs = 0): void {
+    if (typeof requestIdleCallback !== 'function') return;
+    if (delayMs > 0) {
+      clearTimeout(this.prefetchTimer);
+      this.prefetchTimer = window.setTimeout(() => {
+        this.prefetchTimer = 0;
+        this.schedulePrefetch();
+      }, delayMs);
+      return;
+    }
     const next = () => PREFETCH_TABS.find((t) => t !== this.tab && this.dirty.has(t));
-    if (!this.model || !next()) return;
+    if (this.prefetchHandle || this.prefetchTimer || !this.model || !next()) return;
     this.prefetchHandle = requestIdleCallback(() => {
       this.prefetchHandle = 0;
       const t = next();
-      if (!t || !this.model) return;
+      if (!t || !this.model || this.prefetchTimer) return;
       this.updateView(t, 'model');
       this.schedulePrefetch();
     });

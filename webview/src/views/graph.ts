@@ -15,6 +15,8 @@ interface GLink extends SimulationLinkDatum<GNode> { s: number }
 
 /** Layout work per animation frame while it settles (ms); it stops early when input is waiting. */
 const FRAME_MS = 8;
+/** After a click or a key, the layout pauses this long (ms) so the answer is painted first. */
+const QUIET_MS = 60;
 /** Layout work per idle period while the graph is hidden (ms). */
 const IDLE_MS = 12;
 
@@ -55,6 +57,7 @@ export class GraphView implements View {
     this.isolated.addEventListener('change', () => this.rebuild());
     this.picker.addEventListener('change', () => this.select(Number(this.picker.value), true));
     this.canvas.addEventListener('click', (e) => {
+      this.quietUntil = performance.now() + QUIET_MS;
       const n = this.nodeAt(e);
       if (n) this.select(n.i, false);
     });
@@ -64,7 +67,10 @@ export class GraphView implements View {
       this.tip.hidden = true;
       this.draw();
     });
-    this.canvas.addEventListener('keydown', (e) => this.onKey(e));
+    this.canvas.addEventListener('keydown', (e) => {
+      this.quietUntil = performance.now() + QUIET_MS;
+      this.onKey(e);
+    });
     new ResizeObserver(() => {
       if (this.visible) this.resize();
     }).observe(this.wrap);
@@ -211,6 +217,7 @@ export class GraphView implements View {
   private inFrame = false;
   private ticks = 0;
   private loop = 0;
+  private quietUntil = 0;
 
   /** Runs the layout: ticks for up to FRAME_MS per animation frame, draws, and stops when it settles. */
   private animate(): void {
@@ -220,8 +227,10 @@ export class GraphView implements View {
       const sim = this.sim;
       if (!sim || !this.visible) return;
       const t0 = performance.now();
-      do sim.tick();
-      while (performance.now() - t0 < FRAME_MS && sim.alpha() >= sim.alphaMin() && !inputPending());
+      if (t0 >= this.quietUntil) {
+        do sim.tick();
+        while (performance.now() - t0 < FRAME_MS && sim.alpha() >= sim.alphaMin() && !inputPending());
+      }
       if (this.autoFit && ++this.ticks % 5 === 0) this.fit();
       this.inFrame = true;
       this.drawNow();

@@ -4,12 +4,15 @@
 import type { App, UpdateReason, View } from '../app';
 import { baseName, clear, fmt, h, s } from '../dom';
 import { HISTOGRAM_BINS, histogram } from '../model';
+import type { ReportPair } from '../protocol';
 import { verdictBlock } from './verdict';
 
 const W = 480;
 const H = 170;
 const M = { l: 34, r: 12, t: 18, b: 30 };
 const MAX_ROWS = 200;
+/** Rows shown at first (a table's layout grows with its rows); "Show more" adds as many again. */
+const PAGE_ROWS = 50;
 
 export class OverviewView implements View {
   readonly el = h('div', { class: 'overview' });
@@ -19,8 +22,18 @@ export class OverviewView implements View {
   private handle: SVGGElement | undefined;
   private tableBody: HTMLTableSectionElement | undefined;
   private pairsCaption: HTMLElement | undefined;
+  private readonly more = h('button', { class: 'secondary more-pairs' });
+  private shownPairs: ReportPair[] = [];
+  private rows = 0;
 
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: App) {
+    this.more.addEventListener('click', () => {
+      const first = this.rows;
+      this.addRows(Math.min(MAX_ROWS, this.rows + PAGE_ROWS));
+      // Keyboard users continue from the first new row.
+      (this.tableBody?.rows[first]?.querySelector('button') as HTMLButtonElement | null)?.focus();
+    });
+  }
 
   update(reason: UpdateReason): void {
     if (!this.app.model) return;
@@ -65,7 +78,7 @@ export class OverviewView implements View {
         h('th', { scope: 'col' }, 'Verdict'))));
     this.tableBody = h('tbody', {});
     table.append(this.tableBody);
-    this.el.append(h('section', { class: 'pairs-section' }, this.pairsCaption, h('div', { class: 'table-wrap' }, table)));
+    this.el.append(h('section', { class: 'pairs-section' }, this.pairsCaption, h('div', { class: 'table-wrap' }, table), this.more));
     this.placeThreshold();
     this.fillPairs();
   }
@@ -165,9 +178,19 @@ export class OverviewView implements View {
     const body = this.tableBody!;
     clear(body);
     const t = this.app.threshold;
-    const shown = m.report.similarity.pairs.filter((p) => p.similarity_score >= t);
-    this.pairsCaption!.textContent = `Pairs at or above ${fmt(t)}: ${shown.length}${shown.length > MAX_ROWS ? ` (first ${MAX_ROWS})` : ''}`;
-    for (const p of shown.slice(0, MAX_ROWS)) {
+    this.shownPairs = m.report.similarity.pairs.filter((p) => p.similarity_score >= t);
+    this.rows = 0;
+    if (this.shownPairs.length === 0) body.append(h('tr', {}, h('td', { colspan: '7', class: 'muted' }, 'No pair at or above the threshold. Drag it lower.')));
+    this.addRows(Math.min(PAGE_ROWS, MAX_ROWS));
+  }
+
+  /** Shows the pairs above the threshold up to row `upTo` (they are strongest first). */
+  private addRows(upTo: number): void {
+    const body = this.tableBody!;
+    const shown = this.shownPairs;
+    const end = Math.min(upTo, shown.length);
+    for (let k = this.rows; k < end; k++) {
+      const p = shown[k]!;
       const open = h('button', { class: 'link', title: `Open the pair ${p.file1} ↔ ${p.file2}` }, fmt(p.similarity_score));
       open.addEventListener('click', () => this.app.openPair(p.file1, p.file2));
       const v = verdictLabel(p.refined_verdict?.refined_classification) ?? verdictLabel(p.refined_verdict?.refined_risk_level)
@@ -181,7 +204,14 @@ export class OverviewView implements View {
         h('td', { class: 'num' }, fmt(p.components.dataflow)),
         h('td', {}, v)));
     }
-    if (shown.length === 0) body.append(h('tr', {}, h('td', { colspan: '7', class: 'muted' }, 'No pair at or above the threshold. Drag it lower.')));
+    this.rows = Math.max(this.rows, end);
+    const t = this.app.threshold;
+    const capped = shown.length > this.rows ? ` (first ${this.rows})` : '';
+    this.pairsCaption!.textContent = `Pairs at or above ${fmt(t)}: ${shown.length}${capped}`;
+    const left = Math.min(shown.length, MAX_ROWS) - this.rows;
+    this.more.hidden = left <= 0;
+    this.more.textContent = `Show ${Math.min(PAGE_ROWS, left)} more`;
+    this.more.setAttribute('aria-label', `Show ${Math.min(PAGE_ROWS, left)} more pairs`);
   }
 }
 
