@@ -189,6 +189,19 @@ async function scrollLineToTop(page, re) {
   }
 }
 
+/** Waits for the status bar's origin verdict to be the CLI's file verdict `f` (label, percentage ±1 for rounding). */
+async function statusVerdict(page, f) {
+  const [word, want] = f.label === 'llm' ? ['LLM', pct(f.p_llm)] : ['Human', pct(1 - f.p_llm)];
+  const item = page.locator('.statusbar-item', { hasText: new RegExp(`\\b${word} (${want - 1}|${want}|${want + 1})%`) }).first();
+  try {
+    await item.waitFor({ timeout: WAIT });
+  } catch {
+    const now = await page.locator('.statusbar-item', { hasText: /\b(LLM|Human) \d+%|Origin/ }).allInnerTexts().catch(() => []);
+    throw new Error(`status bar never showed "${word} ${want}%" (the CLI's verdict) within ${WAIT / 1000}s; it shows ${JSON.stringify(now)}`);
+  }
+  return (await item.innerText()).trim();
+}
+
 /** Opens the Problems panel, sets its filter, and returns its rows (level, expanded, aria-label) once `until` holds. */
 async function problems(page, filter, until, timeout = WAIT) {
   const panelRows = page.locator('.markers-panel .monaco-list-row');
@@ -256,20 +269,23 @@ const [classified, workspaceReport, foldersReport] = await Promise.allSettled([
   cli(['compare', SUB_A, SUB_B, '--cross', '--format', 'json']),
 ]);
 console.log(`info: expectations from the installed CLI in ${((Date.now() - tCli) / 1000).toFixed(1)}s`);
-/** The LLM-style example (llm_*): judged LLM as a file and in at least one function; the human-style one (human_*): human, no unit flagged. */
+/** The LLM-style example (llm_*) with the most functions the model flags (today also flagged as a file; a
+ *  retrained model with a higher threshold may only flag functions: the status bar is then checked
+ *  against the CLI's file verdict, whatever it is); the human-style one (human_*): human, no unit flagged. */
 const origin = (() => {
   if (classified.status !== 'fulfilled') return { error: oneLine(classified.reason) };
   const files = classified.value.files ?? [];
   const brief = files.map((f) => `${path.basename(f.path)} ${f.label} ${f.p_llm?.toFixed(3)} [${(f.units ?? []).filter((u) => u.label === 'llm').map((u) => u.name).join(',')}]`).join('; ');
   const flagged = (f) => (f.units ?? []).filter((u) => u.label === 'llm');
-  const llm = files.filter((f) => path.basename(f.path).startsWith('llm_') && f.label === 'llm' && flagged(f).some((u) => u.kind === 'function'))
-    .sort((a, b) => b.p_llm - a.p_llm)[0];
+  const fns = (f) => flagged(f).filter((u) => u.kind === 'function').length;
+  const llm = files.filter((f) => path.basename(f.path).startsWith('llm_') && fns(f) > 0)
+    .sort((a, b) => fns(b) - fns(a) || b.p_llm - a.p_llm)[0];
   const human = files.filter((f) => path.basename(f.path).startsWith('human_') && f.label === 'human' && flagged(f).length === 0)
     .sort((a, b) => a.p_llm - b.p_llm)[0];
   const unit = llm && flagged(llm).filter((u) => u.kind === 'function').sort((a, b) => b.p_llm - a.p_llm)[0];
   return { llm, human, unit, brief, model: classified.value.model };
 })();
-if (origin.llm) console.log(`info: origin fixtures (${origin.model?.name} v${origin.model?.version}): ${origin.brief}`);
+if (origin.brief) console.log(`info: origin fixtures (${origin.model?.name} v${origin.model?.version}): ${origin.brief}`);
 const simPairs = (r) => (r.status === 'fulfilled' ? r.value.similarity?.pairs ?? [] : undefined);
 
 let browser;
@@ -413,7 +429,7 @@ try {
   const needOrigin = () => {
     if (!activated) throw new Error('skipped: extension not activated');
     if (origin.error) throw new Error(`no expectations: ${origin.error}`);
-    if (!origin.llm) throw new Error(`no llm_* example under examples/origin is judged LLM as a file and in a function by the shipped model (CLI: ${origin.brief}) — update the fixture`);
+    if (!origin.llm) throw new Error(`no function of an llm_* example under examples/origin is flagged by the shipped model (CLI: ${origin.brief}) — update the fixture`);
   };
   const llmOpened = await check(`origin: ${llmRel ?? 'LLM-style example'} gets "Likely LLM-generated (NN%)" diagnostics from Code Origin`, page, async () => {
     needOrigin();
@@ -422,11 +438,8 @@ try {
     await runCommand(page, 'View: Close All Editor Groups');
     await page.locator('.editor-group-container').nth(1).waitFor({ state: 'detached', timeout: SHORT });
     await openInExplorer(page, llmRel);
-    // The file verdict in the status bar (the CLI's percentage; ±1 for rounding at .5).
-    const verdict = page.locator('.statusbar-item', { hasText: /\bLLM \d+%/ }).first();
-    await verdict.waitFor({ timeout: WAIT });
-    const shown = Number((await verdict.innerText()).match(/LLM (\d+)%/)[1]);
-    if (Math.abs(shown - pct(origin.llm.p_llm)) > 1) throw new Error(`status bar says LLM ${shown}%, the CLI ${pct(origin.llm.p_llm)}%`);
+    // The file verdict in the status bar: the CLI's label and percentage (±1 for rounding at .5).
+    const shown = await statusVerdict(page, origin.llm);
     const want = origin.llm.units.filter((u) => u.label === 'llm');
     const rows = await problems(page, base, (rs) => markersOf(rs, base).filter((m) => /Likely LLM-generated/.test(m.label)).length >= want.length);
     const got = markersOf(rows, base).map((m) => m.label.match(/Likely LLM-generated \((\d{1,3})%\) at line (\d+) and character \d+\. generated by Code Origin/))
@@ -438,7 +451,7 @@ try {
     const source = await page.locator('.markers-panel .monaco-list-row', { hasText: 'Likely LLM-generated' }).first().innerText();
     if (!/Code Origin/.test(source)) throw new Error(`row lacks the source "Code Origin": ${JSON.stringify(source)}`);
     await shot(page, '4-origin-problems.png');
-    return `status bar "LLM ${shown}%"; ${got.map((g) => `line ${g.line} ${g.p}%`).join(', ')} (${origin.model?.name} v${origin.model?.version})`;
+    return `status bar "${shown}"; ${got.map((g) => `line ${g.line} ${g.p}%`).join(', ')} (${origin.model?.name} v${origin.model?.version})`;
   });
 
   await check(`origin: hover on "${origin.unit?.name ?? 'a flagged function'}" shows "Top tokens (Integrated Gradients"`, page, async () => {
@@ -455,9 +468,10 @@ try {
       await page.mouse.move(at.x - 200, at.y + 200);
       await page.mouse.move(at.x, at.y, { steps: 4 });
       try {
-        await hover.waitFor({ state: 'visible', timeout: 20_000 });
+        // The first hover may say the top tokens are still being computed; it does not refresh itself.
+        await hover.waitFor({ state: 'visible', timeout: 6_000 });
         text = await hover.innerText();
-      } catch { /* attributions may still be computing: hover again */ }
+      } catch { /* hover again */ }
     }
     if (!text) throw new Error(`no origin hover within ${WAIT / 1000}s: ${JSON.stringify((await page.locator('.monaco-hover:visible').allInnerTexts().catch(() => [])).join(' ').slice(0, 200))}`);
     await shot(page, '5-origin-hover.png');
@@ -510,16 +524,13 @@ try {
     if (!origin.human) throw new Error(`no human_* example under examples/origin is judged human with no unit flagged (CLI: ${origin.brief}) — update the fixture`);
     const base = path.basename(origin.human.path);
     await openInExplorer(page, humanRel);
-    const verdict = page.locator('.statusbar-item', { hasText: /\bHuman \d+%/ }).first();
-    await verdict.waitFor({ timeout: WAIT });
-    const shown = Number((await verdict.innerText()).match(/Human (\d+)%/)[1]);
-    if (Math.abs(shown - pct(1 - origin.human.p_llm)) > 1) throw new Error(`status bar says Human ${shown}%, the CLI ${pct(1 - origin.human.p_llm)}%`);
+    const shown = await statusVerdict(page, origin.human);
     // The verdict and the diagnostics are published together; give the Problems panel a few seconds to show any.
     const rows = await problems(page, base, (rs) => markersOf(rs, base).some((m) => /Likely LLM-generated/.test(m.label)), 5_000);
     const bad = markersOf(rows, base).filter((m) => /Likely LLM-generated/.test(m.label));
     await shot(page, '7-origin-human.png');
     if (bad.length) throw new Error(`origin diagnostics on the human example: ${JSON.stringify(bad.map((m) => m.label))}`);
-    return `status bar "Human ${shown}%", no "Likely LLM-generated" in Problems for ${base}`;
+    return `status bar "${shown}", no "Likely LLM-generated" in Problems for ${base}`;
   });
 
   // ======== Issue #6: workspace similarity ========
