@@ -3,6 +3,7 @@
 // asked from the client, consent asked before any HTTP call, refusal honoured, and the key never in
 // anything the client sees.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,6 +85,22 @@ describe('judge over LSP', function () {
       const cmp = await s.conn.sendRequest<{ report: Report }>('codeOrigin/compareInputs', { inputs: [path.join(dir, 'search_a.py'), path.join(dir, 'search_b.py')] });
       assert.equal(cmp.report.similarity.pairs[0]!.llm_verdict?.classification, 'STANDARD_ALGORITHM');
       assert.equal(cmp.report.metadata.llm_enabled, true);
+
+      // Compare Repositories…: judged while the clones still exist, then named repository!/path.
+      const repos = ['search_a.py', 'search_b.py'].map((f) => {
+        const repo = fs.mkdtempSync(path.join(dir, 'repo-'));
+        fs.copyFileSync(path.join(dir, f), path.join(repo, f));
+        const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, stdio: 'pipe' });
+        git('init', '-q', '-b', 'main');
+        git('add', '.');
+        git('commit', '-qm', 'one');
+        return repo;
+      });
+      const rep = await s.conn.sendRequest<{ report?: Report; error?: string }>('codeOrigin/compareRepositories', { repositories: repos });
+      assert.ok(rep.report, rep.error);
+      const judged = rep.report.similarity.pairs[0]!;
+      assert.match(judged.file1, /!\/search_[ab]\.py$/);
+      assert.equal(judged.llm_verdict?.classification, 'STANDARD_ALGORITHM');
     } finally {
       await s.close();
     }
