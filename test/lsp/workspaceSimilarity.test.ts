@@ -110,10 +110,13 @@ describe('workspace similarity over LSP', function () {
       await s.waitFor(() => (s.diagnostics.get(uri('unrelated.py')) ?? []).length > 0);
       const identical = s.diagnostics.get(uri('unrelated.py'))!.find((d) => d.relatedInformation?.[0]?.location.uri === uri('original.py'));
       assert.match(identical!.message, /similarity 1\.00/);
-      const report = await s.conn.sendRequest<{ metadata: { cache?: { hits: number; misses: number } } }>('codeOrigin/similarityReport', {});
-      // Only the changed file was analysed again.
-      assert.equal(report.metadata.cache?.misses, 1);
-      assert.equal(report.metadata.cache?.hits, 2);
+      const report = await s.conn.sendRequest<{ metadata: { cache?: { hits: number; misses: number; pair_scored: number } } }>('codeOrigin/similarityReport', {});
+      // Only the changed file was analysed again: by the quick update (1 miss), or by neither run when
+      // the exact run that follows it has already replaced the report (its features are in memory).
+      assert.ok(report.metadata.cache!.misses <= 1);
+      assert.equal(report.metadata.cache!.hits + report.metadata.cache!.misses, 3);
+      // ...and only its pairs were scored (it has at most two).
+      assert.ok(report.metadata.cache!.pair_scored <= 2);
     } finally {
       await s.close();
     }

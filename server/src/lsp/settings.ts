@@ -11,6 +11,8 @@ export interface SimilaritySettings {
   raiseThreshold: number;
   severity: DiagnosticSeverity;
   raisedSeverity: DiagnosticSeverity;
+  /** The workspace index analyses at most this many files (the first in path order) and says so. */
+  maxFiles: number;
 }
 
 export interface ServerSettings {
@@ -33,6 +35,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     raiseThreshold: 0.7,
     severity: DiagnosticSeverity.Information,
     raisedSeverity: DiagnosticSeverity.Warning,
+    maxFiles: 5000,
   },
   origin: DEFAULT_ORIGIN_SETTINGS,
 };
@@ -67,6 +70,7 @@ export function readSettings(raw: unknown): ServerSettings {
       raiseThreshold: unit(sim.raiseThreshold, defaults.raiseThreshold),
       severity: sev(sim.severity, defaults.severity),
       raisedSeverity: sev(sim.raisedSeverity, defaults.raisedSeverity),
+      maxFiles: Math.floor(pos(sim.maxFiles, defaults.maxFiles)),
     },
     origin: readOriginSettings(s.origin),
   };

@@ -163,7 +163,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
 
   const cache = opts.cachePath ? await FeatureCache.open(opts.cachePath) : undefined;
   const all = [...files, ...template];
-  const { feats, keys } = await featuresFor(all, fopts, cache, opts.workers ?? 0, state, opts.onProgress);
+  const { feats, keys, memoHits } = await featuresFor(all, fopts, cache, opts.workers ?? 0, state, opts.onProgress);
   const workersUsed = workerPool.lastWorkersUsed;
   mark('features');
 
@@ -362,7 +362,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       },
       submissions: !!opts.submissions, cross: !!opts.cross,
       ...(cache || memory ? {
-        cache: { ...(opts.cachePath ? { path: opts.cachePath } : {}), hits: cache?.hits ?? 0, misses: cache?.misses ?? 0, pair_hits: pairHits, pair_scored: pairScored },
+        cache: { ...(opts.cachePath ? { path: opts.cachePath } : {}), hits: (cache?.hits ?? 0) + memoHits, misses: cache?.misses ?? 0, pair_hits: pairHits, pair_scored: pairScored },
       } : {}),
       timings_ms: timings, workers_used: workersUsed,
       ...(skipped ? { skipped_files: skipped } : {}),
@@ -412,7 +412,7 @@ async function refresh(last: LastRun, changed: string[], collectOpts: { submissi
 
 /** Features per file (undefined where the file has an error, which is then recorded on it), with their cache keys. */
 async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: number,
-  state: CompareState | undefined, onProgress: CompareOptions['onProgress']): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[] }> {
+  state: CompareState | undefined, onProgress: CompareOptions['onProgress']): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[]; memoHits: number }> {
   const out: Array<FileFeatures | undefined> = new Array(files.length);
   const todo: number[] = [];
   const keys: string[] = [];
@@ -424,6 +424,7 @@ async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: Fe
   };
   const memo = state?.features;
   const seen = new Set<string>();
+  let memoHits = 0;
   files.forEach((f, i) => {
     if (f.error || f.text === undefined || !f.language) {
       tick();
@@ -431,7 +432,9 @@ async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: Fe
     }
     keys[i] = FeatureCache.key(f.text, f.language, fopts);
     seen.add(keys[i]!);
-    const hit = memo?.get(keys[i]!) ?? cache?.get(keys[i]!);
+    const inMemory = memo?.get(keys[i]!);
+    if (inMemory) memoHits++;
+    const hit = inMemory ?? cache?.get(keys[i]!);
     if (hit) {
       out[i] = hit;
       memo?.set(keys[i]!, hit);
@@ -463,5 +466,5 @@ async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: Fe
   });
   // Features of files no longer present are dropped from memory (the database keeps them).
   if (memo) for (const k of memo.keys()) if (!seen.has(k)) memo.delete(k);
-  return { feats: out, keys };
+  return { feats: out, keys, memoHits };
 }

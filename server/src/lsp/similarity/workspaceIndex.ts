@@ -1,10 +1,16 @@
 // The workspace similarity index: runs the engine over the workspace folders in the background,
 // with progress and cancellation, publishes diagnostics on matched regions, and answers hovers.
+//
+// Runs after the first are incremental: files whose size or modification time changed (or that
+// were deleted) are read again and only their pairs are scored, with the previous run's ignored
+// (template and common-code) evidence kept, and diagnostics are republished for the files whose
+// results changed. An exact full run follows in the background; with pair scores remembered it
+// scores only what the changed common-code set affects, and it also picks up new files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarkupKind, type Connection, type Diagnostic, type Hover, type Position } from 'vscode-languageserver';
-import { compare, type CompareOptions, type CompareReport } from '../../similarity/engine';
+import { compare, newCompareState, type CompareOptions, type CompareProgress, type CompareReport } from '../../similarity/engine';
 import type { ServerSettings } from '../settings';
 import type { JudgeHook } from '../judge/judging';
 import { regionHoverText, similarityDiagnostics, type RegionLink } from './diagnostics';
@@ -30,6 +36,13 @@ export class WorkspaceIndex {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<CompareReport | undefined> | undefined;
   private template: string[] = [];
+  /** Features and pair scores kept between runs. */
+  private state = newCompareState();
+  /** Options of the last completed run (incremental runs need the same ones), and its files' size and mtime. */
+  private lastOptions: string | undefined;
+  private stats = new Map<string, string>();
+  private fullPending = false;
+  private warnedCap: string | undefined;
 
   constructor(private readonly deps: WorkspaceIndexDeps) {}
 
@@ -41,8 +54,8 @@ export class WorkspaceIndex {
     this.template = paths.filter((p) => fs.existsSync(p));
   }
 
-  /** Saves and file events come in bursts; analyse once they settle. */
-  schedule(delayMs = 600): void {
+  /** Saves and file events come in bursts; analyse once they settle (briefly: an update is quick). */
+  schedule(delayMs = 250): void {
     if (!this.deps.settings().similarity.enabled) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), delayMs);
@@ -64,11 +77,22 @@ export class WorkspaceIndex {
     const started = Date.now();
     const task = (async () => {
       try {
-        const options = await this.options(folders);
-        const report = await this.deps.judge(await compare(options), options, () => cancelled || gen !== this.generation);
+        const options = await this.options(folders, progress ? (p) => reportProgress(progress, p) : undefined);
+        const key = optionsKey(options);
+        const changed = key === this.lastOptions ? this.changedFiles() : undefined;
+        // Nothing known changed (a new file, a settings change): a full run, cheap with the pair memory.
+        const quick = changed && changed.length > 0 ? { ...options, changed } : options;
+        const statsBefore = this.statFiles(changed ?? undefined);
+        const report = await this.deps.judge(await compare(quick), quick, () => cancelled || gen !== this.generation);
         if (cancelled || gen !== this.generation) return undefined; // superseded or cancelled: keep the previous results
+        this.lastOptions = key;
+        this.remember(report, statsBefore);
         this.accept(report);
-        connection.console.info(`similarity: ${report.summary.total_files} files, ${report.summary.suspicious_pairs_count} suspicious pairs in ${Date.now() - started} ms`);
+        this.warnCap(report, options.maxFiles!);
+        if (report.metadata.incremental) this.fullPending = true;
+        else this.fullPending = false;
+        connection.console.info(`similarity: ${report.summary.total_files} files, ${report.summary.suspicious_pairs_count} suspicious pairs in ${Date.now() - started} ms` +
+          `${report.metadata.incremental ? ' (incremental update)' : ''}; ${report.metadata.cache?.pair_scored ?? '?'} pairs scored`);
         return report;
       } catch (e) {
         connection.console.error(`workspace analysis failed: ${(e as Error).stack ?? e}`);
@@ -76,10 +100,48 @@ export class WorkspaceIndex {
         return undefined;
       } finally {
         progress?.done();
+        // The exact run after a quick update (ignored evidence recomputed, new files picked up).
+        if (this.fullPending && gen === this.generation) {
+          this.fullPending = false;
+          this.lastOptions = undefined;
+          this.schedule(0);
+        }
       }
     })();
     this.running = task;
     return task;
+  }
+
+  /** Known files that changed or disappeared since the last run (by size and modification time). */
+  private changedFiles(): string[] {
+    const out: string[] = [];
+    for (const [p, sig] of this.stats) if (statSig(p) !== sig) out.push(p);
+    return out;
+  }
+
+  /** Size and mtime of the files about to be analysed, taken before reading them (a later change is then seen). */
+  private statFiles(changed: string[] | undefined): Map<string, string> {
+    if (!changed) return new Map();
+    const m = new Map(this.stats);
+    for (const p of changed) m.set(p, statSig(p));
+    return m;
+  }
+
+  private remember(report: CompareReport, before: Map<string, string>): void {
+    const next = new Map<string, string>();
+    for (const f of report.files) next.set(f.path, before.get(f.path) ?? statSig(f.path));
+    this.stats = next;
+  }
+
+  /** One warning per cap and file count: how many files were left out and which setting raises the cap. */
+  private warnCap(report: CompareReport, cap: number): void {
+    const skipped = report.metadata.skipped_files ?? 0;
+    const key = `${cap}:${skipped}`;
+    if (!skipped || this.warnedCap === key) return;
+    this.warnedCap = key;
+    void this.deps.connection.window.showWarningMessage(
+      `Code Origin: the workspace has ${cap + skipped} source files; similarity analyzed the first ${cap} and skipped ${skipped}. ` +
+      'Raise the "codeOrigin.similarity.maxFiles" setting to analyze more.');
   }
 
   /** Waits for the run in flight, if any (tests and the "Analyze Workspace" command). */
@@ -103,14 +165,18 @@ export class WorkspaceIndex {
     this.deps.reports.put(report);
     const s = this.deps.settings().similarity;
     const next = similarityDiagnostics(report, s, this.deps.folders());
-    // Clear files that no longer have matches, then publish the new set.
+    // Clear files that no longer have matches, then publish the files whose diagnostics changed.
     for (const uri of this.diagnostics.keys()) if (!next.has(uri)) void this.deps.connection.sendDiagnostics({ uri, diagnostics: [] });
-    for (const [uri, diagnostics] of next) void this.deps.connection.sendDiagnostics({ uri, diagnostics });
+    for (const [uri, diagnostics] of next) {
+      const prev = this.diagnostics.get(uri);
+      if (prev && JSON.stringify(prev) === JSON.stringify(diagnostics)) continue;
+      void this.deps.connection.sendDiagnostics({ uri, diagnostics });
+    }
     this.diagnostics = next;
     void this.deps.connection.sendNotification('codeOrigin/reportChanged', { analysis_id: report.analysis_id, summary: report.summary, origin: 'workspace' });
   }
 
-  private async options(folders: string[]): Promise<CompareOptions> {
+  private async options(folders: string[], onProgress?: (p: CompareProgress) => void): Promise<CompareOptions> {
     const s = this.deps.settings();
     return {
       inputs: folders,
@@ -118,9 +184,33 @@ export class WorkspaceIndex {
       template: this.template.length ? this.template : undefined,
       minScore: s.similarity.reportThreshold,
       maxBytes: s.maxFileSize,
+      maxFiles: s.similarity.maxFiles,
       cachePath: this.deps.cachePath,
+      state: this.state,
+      onProgress,
     };
   }
+}
+
+/** The options that decide what a run computes (an incremental run needs the same as the last). */
+function optionsKey(o: CompareOptions): string {
+  return JSON.stringify([o.inputs, o.exclude, o.template, o.minScore, o.maxBytes, o.maxFiles]);
+}
+
+function statSig(p: string): string {
+  try {
+    const st = fs.statSync(p);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'gone';
+  }
+}
+
+/** Work-done progress: features are most of a cold run (0–80 %), scoring the rest; with file counts. */
+function reportProgress(progress: { report(percentage: number, message?: string): void }, p: CompareProgress): void {
+  const share = p.phase === 'features' ? [0, 80] : [80, 20];
+  const pct = Math.min(100, Math.round(share[0]! + (share[1]! * p.done) / Math.max(1, p.total)));
+  progress.report(pct, p.phase === 'features' ? `${p.done}/${p.total} files` : `comparing ${p.done}/${p.total} files`);
 }
 
 /** Root .gitignore patterns of a folder (nested .gitignore files are not read). */
