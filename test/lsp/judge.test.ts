@@ -46,7 +46,7 @@ describe('judge over LSP', function () {
     fs.rmSync(storage, { recursive: true, force: true });
   });
 
-  it('without the judge: structural message and severity only', async () => {
+  it('without the judge: structural message and severity only, until the judge is turned on', async () => {
     const s = await startServer(dir, storage, { settings: judge('off') });
     try {
       await s.waitFor(() => !!firstDiag(s));
@@ -56,6 +56,11 @@ describe('judge over LSP', function () {
       const report = await s.conn.sendRequest<Report>('codeOrigin/similarityReport', {});
       assert.equal(report.metadata.llm_enabled, false);
       assert.equal(report.llm_summary, undefined);
+
+      // Turning the judge on re-judges the workspace without waiting for a save.
+      await s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { codeOrigin: judge('local') } });
+      await s.waitFor(() => /judge: standard algorithm/.test(firstDiag(s)?.message ?? ''));
+      assert.equal(firstDiag(s)!.severity, 4);
     } finally {
       await s.close();
     }

@@ -93,17 +93,24 @@ async function filesExclude(): Promise<string[]> {
 connection.onDidChangeConfiguration((change) => {
   const pushed = (change.settings as { codeOrigin?: unknown } | undefined)?.codeOrigin;
   if (pushed) settings = readSettings(pushed);
-  if (pushed) judgeSettings = readJudgeSettings(pushed);
+  if (pushed) setJudgeSettings(readJudgeSettings(pushed));
   if (pushed) origin.settingsChanged();
   else void refreshSettings();
 });
+
+/** Another judge (e.g. gemini after the key is set) re-judges the workspace instead of waiting for a save. */
+function setJudgeSettings(next: JudgeSettings): void {
+  const changed = JSON.stringify(next) !== JSON.stringify(judgeSettings);
+  judgeSettings = next;
+  if (changed) index?.schedule();
+}
 
 async function refreshSettings(): Promise<void> {
   if (!canPullConfiguration) return;
   try {
     const raw: unknown = await connection.workspace.getConfiguration('codeOrigin');
     settings = readSettings(raw);
-    judgeSettings = readJudgeSettings(raw);
+    setJudgeSettings(readJudgeSettings(raw));
     origin.settingsChanged();
   } catch (e) {
     connection.console.warn(`could not read settings, keeping defaults: ${(e as Error).message}`);
