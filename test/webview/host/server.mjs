@@ -29,7 +29,9 @@ export function repoRoot() {
  */
 export async function startHost({ panelHtml, makeNonce }) {
   const root = repoRoot();
-  const dirs = { '/webview/': path.join(root, 'dist', 'webview'), '/host/': path.join(root, 'test', 'webview', 'host') };
+  // CODE_ORIGIN_WEBVIEW_DIR serves another build of the bundle (e.g. to compare two versions in the benchmark).
+  const bundleDir = process.env.CODE_ORIGIN_WEBVIEW_DIR ? path.resolve(process.env.CODE_ORIGIN_WEBVIEW_DIR) : path.join(root, 'dist', 'webview');
+  const dirs = { '/webview/': bundleDir, '/host/': path.join(root, 'test', 'webview', 'host') };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/' || url.pathname === '/index.html') {
