@@ -459,10 +459,15 @@ try {
     const u = origin.unit;
     await page.locator('.tabs-container .tab', { hasText: path.basename(origin.llm.path) }).first().click();
     await gotoLine(page, u.start_line);
+    // Code lenses ("Explain origin") arrive after the verdict and shift the lines: hover once they are drawn.
+    await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration:visible', { hasText: 'Explain origin' }).first()
+      .waitFor({ timeout: 20_000 }).catch(() => {}); // without lenses (codeOrigin.origin.codeLens off) there is nothing to wait for
     const hover = page.locator('.monaco-hover:visible', { hasText: 'Top tokens (Integrated Gradients' }).first();
     const deadline = Date.now() + WAIT;
     let text = '';
-    while (Date.now() < deadline && !text) {
+    let tokenRows = [];
+    let shotWithHover = false;
+    while (Date.now() < deadline && !shotWithHover) {
       const at = await tokenCentre(page, u.name);
       if (!at) throw new Error(`"def ${u.name}" not visible in the editor`);
       await page.mouse.move(at.x - 200, at.y + 200);
@@ -470,18 +475,23 @@ try {
       try {
         // The first hover may say the top tokens are still being computed; it does not refresh itself.
         await hover.waitFor({ state: 'visible', timeout: 6_000 });
-        text = await hover.innerText();
+        // Text and table in one go, then the screenshot; if the hover went away meanwhile, hover again.
+        ({ text, rows: tokenRows } = await hover.evaluate((el) => ({
+          text: el.innerText,
+          rows: [...el.querySelectorAll('table tr')].map((tr) => tr.innerText.replace(/\s+/g, ' ').trim()).filter((t) => /[+−]\d+\.\d{3}$/.test(t)),
+        })));
+        await shot(page, '5-origin-hover.png');
+        shotWithHover = await hover.isVisible();
       } catch { /* hover again */ }
     }
     if (!text) throw new Error(`no origin hover within ${WAIT / 1000}s: ${JSON.stringify((await page.locator('.monaco-hover:visible').allInnerTexts().catch(() => [])).join(' ').slice(0, 200))}`);
-    await shot(page, '5-origin-hover.png');
     const verdict = `Likely LLM-generated (${pct(u.p_llm)}%)`;
     const wanted = [`function ${u.name}`, 'Top tokens (Integrated Gradients; + toward LLM, − toward human)', 'Integrated Gradients (', origin.model?.name ?? 'Model:'];
     const lacking = wanted.filter((w) => !text.includes(w));
     if (!/Likely LLM-generated \(\d+%\)/.test(text)) lacking.push(verdict);
     if (lacking.length) throw new Error(`hover lacks ${lacking.join(', ')}: ${JSON.stringify(text.slice(0, 400))}`);
-    const tokenRows = await hover.locator('table tr').evaluateAll((trs) => trs.map((tr) => tr.innerText.replace(/\s+/g, ' ').trim()).filter((t) => /[+−]\d+\.\d{3}$/.test(t)));
     if (tokenRows.length !== 5) throw new Error(`expected 5 top-token rows, got ${tokenRows.length}: ${JSON.stringify(tokenRows)}`);
+    if (!shotWithHover) console.log('info: the origin hover closed before its screenshot was taken');
     return `${(text.match(/Likely LLM-generated \(\d+%\)/) ?? [''])[0]}; top tokens ${tokenRows.map((r) => r.split(' ')[0]).join(' ')}`;
   });
   await page.mouse.move(5, 500);
