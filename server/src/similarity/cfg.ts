@@ -28,8 +28,18 @@ export interface Cfg {
 
 interface Pred { from: number; kind: CfgEdgeKind }
 
-/** Deeper nesting than this is treated as one opaque statement: bounds the builder's recursion. */
-const MAX_NESTING = 120;
+/**
+ * Work frames of the builder. Statements nest arbitrarily deep (generated code, long else-if chains),
+ * so the builder keeps its own stack instead of recursing: each frame is a construct in progress and
+ * `ret` carries the exits of the statement that just finished to the frame below it.
+ */
+type Frame =
+  | { t: 'stmt'; s: LightNode; preds: Pred[] }
+  | { t: 'seq'; list: LightNode[]; i: number; preds: Pred[]; started: boolean }
+  | { t: 'if'; n: number; alts: LightNode[]; i: number; stage: number; exits: Pred[]; pending: Pred[]; pair: boolean }
+  | { t: 'loop'; s: LightNode; head: number; breaks: Pred[]; update: LightNode | undefined }
+  | { t: 'switch'; sw: number; cases: LightNode[]; i: number; cur: LightNode | null; exits: Pred[]; fall: Pred[]; breaks: Pred[]; hasDefault: boolean }
+  | { t: 'try'; node: number; stage: number; orElse: LightNode | undefined; handlers: LightNode[]; i: number; fin: LightNode | undefined; exits: Pred[] };
 
 const EDGE_CODE: Record<CfgEdgeKind, number> = {
   seq: 1, true: 2, false: 2, back: 3, continue: 3, break: 4, case: 5, nomatch: 6, exception: 7, return: 8, throw: 9,
@@ -44,7 +54,7 @@ export function buildCfgs(x: Extracted): Cfg[] {
   while (stack.length > 0) {
     const n = stack.pop()!;
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
-    if (n.role & R_FUNCTION) {
+    if (n.role & R_FUNCTION && !n.inlined) {
       const body = n.children.find((c) => c.field === x.fields.body);
       out.push(buildOne(x, n, n.line, body ? [body] : []));
     }
@@ -60,6 +70,10 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
   const loops: Array<{ head: number; breaks: Pred[] }> = [];
   const breakables: Array<{ breaks: Pred[]; loop: boolean }> = [];
   let open = -1; // the block still accepting statements
+  const stack: Frame[] = [];
+  /** Exits of the statement that finished last (and, for an `else if` link, the no-branch-taken edges). */
+  let ret: Pred[] = [];
+  let retPending: Pred[] = [];
 
   const add = (kind: CfgNodeKind, ln: number): number => {
     nodes.push({ kind, shapes: [], line: ln });
@@ -91,95 +105,84 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
     return [{ from: b, kind: 'seq' }];
   }
 
-  function seq(list: LightNode[], preds: Pred[], depth: number): Pred[] {
-    for (const s of list) preds = stmt(s, preds, depth);
-    return preds;
-  }
-
-  function stmt(s: LightNode, preds: Pred[], depth: number): Pred[] {
-    const r = s.role;
-    if (depth > MAX_NESTING) return simple(s, preds);
+  /** Starts statement `s`: either finishes it at once (setting `ret`) or pushes its frames. Never recurses. */
+  function begin(s: LightNode, preds: Pred[]): void {
     // Expression statements wrapping a control construct (Rust `if`, `match`, `return` as expressions).
-    if (!(r & (R_CONTROL | R_BLOCK)) && s.children.length === 1 && s.children[0]!.role & R_CONTROL && !(s.children[0]!.role & R_FUNCTION)) {
-      return stmt(s.children[0]!, preds, depth + 1);
+    while (!(s.role & (R_CONTROL | R_BLOCK)) && s.children.length === 1 && s.children[0]!.role & R_CONTROL && !(s.children[0]!.role & R_FUNCTION)) {
+      s = s.children[0]!;
     }
-    if (r & R_FUNCTION) return simple(s, preds);
-    if (r & R_BLOCK || r & R_ELSE || r & R_WRAPPER) return seq(statementsOf(s), preds, depth + 1);
-    if (r & R_IF) {
-      const [exits, pending] = ifNode(s, preds, depth);
-      return [...exits, ...pending];
-    }
-    if (r & R_LOOP) return loop(s, preds, depth);
-    if (r & R_SWITCH) return switchNode(s, preds, depth);
-    if (r & R_TRY) return tryNode(s, preds, depth);
-    if (r & (R_RETURN | R_THROW)) {
+    const r = s.role;
+    if (r & R_FUNCTION) {
+      ret = simple(s, preds);
+    } else if (r & R_BLOCK || r & R_ELSE || r & R_WRAPPER) {
+      stack.push({ t: 'seq', list: statementsOf(s), i: 0, preds, started: false });
+    } else if (r & R_IF) {
+      beginIf(s, preds, false);
+    } else if (r & R_LOOP) {
+      // A for loop's initializer runs once before the head and its update at the end of the body,
+      // so `for (init; c; u) body` and `init; while (c) { body; u; }` give the same graph.
+      const clause = s.children.find((c) => c.role & R_WRAPPER) ?? s;
+      const init = clause.children.find((c) => c.field === F.initializer);
+      const update = clause.children.find((c) => c.field === F.update);
+      if (init) preds = simple(init, preds);
+      const head = add(s.role & R_DO ? 'do' : 'loop', s.line);
+      connect(preds, head);
+      open = -1;
+      const breaks: Pred[] = [];
+      loops.push({ head, breaks });
+      breakables.push({ breaks, loop: true });
+      stack.push({ t: 'loop', s, head, breaks, update });
+      child(s.children.find((c) => c.field === F.body), [{ from: head, kind: 'true' }]);
+    } else if (r & R_SWITCH) {
+      const sw = add('switch', s.line);
+      connect(preds, sw);
+      const breaks: Pred[] = [];
+      breakables.push({ breaks, loop: false });
+      stack.push({ t: 'switch', sw, cases: casesOf(s), i: 0, cur: null, exits: [], fall: [], breaks, hasDefault: false });
+    } else if (r & R_TRY) {
+      const node = add('try', s.line);
+      connect(preds, node);
+      open = -1;
+      stack.push({
+        t: 'try', node, stage: 0, orElse: s.children.find((c) => c.role & R_ELSE), handlers: s.children.filter((c) => c.role & R_CATCH), i: 0,
+        fin: s.children.find((c) => c.role & R_FINALLY), exits: [],
+      });
+      child(s.children.find((c) => c.field === F.body), [{ from: node, kind: 'seq' }]);
+    } else if (r & (R_RETURN | R_THROW)) {
       const kind = r & R_RETURN ? 'return' : 'throw';
       const n = add(kind, s.line);
       connect(preds, n);
       edges.push({ from: n, to: exit, kind });
       open = -1;
-      return [];
-    }
-    if (r & R_BREAK) {
+      ret = [];
+    } else if (r & R_BREAK) {
       const target = breakables[breakables.length - 1];
       if (target) for (const p of preds) target.breaks.push({ from: p.from, kind: 'break' });
       open = -1;
-      return [];
-    }
-    if (r & R_CONTINUE) {
+      ret = [];
+    } else if (r & R_CONTINUE) {
       const target = loops[loops.length - 1];
       if (target) connect(preds, target.head, 'continue');
       open = -1;
-      return [];
+      ret = [];
+    } else {
+      ret = simple(s, preds);
     }
-    return simple(s, preds);
   }
 
-  /** Returns the exits of the taken branches and the edges leaving when no branch is taken. */
-  function ifNode(s: LightNode, preds: Pred[], depth: number): [Pred[], Pred[]] {
+  /** Schedules a sub-statement; a missing one passes its entry edges straight through. */
+  function child(s: LightNode | undefined, preds: Pred[]): void {
+    if (s) stack.push({ t: 'stmt', s, preds });
+    else ret = preds;
+  }
+
+  /** An `if`; with `pair` it leaves the taken branches' exits in `ret` and the no-branch edges in `retPending`. */
+  function beginIf(s: LightNode, preds: Pred[], pair: boolean): void {
     const n = add('if', s.line);
     connect(preds, n);
     open = -1;
-    const cons = s.children.find((c) => c.field === F.consequence);
-    const exits: Pred[] = cons ? stmt(cons, [{ from: n, kind: 'true' }], depth + 1) : [{ from: n, kind: 'true' }];
-    let pending: Pred[] = [{ from: n, kind: 'false' }];
-    for (const alt of s.children.filter((c) => c.field === F.alternative)) {
-      open = -1;
-      if (alt.role & R_IF) {
-        const [e, p] = ifNode(alt, pending, depth + 1);
-        exits.push(...e);
-        pending = p;
-      } else {
-        exits.push(...stmt(alt, pending, depth + 1));
-        pending = [];
-      }
-    }
-    open = -1;
-    return [exits, pending];
-  }
-
-  function loop(s: LightNode, preds: Pred[], depth: number): Pred[] {
-    // A for loop's initializer runs once before the head and its update at the end of the body,
-    // so `for (init; c; u) body` and `init; while (c) { body; u; }` give the same graph.
-    const clause = s.children.find((c) => c.role & R_WRAPPER) ?? s;
-    const init = clause.children.find((c) => c.field === F.initializer);
-    const update = clause.children.find((c) => c.field === F.update);
-    if (init) preds = simple(init, preds);
-    const head = add(s.role & R_DO ? 'do' : 'loop', s.line);
-    connect(preds, head);
-    open = -1;
-    const ctx = { head, breaks: [] as Pred[] };
-    loops.push(ctx);
-    breakables.push({ breaks: ctx.breaks, loop: true });
-    const body = s.children.find((c) => c.field === F.body);
-    let exits = body ? stmt(body, [{ from: head, kind: 'true' }], depth + 1) : [{ from: head, kind: 'true' as CfgEdgeKind }];
-    if (update && exits.length > 0) exits = simple(update, exits);
-    connect(exits, head, 'back');
-    loops.pop();
-    breakables.pop();
-    open = -1;
-    const out: Pred[] = s.role & R_INFINITE ? [] : [{ from: head, kind: 'false' }];
-    return [...out, ...ctx.breaks];
+    stack.push({ t: 'if', n, alts: s.children.filter((c) => c.field === F.alternative), i: 0, stage: 0, exits: [], pending: [{ from: n, kind: 'false' }], pair });
+    child(s.children.find((c) => c.field === F.consequence), [{ from: n, kind: 'true' }]);
   }
 
   function casesOf(s: LightNode): LightNode[] {
@@ -193,64 +196,142 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
     return found;
   }
 
-  function switchNode(s: LightNode, preds: Pred[], depth: number): Pred[] {
-    const sw = add('switch', s.line);
-    connect(preds, sw);
-    const ctx = { breaks: [] as Pred[], loop: false };
-    breakables.push(ctx);
-    const exits: Pred[] = [];
-    let fall: Pred[] = [];
-    let hasDefault = false;
-    for (const c of casesOf(s)) {
-      open = -1;
-      hasDefault ||= c.isDefault;
-      const cn = add('case', c.line);
-      edges.push({ from: sw, to: cn, kind: 'case' });
-      connect(fall, cn);
-      const ex = seq(statementsOf(c), [{ from: cn, kind: 'seq' }], depth + 1);
-      const fallsThrough = x.table.fallthrough && names[c.type] !== 'switch_rule';
-      if (fallsThrough) fall = ex;
-      else exits.push(...ex);
+  /** Advances the frame on top of the stack by one step. */
+  function step(f: Frame): void {
+    switch (f.t) {
+      case 'stmt':
+        stack.pop();
+        begin(f.s, f.preds);
+        return;
+      case 'seq':
+        if (f.started) f.preds = ret;
+        if (f.i >= f.list.length) {
+          stack.pop();
+          ret = f.preds;
+          return;
+        }
+        f.started = true;
+        begin(f.list[f.i++]!, f.preds);
+        return;
+      case 'if':
+        if (f.stage === 0) f.exits = [...ret];
+        else if (f.stage === 2) {
+          f.exits.push(...ret);
+          f.pending = retPending;
+        } else if (f.stage === 3) {
+          f.exits.push(...ret);
+          f.pending = [];
+        }
+        if (f.i < f.alts.length) {
+          const alt = f.alts[f.i++]!;
+          open = -1;
+          if (alt.role & R_IF) {
+            f.stage = 2;
+            beginIf(alt, f.pending, true);
+          } else {
+            f.stage = 3;
+            stack.push({ t: 'stmt', s: alt, preds: f.pending });
+          }
+          return;
+        }
+        open = -1;
+        stack.pop();
+        if (f.pair) {
+          ret = f.exits;
+          retPending = f.pending;
+        } else ret = [...f.exits, ...f.pending];
+        return;
+      case 'loop': {
+        let exits = ret;
+        if (f.update && exits.length > 0) exits = simple(f.update, exits);
+        connect(exits, f.head, 'back');
+        loops.pop();
+        breakables.pop();
+        open = -1;
+        stack.pop();
+        ret = [...(f.s.role & R_INFINITE ? [] : [{ from: f.head, kind: 'false' as CfgEdgeKind }]), ...f.breaks];
+        return;
+      }
+      case 'switch':
+        if (f.cur) {
+          const fallsThrough = x.table.fallthrough && names[f.cur.type] !== 'switch_rule';
+          if (fallsThrough) f.fall = ret;
+          else f.exits.push(...ret);
+          f.cur = null;
+        }
+        if (f.i < f.cases.length) {
+          const c = f.cases[f.i++]!;
+          open = -1;
+          f.hasDefault ||= c.isDefault;
+          const cn = add('case', c.line);
+          edges.push({ from: f.sw, to: cn, kind: 'case' });
+          connect(f.fall, cn);
+          f.cur = c;
+          stack.push({ t: 'seq', list: statementsOf(c), i: 0, preds: [{ from: cn, kind: 'seq' }], started: false });
+          return;
+        }
+        breakables.pop();
+        open = -1;
+        f.exits.push(...f.fall, ...f.breaks);
+        if (!f.hasDefault) f.exits.push({ from: f.sw, kind: 'nomatch' });
+        stack.pop();
+        ret = f.exits;
+        return;
+      case 'try':
+        // Stages: 0 body done, 1 Python's try/else done, 2 next handler, 3 a handler done, 4 finally done.
+        if (f.stage === 0) {
+          f.exits = [...ret];
+          if (f.orElse) {
+            // Python's try/else runs after a body that raised nothing.
+            f.stage = 1;
+            stack.push({ t: 'stmt', s: f.orElse, preds: f.exits });
+            return;
+          }
+          f.stage = 2;
+        } else if (f.stage === 1) {
+          f.exits = [...ret];
+          f.stage = 2;
+        } else if (f.stage === 3) {
+          f.exits.push(...ret);
+          f.stage = 2;
+        } else if (f.stage === 4) {
+          f.exits = ret;
+        }
+        if (f.stage === 2 && f.i < f.handlers.length) {
+          const h = f.handlers[f.i++]!;
+          open = -1;
+          const hn = add('catch', h.line);
+          edges.push({ from: f.node, to: hn, kind: 'exception' });
+          f.stage = 3;
+          stack.push({ t: 'seq', list: h.children.filter((c) => c.role & R_BLOCK), i: 0, preds: [{ from: hn, kind: 'seq' }], started: false });
+          return;
+        }
+        if (f.stage === 2 && f.fin) {
+          open = -1;
+          const fn = add('finally', f.fin.line);
+          connect(f.exits, fn);
+          edges.push({ from: f.node, to: fn, kind: 'exception' });
+          f.stage = 4;
+          stack.push({ t: 'seq', list: f.fin.children.filter((c) => c.role & R_BLOCK), i: 0, preds: [{ from: fn, kind: 'seq' }], started: false });
+          return;
+        }
+        open = -1;
+        stack.pop();
+        ret = f.exits;
+        return;
     }
-    breakables.pop();
-    open = -1;
-    exits.push(...fall, ...ctx.breaks);
-    if (!hasDefault) exits.push({ from: sw, kind: 'nomatch' });
-    return exits;
   }
 
-  function tryNode(s: LightNode, preds: Pred[], depth: number): Pred[] {
-    const t = add('try', s.line);
-    connect(preds, t);
-    open = -1;
-    const body = s.children.find((c) => c.field === F.body);
-    let exits = body ? stmt(body, [{ from: t, kind: 'seq' }], depth + 1) : [{ from: t, kind: 'seq' as CfgEdgeKind }];
-    // Python's try/else runs after a body that raised nothing.
-    const orElse = s.children.find((c) => c.role & R_ELSE);
-    if (orElse) exits = stmt(orElse, exits, depth + 1);
-    for (const h of s.children.filter((c) => c.role & R_CATCH)) {
-      open = -1;
-      const hn = add('catch', h.line);
-      edges.push({ from: t, to: hn, kind: 'exception' });
-      const blocks = h.children.filter((c) => c.role & R_BLOCK);
-      exits.push(...seq(blocks, [{ from: hn, kind: 'seq' }], depth + 1));
-    }
-    const fin = s.children.find((c) => c.role & R_FINALLY);
-    if (fin) {
-      open = -1;
-      const fn = add('finally', fin.line);
-      connect(exits, fn);
-      edges.push({ from: t, to: fn, kind: 'exception' });
-      exits = seq(fin.children.filter((c) => c.role & R_BLOCK), [{ from: fn, kind: 'seq' }], depth + 1);
-    }
-    open = -1;
-    return exits;
+  function run(s: LightNode, preds: Pred[]): Pred[] {
+    begin(s, preds);
+    while (stack.length > 0) step(stack[stack.length - 1]!);
+    return ret;
   }
 
   let preds: Pred[] = [{ from: entry, kind: 'seq' }];
   for (const b of body) {
     // A lambda with an expression body is one statement.
-    preds = b.role & (R_BLOCK | R_CONTROL) ? stmt(b, preds, 0) : simple(b, preds);
+    preds = b.role & (R_BLOCK | R_CONTROL) ? run(b, preds) : simple(b, preds);
   }
   connect(preds, exit);
   return { line, nodes, edges };

@@ -6,7 +6,8 @@ import type { Parsed } from '../core/parser';
 import { fmix, key53 } from './hash';
 import {
   R_ASSIGN, R_BINARY, R_BLOCK, R_EXPR_STMT, R_BREAK, R_CASE, R_CONTINUE, R_CONTROL, R_FIELD_IDENT, R_FUNCTION, R_IDENT, R_LITERAL,
-  R_LOOP, R_PARAM, R_PUNCT, R_RETURN, R_SKIP, R_THROW, R_TYPE_IDENT, R_UNORDERED, R_UPDATE, roleTable, type RoleTable,
+  R_LOOP, R_PARAM, R_PUNCT, R_RETURN, R_SKIP, R_THROW, R_TYPE_IDENT, R_UNORDERED, R_UPDATE, X_CALL, X_DECL, X_DECL_LIST, X_EFFECT, X_LVALUE,
+  roleTable, type RoleTable,
 } from './kinds';
 
 /** A statement-level node: functions, blocks, control constructs and the statements inside them. */
@@ -28,6 +29,23 @@ export interface LightNode {
   post: number;
   /** Switch cases: the default branch. */
   isDefault: boolean;
+  /** A function whose body was inlined at its only call site (it gets no graph of its own). */
+  inlined?: boolean;
+  /** Start offset in the source: with `type`, names the node across walks (see `nodeKey`). */
+  start: number;
+  /** Functions: their name, when it is a plain identifier. */
+  name?: string;
+  /** Statements that are exactly one call of a plain name (`f(a);`): that name. */
+  callee?: string;
+  /** Has an effect beyond its local definitions: a call, or a write through a field, element or pointer. */
+  effect: boolean;
+  /** Functions (and the root): a syntax error inside, so their statements are not judged dead. */
+  hasError?: boolean;
+}
+
+/** A key naming a syntax node across walks of one tree. */
+export function nodeKey(start: number, type: number): number {
+  return start * 0x10000 + type;
 }
 
 export interface DefUse {
@@ -35,6 +53,8 @@ export interface DefUse {
   name: string;
   def: boolean;
   use: boolean;
+  /** The definition declares the name (declaration, parameter, loop variable). */
+  decl: boolean;
 }
 
 export interface Extracted {
@@ -52,6 +72,10 @@ export interface Extracted {
   /** Normalized token stream and each token's row. */
   tokens: Int32Array;
   tokenRows: Uint32Array;
+  /** Calls of plain names anywhere in the file, per name. */
+  calls: Map<string, number>;
+  /** Statements left out of this walk (dead code found by an earlier walk). */
+  skipped: number;
 }
 
 export interface TrackedNodes {
@@ -67,7 +91,7 @@ export interface TrackedNodes {
 export interface FieldIds {
   consequence: number; alternative: number; body: number; condition: number; initializer: number; update: number;
   left: number; name: number; declarator: number; pattern: number; value: number; attribute: number; property: number;
-  field: number; operator: number; function: number; argument: number;
+  field: number; operator: number; function: number; argument: number; object: number;
 }
 
 const fieldCache = new WeakMap<Language, FieldIds>();
@@ -80,6 +104,7 @@ function fieldIds(language: Language): FieldIds {
       initializer: Math.max(id('initializer'), id('init')), update: id('update'), left: id('left'), name: id('name'),
       declarator: id('declarator'), pattern: id('pattern'), value: id('value'), attribute: id('attribute'),
       property: id('property'), field: id('field'), operator: id('operator'), function: id('function'), argument: id('argument'),
+      object: id('object'),
     };
     fieldCache.set(language, f);
   }
@@ -90,8 +115,12 @@ export interface ExtractOptions {
   /** Smallest subtree (in hashed nodes) tracked as evidence. */
   minSubtree: number;
   unordered?: boolean;
+  /** Statements to leave out entirely, by `nodeKey` (dead code found by a first walk). */
+  skip?: Set<number>;
 }
 
+/** tree-sitter's type id of ERROR nodes. */
+const ERROR_TYPE = 0xffff;
 const SEED_IDENT = 0x1d3a;
 const SEED_TYPE = 0x2b7c;
 const SEED_FIELD = 0x3e91;
@@ -100,7 +129,10 @@ const SEED_LIT = 0x4f05;
 export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   const { tree, source, language: lang } = parsed;
   const table = roleTable(lang, tree.language);
-  const { roles, literal, commutative, canonicalOp, names } = table;
+  const { roles, aux, literal, commutative, canonicalOp, names } = table;
+  const skipKeys = opts.skip && opts.skip.size > 0 ? opts.skip : undefined;
+  let skipped = 0;
+  const calls = new Map<string, number>();
   const F = fieldIds(tree.language);
   const isPython = lang === 'python';
 
@@ -131,6 +163,8 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   const sNamedKids: number[] = [];
   const sFirstA: number[] = [];
   const sFirstB: number[] = [];
+  const sCallee: Array<string | null> = []; // calls: the plain name called; expression statements: their call's
+  const sObject: boolean[] = []; // calls: a receiver came first (`o.f()`), so the name is not a plain function
 
   // The normalized token stream (pre-order, with a closing token per named node) for k-gram fingerprints.
   const tokCode: number[] = [];
@@ -140,6 +174,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   let pre = 0;
   const rootLight: LightNode = {
     role: R_BLOCK, type: -1, field: 0, parent: null, children: [], line: 0, endLine: 0, hash: 0, shape: 0, pre: pre++, post: 0, isDefault: false,
+    start: 0, effect: false,
   };
   let total = 0;
 
@@ -150,9 +185,14 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     const role = roles[id]!;
     const named = cursor.nodeIsNamed;
     let descended = false;
-    const skip = role & R_SKIP || (!named && role & R_PUNCT) || (isPython && role & R_EXPR_STMT && isDocstring());
+    let skip = role & R_SKIP || (!named && role & R_PUNCT) || (isPython && role & R_EXPR_STMT && isDocstring());
+    if (!skip && skipKeys && named && skipKeys.has(nodeKey(cursor.startIndex, id))) {
+      skip = true;
+      skipped++;
+    }
     if (!skip) {
       const sp = sType.length;
+      if (id === ERROR_TYPE) functionOf(sp).hasError = true;
       const parentRole = sp > 0 ? sRole[sp - 1]! : 0;
       total++;
       const row = cursor.startPosition.row;
@@ -162,9 +202,16 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
       if (target === 0 && sp > 0 && parentRole & (R_ASSIGN | R_LOOP | R_UPDATE)) {
         const fid = cursor.currentFieldId;
         if (parentRole & (R_ASSIGN | R_LOOP) && (fid === F.left || fid === F.name || fid === F.declarator || fid === F.pattern)) {
-          target = parentRole & R_UPDATE ? 2 : 1;
+          target = parentRole & R_UPDATE ? 2 : aux[sType[sp - 1]!]! & X_DECL || parentRole & R_LOOP ? 4 : 1;
         } else if (parentRole & R_UPDATE && !(parentRole & R_ASSIGN) && named) target = 2;
       }
+      if (target === 0 && sp > 0 && role & R_IDENT && aux[sType[sp - 1]!]! & X_DECL_LIST && cursor.currentFieldId === F.declarator) target = 4;
+      // Writing through a field, an element or a pointer is an effect; the names in it are read, not defined.
+      if (target !== 0 && target !== 3 && named && aux[id]! & X_LVALUE) {
+        nearestLight(sp).effect = true;
+        target = 0;
+      }
+      if (sp > 0 && aux[sType[sp - 1]!]! & X_CALL && cursor.currentFieldId === F.object) sObject[sp - 1] = true;
       // A leaf that only feeds its parent: names, literals, operators and keywords.
       const leafRole = role & (R_IDENT | R_TYPE_IDENT | R_FIELD_IDENT | R_LITERAL);
       if (!named || leafRole) {
@@ -182,7 +229,18 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
         if (sp > 0) feed(sp - 1, fmix(Math.imul(h + 1, 0x9e3779b1)), fmix(Math.imul(h + 7, 0x85ebca6b)), id);
         tokCode.push(h);
         tokRow.push(row);
-        if (fieldRole & R_IDENT && !(fieldRole & R_FIELD_IDENT) && sp > 0) recordName(sp, target);
+        if (fieldRole & R_IDENT && !(fieldRole & R_FIELD_IDENT) && sp > 0) {
+          const text = cursor.nodeText;
+          recordName(sp, target, text);
+          const p = sp - 1;
+          const fid = cursor.currentFieldId;
+          if (aux[sType[p]!]! & X_CALL && (fid === F.function || (fid === F.name && !sObject[p]))) sCallee[p] = text;
+          else if (fid === F.name || fid === F.declarator) {
+            // A function's name: its own `name` field, or C's `declarator: function_declarator(declarator: name)`.
+            const fn = sRole[p]! & R_FUNCTION ? sLight[p] : p > 0 && sRole[p - 1]! & R_FUNCTION && names[sType[p]!] === 'function_declarator' ? sLight[p - 1] : null;
+            if (fn && fn.name === undefined) fn.name = text;
+          }
+        }
       } else {
         const fid = sp > 0 ? cursor.currentFieldId : 0;
         const startRow = row;
@@ -199,7 +257,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
           light = {
             role, type: id, field: fid, parent: owner, children: [], line: startRow, endLine: 0,
             hash: 0, shape: 0, pre: pre++, post: 0,
-            isDefault: role & R_CASE ? isDefaultCase(id) : false,
+            isDefault: role & R_CASE ? isDefaultCase(id) : false, start: cursor.startIndex, effect: false,
           };
           owner.children.push(light);
         }
@@ -221,6 +279,8 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
         sNamedKids.push(0);
         sFirstA.push(0);
         sFirstB.push(0);
+        sCallee.push(null);
+        sObject.push(false);
         if (cursor.gotoFirstChild()) {
           sTracked.push(reserve(startRow));
           descended = true;
@@ -282,6 +342,8 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     const namedKids = sNamedKids.pop()!;
     const firstA = sFirstA.pop()!;
     const firstB = sFirstB.pop()!;
+    const callee = sCallee.pop()!;
+    sObject.pop();
     const unordered = opts.unordered !== false && (role & R_UNORDERED || (role & R_BINARY && op >= 0));
     let a: number;
     let b: number;
@@ -311,7 +373,17 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
       tokCode.push(id + 0x20000);
       tokRow.push(cursor.endPosition.row);
     }
+    if (aux[id]! & X_EFFECT) (light ?? nearestLight(sp)).effect = true;
+    if (aux[id]! & X_CALL) {
+      (light ?? nearestLight(sp)).effect = true;
+      if (callee !== null) {
+        calls.set(callee, (calls.get(callee) ?? 0) + 1);
+        // An expression statement that is only this call.
+        if (sp > 0 && sRole[sp - 1]! & R_EXPR_STMT && sNamedKids[sp - 1] === 0) sCallee[sp - 1] = callee;
+      }
+    }
     if (light) {
+      if (role & R_EXPR_STMT && namedKids === 1 && callee !== null) light.callee = callee;
       const fwd = role & R_EXPR_STMT && firstChild >= 0;
       light.hash = fwd ? firstChild : key;
       light.shape = fwd ? firstShape : shape;
@@ -337,14 +409,19 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     }
   }
 
+  function functionOf(sp: number): LightNode {
+    for (let i = sp - 1; i >= 0; i--) if (sLight[i] && sRole[i]! & R_FUNCTION) return sLight[i]!;
+    return rootLight;
+  }
+
   function nearestLight(sp: number): LightNode {
     for (let i = sp - 1; i >= 0; i--) if (sLight[i]) return sLight[i]!;
     return rootLight;
   }
 
-  function recordName(sp: number, t: number): void {
+  function recordName(sp: number, t: number, name: string): void {
     const unit = nearestLight(sp);
-    events.push({ unit, name: cursor.nodeText, def: t !== 0, use: t === 0 || t === 2 });
+    events.push({ unit, name, def: t !== 0, use: t === 0 || t === 2, decl: t === 3 || t === 4 });
   }
 
   function isDocstring(): boolean {
@@ -381,7 +458,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   }
   return {
     tracked, total, root: rootLight, events, loops, table, fields: F, lineCount: countLines(source),
-    tokens: Int32Array.from(tokCode), tokenRows: Uint32Array.from(tokRow),
+    tokens: Int32Array.from(tokCode), tokenRows: Uint32Array.from(tokRow), calls, skipped,
   };
 }
 

@@ -5,12 +5,14 @@ import type { LanguageId } from '../core/languages';
 import { parseSource } from '../core/parser';
 import { buildCfgs, cfgEdgeKeys } from './cfg';
 import { dataflowKeys, defUseEdges } from './dataflow';
+import { deadStatements } from './deadcode';
 import { extract, type TrackedNodes } from './extract';
+import { inlineCalls } from './inline';
 import { winnow, type Fingerprints } from './fingerprint';
 import { sortedUnique } from './hash';
 
 /** Bumped whenever features change meaning, so cached entries from older engines are not reused. */
-export const FEATURES_VERSION = 5;
+export const FEATURES_VERSION = 6;
 
 export interface FeatureOptions {
   minSubtree: number;
@@ -42,7 +44,13 @@ export interface FileFeatures {
 export async function featuresOfSource(text: string, language: LanguageId, opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS): Promise<FileFeatures> {
   const parsed = await parseSource(text, language);
   try {
-    const x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered });
+    let x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered });
+    // Dead statements (unreachable, or nothing observable depends on them) are left out of everything:
+    // subtrees, k-grams and both graphs; a second walk of the same tree skips them.
+    const dead = deadStatements(x, defUseEdges(x), { assignmentsDeclare: language === 'python' });
+    if (dead.size > 0) x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered, skip: dead });
+    // A single-use helper called as a statement reads as its body at the call site (extract-function).
+    inlineCalls(x);
     const cfg = sortedUnique(cfgEdgeKeys(buildCfgs(x)));
     const df = sortedUnique(dataflowKeys(defUseEdges(x)));
     const fp = winnow(x.tokens, x.tokenRows, opts.k, opts.w);

@@ -93,8 +93,28 @@ const PUNCT = new Set([';', ',', '(', ')', '{', '}', '[', ']', ':', '.', '::', '
 const INFINITE = ['loop_expression'];
 const DOS = ['do_statement'];
 
+/** Auxiliary flags (RoleTable.aux) for dead-code removal and call inlining. */
+export const X_CALL = 1; // a call whose callee may be a function of the same file
+export const X_DECL = 2; // declares the names in its target (a local declaration, not a plain assignment)
+export const X_DECL_LIST = 4; // a declaration whose bare declarators are names (C `int x, y;`)
+export const X_LVALUE = 8; // an assignment target that writes through something (field, element, pointer)
+export const X_STATEMENT = 16; // a simple statement dead-code removal may drop when nothing observable depends on it
+export const X_EFFECT = 32; // an expression with an effect of its own (construction, await, macro, delete)
+
+const CALLS = ['call_expression', 'call', 'method_invocation'];
+const DECLS = ['variable_declarator', 'init_declarator', 'let_declaration', 'short_var_declaration', 'var_spec', 'const_spec',
+  'for_in_clause', 'range_clause'];
+const DECL_LISTS = ['declaration', 'local_variable_declaration', 'var_declaration', 'pointer_declarator', 'array_declarator', 'reference_declarator'];
+const LVALUES = ['field_access', 'array_access', 'member_expression', 'subscript_expression', 'subscript', 'attribute', 'index_expression',
+  'pointer_expression', 'field_expression', 'selector_expression', 'qualified_identifier', 'scoped_identifier', 'element_access_expression'];
+const EFFECTS = ['object_creation_expression', 'new_expression', 'delete_expression', 'await', 'await_expression', 'macro_invocation',
+  'yield', 'yield_expression', 'receive_expression', 'unary_expression_receive'];
+const STATEMENTS = ['expression_statement', 'local_variable_declaration', 'declaration', 'variable_declaration', 'lexical_declaration',
+  'let_declaration', 'short_var_declaration', 'var_declaration', 'assignment_statement', 'inc_statement', 'dec_statement', 'empty_statement'];
+
 export interface RoleTable {
   roles: Uint32Array;
+  aux: Uint8Array;
   literal: Uint8Array;
   /** Commutative operators (type ids): binary nodes with one of these hash their operands as a multiset. */
   commutative: Uint8Array;
@@ -113,6 +133,7 @@ export function roleTable(lang: LanguageId, language: Language): RoleTable {
   if (hit) return hit;
   const roles = new Uint32Array(ERROR_ID + 1);
   const literal = new Uint8Array(ERROR_ID + 1);
+  const aux = new Uint8Array(ERROR_ID + 1);
   const commutative = new Uint8Array(ERROR_ID + 1);
   const canonicalOp = new Int32Array(ERROR_ID + 1).fill(-1);
   const names: string[] = [];
@@ -131,6 +152,9 @@ export function roleTable(lang: LanguageId, language: Language): RoleTable {
     names[id] = name;
     if (language.nodeTypeIsNamed(id)) {
       for (const [list, flag] of named) if (list.includes(name)) roles[id]! |= flag;
+      for (const [list, flag] of [[CALLS, X_CALL], [DECLS, X_DECL], [DECL_LISTS, X_DECL_LIST], [LVALUES, X_LVALUE], [STATEMENTS, X_STATEMENT], [EFFECTS, X_EFFECT]] as const) {
+        if (list.includes(name)) aux[id]! |= flag;
+      }
       const lit = LITERALS[name];
       if (lit) { roles[id]! |= R_LITERAL; literal[id] = lit; }
     } else {
@@ -153,7 +177,7 @@ export function roleTable(lang: LanguageId, language: Language): RoleTable {
   }
   roles[ERROR_ID] = 0;
   const table: RoleTable = {
-    roles, literal, commutative, canonicalOp, names,
+    roles, aux, literal, commutative, canonicalOp, names,
     fallthrough: ['c', 'cpp', 'java', 'javascript', 'typescript', 'tsx'].includes(lang),
   };
   cache.set(lang, table);
