@@ -557,13 +557,13 @@ try {
     for (const p of wsPairs) {
       for (const [here, there] of [[p.file1, p.file2], [p.file2, p.file1]]) {
         const base = path.basename(here);
-        const filter = `closely match ${rel(there)}`;
+        const filter = 'closely match'; // also "closely matches" (one-line regions); `ok` checks the other file
         const ok = (rs) => markersOf(rs, base).some((m) => m.related.some((r) => r.includes(`in ${path.basename(there)}`)));
         const rows = await problems(page, filter, ok);
         if (!ok(rows)) throw new Error(`no "${filter}" diagnostic with a related location on ${rel(here)} within ${WAIT / 1000}s (rows: ${JSON.stringify(rows.map((r) => r.label).slice(0, 4))})`);
         const m = markersOf(rows, base).find((x) => x.related.length);
-        if (!/^\w+: Lines [\d–]+ closely match .+:[\d–]+ \(similarity \d\.\d\d — AST \d\.\d\d, CFG \d\.\d\d, data flow \d\.\d\d\)/.test(m.label)) throw new Error(`message shape: ${JSON.stringify(m.label)}`);
-        seen.push(`${rel(here)}: "${m.label.match(/Lines .*?\)/)[0]}" → related "${m.related[0].replace(/ at line \d+ and character \d+/, '')}"`);
+        if (!/^\w+: Lines? [\d–]+ closely match(es)? .+:[\d–]+ \(similarity \d\.\d\d — AST \d\.\d\d, CFG \d\.\d\d, data flow \d\.\d\d\)/.test(m.label)) throw new Error(`message shape: ${JSON.stringify(m.label)}`);
+        seen.push(`${rel(here)}: "${m.label.match(/Lines? .*?\)/)[0]}" → related "${m.related[0].replace(/ at line \d+ and character \d+/, '')}"`);
       }
     }
     // Collapse the first marker of the last filter and expand it again: the related location row follows.

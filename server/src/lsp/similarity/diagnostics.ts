@@ -81,7 +81,7 @@ export function similarityDiagnostics(report: { similarity: { pairs: JudgedRepor
           source: 'Code Origin',
           code: DIAGNOSTIC_CODE,
           message: regionMessage(link, roots),
-          relatedInformation: [{ location: { uri: toUri(there, root), range: lineRange(thereLines) }, message: `Matching code (lines ${span(thereLines)})` }],
+          relatedInformation: [{ location: { uri: toUri(there, root), range: lineRange(thereLines) }, message: `Matching code (${linesWord(thereLines)} ${span(thereLines)})` }],
           data: link,
         });
       }
@@ -93,7 +93,8 @@ export function similarityDiagnostics(report: { similarity: { pairs: JudgedRepor
 export function regionMessage(link: RegionLink, roots: string[]): string {
   const c = link.components;
   const other = displayPath(link.there.path, roots);
-  return `Lines ${span(link.here.lines)} closely match ${other}:${span(link.there.lines)} `
+  const one = link.here.lines[0] === link.here.lines[1];
+  return `${one ? 'Line' : 'Lines'} ${span(link.here.lines)} closely ${one ? 'matches' : 'match'} ${other}:${span(link.there.lines)} `
     + `(similarity ${link.score.toFixed(2)} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`
     + (link.verdict ? `${JUDGE_SUFFIX}${verdictPhrase(link.verdict)}, risk ${link.verdict.risk}` : '');
 }
@@ -127,6 +128,11 @@ export function regionHoverText(d: Diagnostic): string {
 /** Reasoning may come from Gemini: shown as text, never as links, HTML or formatting. */
 function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
+/** "line" or "lines" for a report span. */
+function linesWord([a, b]: [number, number]): string {
+  return a === b ? 'line' : 'lines';
 }
 
 export function span([a, b]: [number, number]): string {
