@@ -3,6 +3,7 @@
 import { CallBudget, CallCapError, GeminiJudge } from './gemini/geminiJudge';
 import { DEFAULT_GEMINI_MODEL, PROMPT_VERSION } from './gemini/prompt';
 import { VerdictCache, verdictKey } from './cache';
+import { LocalJudgeCache } from './local/cache';
 import { LOCAL_JUDGE_VERSION, LocalJudge } from './local/localJudge';
 import { refine } from './refine';
 import { mapLimit } from './retry';
@@ -39,6 +40,11 @@ export interface JudgeOptions {
   cachePath?: string;
   /** Template and the analysis's other documents, for the local judge. */
   context?: JudgeContext;
+  /**
+   * The local judge's per-file work, common-code counts and verdicts, kept by a caller that judges
+   * the same files again (the language server). Verdicts are the same with or without it.
+   */
+  localCache?: LocalJudgeCache;
   /** Skip Gemini where the local judge is already sure (default true). */
   prefilter?: boolean;
   log?: (message: string) => void;
@@ -70,9 +76,12 @@ export async function judgePairs(pairs: JudgePairInput[], opts: JudgeOptions): P
   if (opts.provider === 'off') return { enabled: false, results, summary: summarize(results, 'off', undefined, stats) };
 
   const selected = pairs.map((p, i) => (p.similarity_score >= threshold ? i : -1)).filter((i) => i >= 0);
-  const local = await LocalJudge.create(opts.context);
   const verdicts = new Map<number, Verdict>();
-  for (const i of selected) verdicts.set(i, await local.judge(pairs[i]!));
+  const cache = opts.localCache ?? new LocalJudgeCache();
+  await cache.exclusive(async () => {
+    const local = await LocalJudge.create(opts.context, cache, selected.map((i) => pairs[i]!));
+    for (const i of selected) verdicts.set(i, await local.judge(pairs[i]!));
+  });
 
   if (opts.provider === 'gemini' && selected.length > 0) {
     await askGemini(pairs, selected, verdicts, opts, model!, stats);

@@ -44,9 +44,13 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
   const threshold = opts.threshold ?? JUDGE_DEFAULTS.threshold;
   if (opts.provider !== 'off' && report.similarity.pairs.some((p) => p.similarity_score >= threshold)) {
     const collect = { submissions: !!inputs.submissions, exclude: inputs.exclude ?? [], language: inputs.language, maxBytes: inputs.maxBytes ?? 1024 * 1024 };
-    sources = docSources((await collectInputs(inputs.inputs, collect)).files);
+    // A caller's compare state (the language server's) holds the files just analysed: no need to read
+    // the workspace again. Not when some files were left out: the judge's corpus counts them too.
+    const last = (inputs.state as { last?: { files?: SourceFile[]; template?: SourceFile[] } } | undefined)?.last;
+    const known = last?.files && last.template && !report.metadata.skipped_files ? { files: last.files, template: last.template } : undefined;
+    sources = docSources(known?.files ?? (await collectInputs(inputs.inputs, collect)).files);
     const template = inputs.template?.length
-      ? [...docSources((await collectInputs(inputs.template, { ...collect, submissions: false })).files).values()]
+      ? [...docSources(known?.template ?? (await collectInputs(inputs.template, { ...collect, submissions: false })).files).values()]
       : [];
     report.similarity.pairs.forEach((p, k) => {
       if (p.similarity_score < threshold) return;

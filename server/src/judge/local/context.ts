@@ -1,45 +1,94 @@
 // What overlap can be explained by: k-grams and lines of the template, and of code found in many
-// documents of the analysis. Built once per analysis and shared by every pair.
+// documents of the analysis. `buildExplained` computes it from scratch; `CommonCode` keeps the
+// document frequencies between runs and updates them with the documents that changed (cache.ts).
 import type { JudgeContext } from '../types';
 import { kgramHashes } from './kgrams';
-import { tokenize } from './tokens';
+import { tokenize, type TokenizedFile } from './tokens';
 
 export const EVIDENCE_K = 8;
 
+interface Has<T> { has(x: T): boolean }
+
 export interface ExplainedCode {
-  hashes: Set<number>;
+  hashes: Has<number>;
   /** Whitespace-free lines. */
-  lines: Set<string>;
-  names: Set<string>;
+  lines: Has<string>;
+  names: Has<string>;
 }
 
 export const normLine = (l: string) => l.replace(/\s+/g, '');
 
-export async function buildExplained(ctx: JudgeContext | undefined): Promise<ExplainedCode> {
-  const out: ExplainedCode = { hashes: new Set(), lines: new Set(), names: new Set() };
-  if (!ctx) return out;
-  for (const t of ctx.templates ?? []) {
+/** Documents that code must be in to be common (more than the share, more than the minimum). */
+export function commonMinDocs(ctx: Pick<JudgeContext, 'commonShare' | 'commonMinDocs'>, corpusSize: number): number {
+  return Math.max(ctx.commonMinDocs ?? 3, Math.floor((ctx.commonShare ?? 0.1) * corpusSize)) + 1;
+}
+
+export interface TemplateCode { hashes: Set<number>; lines: Set<string>; names: Set<string> }
+
+export async function templateCode(templates: JudgeContext['templates']): Promise<TemplateCode> {
+  const out: TemplateCode = { hashes: new Set(), lines: new Set(), names: new Set() };
+  for (const t of templates ?? []) {
     const tf = await tokenize(t.source, t.language);
     for (const h of kgramHashes(tf.tokens, EVIDENCE_K)) out.hashes.add(h);
     for (const tok of tf.tokens) if (tok.t === 'v' && tok.name) out.names.add(tok.name);
     for (const l of t.source.split('\n')) out.lines.add(normLine(l));
   }
-  const corpus = ctx.corpus ?? [];
-  const minDocs = Math.max(ctx.commonMinDocs ?? 3, Math.floor((ctx.commonShare ?? 0.1) * corpus.length)) + 1;
-  if (corpus.length >= minDocs) {
-    const hashDocs = new Map<number, number>();
-    const lineDocs = new Map<string, number>();
-    const nameDocs = new Map<string, number>();
-    const bump = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
-    for (const d of corpus) {
-      const tf = await tokenize(d.source, d.language);
-      for (const h of new Set(kgramHashes(tf.tokens, EVIDENCE_K))) bump(hashDocs, h);
-      for (const n of new Set(tf.tokens.filter((t) => t.t === 'v').map((t) => t.name!))) bump(nameDocs, n);
-      for (const l of new Set(d.source.split('\n').map(normLine))) bump(lineDocs, l);
-    }
-    for (const [h, n] of hashDocs) if (n >= minDocs) out.hashes.add(h);
-    for (const [l, n] of lineDocs) if (n >= minDocs) out.lines.add(l);
-    for (const [k, n] of nameDocs) if (n >= minDocs) out.names.add(k);
-  }
   return out;
+}
+
+/** The distinct k-grams, names and lines one document adds to the document frequencies. */
+export interface DocKeys { hashes: Float64Array; names: string[]; lines: string[] }
+
+export function docKeys(tf: TokenizedFile, source: string): DocKeys {
+  return {
+    hashes: Float64Array.from(new Set(kgramHashes(tf.tokens, EVIDENCE_K))),
+    names: [...new Set(tf.tokens.filter((t) => t.t === 'v').map((t) => t.name!))],
+    lines: [...new Set(source.split('\n').map(normLine))],
+  };
+}
+
+export const docKeysSize = (k: DocKeys) => k.hashes.length + k.names.length + k.lines.length;
+
+/** Document frequencies of k-grams, names and lines over a multiset of documents, updated by difference. */
+export class CommonCode {
+  /** Counted documents (by content key) and how many times each is counted. */
+  readonly counted = new Map<string, { keys: DocKeys; n: number }>();
+  size = 0;
+  private readonly hashDocs = new Map<number, number>();
+  private readonly nameDocs = new Map<string, number>();
+  private readonly lineDocs = new Map<string, number>();
+
+  /** Adds `n` copies of a document (negative: removes them). */
+  add(key: string, keys: DocKeys, n: number): void {
+    const c = this.counted.get(key);
+    const now = (c?.n ?? 0) + n;
+    if (now < 0) throw new Error('CommonCode: removing a document not counted');
+    if (now === 0) this.counted.delete(key);
+    else this.counted.set(key, { keys, n: now });
+    this.size += n;
+    const bump = <K>(m: Map<K, number>, k: K) => {
+      const v = (m.get(k) ?? 0) + n;
+      if (v === 0) m.delete(k);
+      else m.set(k, v);
+    };
+    for (const h of keys.hashes) bump(this.hashDocs, h);
+    for (const x of keys.names) bump(this.nameDocs, x);
+    for (const x of keys.lines) bump(this.lineDocs, x);
+  }
+
+  clear(): void {
+    this.counted.clear();
+    this.size = 0;
+    this.hashDocs.clear();
+    this.nameDocs.clear();
+    this.lineDocs.clear();
+  }
+
+  /** The template's code, and (when `active`) code in at least `minDocs` counted documents. */
+  explained(template: TemplateCode, minDocs: number, active: boolean): ExplainedCode {
+    const common = <K>(own: Set<K>, df: Map<K, number>): Has<K> => ({
+      has: active ? (x: K) => own.has(x) || (df.get(x) ?? 0) >= minDocs : (x: K) => own.has(x),
+    });
+    return { hashes: common(template.hashes, this.hashDocs), lines: common(template.lines, this.lineDocs), names: common(template.names, this.nameDocs) };
+  }
 }

@@ -1,6 +1,7 @@
 // Evidence between two files: how much of their shared token runs the template, common code or a
 // standard algorithm explains, and the copy-specific rest (long identical runs, identical lines,
 // the same distinctive names, the same comments).
+import crypto from 'node:crypto';
 import type { ExplainedCode } from './context';
 import { EVIDENCE_K, normLine } from './context';
 import type { DetectedAlgorithm } from './detect';
@@ -37,6 +38,60 @@ const STOP_NAMES = new Set([
   'true', 'false', 'null', 'test', 'solve', 'Main', 'Solution', 'left', 'right', 'mid', 'low', 'high', 'start', 'end',
 ]);
 
+/**
+ * What the evidence reads of one file, computed once per file content and kept between runs (see
+ * cache.ts): no token objects, only their lines, the k-gram hashes, and the lines, names and
+ * comments that can count as copy evidence (before the template and common code are taken out).
+ */
+export interface FileAnalysis {
+  tokenCount: number;
+  /** Zero-based line of each token. */
+  tokenLines: Int32Array;
+  /** Hashes of the EVIDENCE_K-grams and RUN_K-grams at each position. */
+  k: Float64Array;
+  runK: Float64Array;
+  /** Non-trivial whitespace-free lines with their counts. */
+  lines: Map<string, number>;
+  /** Distinctive-name candidates: identifiers of 3+ characters, not common names. */
+  names: string[];
+  /** Comments of 10+ characters, in order (repeats kept). */
+  comments: string[];
+  algorithms: DetectedAlgorithm[];
+}
+
+export function analyseFile(f: TokenizedFile, source: string, algorithms: DetectedAlgorithm[]): FileAnalysis {
+  const tokenLines = new Int32Array(f.tokens.length);
+  const names = new Set<string>();
+  f.tokens.forEach((t, i) => {
+    tokenLines[i] = t.line;
+    if (t.t === 'v' && t.name && t.name.length >= 3 && !STOP_NAMES.has(t.name)) names.add(t.name);
+  });
+  const lines = new Map<string, number>();
+  for (const raw of source.split('\n')) {
+    const l = normLine(raw);
+    if (l.length < 12 || !/[A-Za-z]/.test(l) || /^(import|#include|using|package|from)/.test(l)) continue;
+    lines.set(l, (lines.get(l) ?? 0) + 1);
+  }
+  return {
+    tokenCount: f.tokens.length, tokenLines,
+    k: Float64Array.from(kgramHashes(f.tokens, EVIDENCE_K)), runK: Float64Array.from(kgramHashes(f.tokens, RUN_K)),
+    lines, names: [...names], comments: f.comments.filter((c) => c.length >= 10), algorithms,
+  };
+}
+
+/**
+ * Which of the file's k-grams, lines and names the template or common code explains, as a digest:
+ * with the file's content, all that the evidence reads of the context (equal digests, equal verdicts).
+ */
+export function explainedDigest(a: FileAnalysis, explained: ExplainedCode): string {
+  const bits = new Uint8Array(a.k.length + a.lines.size + a.names.length);
+  let i = 0;
+  for (const h of a.k) bits[i++] = explained.hashes.has(h) ? 1 : 0;
+  for (const l of a.lines.keys()) bits[i++] = explained.lines.has(l) ? 1 : 0;
+  for (const n of a.names) bits[i++] = explained.names.has(n) ? 1 : 0;
+  return crypto.createHash('sha1').update(bits).digest('base64');
+}
+
 function sum(m: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < m.length; i++) n += m[i]!;
@@ -47,17 +102,16 @@ function lineSet(lines: Set<number>, algs: DetectedAlgorithm[], names: Set<strin
   for (const a of algs) if (names.has(a.name)) for (let l = a.start; l <= a.end; l++) lines.add(l);
 }
 
-export function pairEvidence(
-  a: TokenizedFile, b: TokenizedFile, srcA: string, srcB: string,
-  algA: DetectedAlgorithm[], algB: DetectedAlgorithm[], explained: ExplainedCode,
-): PairEvidence {
-  const ha = kgramHashes(a.tokens, EVIDENCE_K);
-  const hb = kgramHashes(b.tokens, EVIDENCE_K);
-  const sharedA = coveredBy(ha, EVIDENCE_K, a.tokens.length, new Set(hb));
-  const sharedB = coveredBy(hb, EVIDENCE_K, b.tokens.length, new Set(ha));
-  const explA = coveredBy(ha, EVIDENCE_K, a.tokens.length, explained.hashes);
-  const explB = coveredBy(hb, EVIDENCE_K, b.tokens.length, explained.hashes);
+export function pairEvidence(a: FileAnalysis, b: FileAnalysis, explained: ExplainedCode): PairEvidence {
+  const ha = a.k;
+  const hb = b.k;
+  const sharedA = coveredBy(ha, EVIDENCE_K, a.tokenCount, new Set(hb));
+  const sharedB = coveredBy(hb, EVIDENCE_K, b.tokenCount, new Set(ha));
+  const explA = coveredBy(ha, EVIDENCE_K, a.tokenCount, explained.hashes);
+  const explB = coveredBy(hb, EVIDENCE_K, b.tokenCount, explained.hashes);
 
+  const algA = a.algorithms;
+  const algB = b.algorithms;
   const common = new Set(algA.map((x) => x.name).filter((n) => algB.some((y) => y.name === n)));
   const algLinesA = new Set<number>();
   const algLinesB = new Set<number>();
@@ -68,14 +122,14 @@ export function pairEvidence(
   let explainedShared = 0;
   let rest = 0;
   let inAlg = 0;
-  const tally = (sh: Uint8Array, ex: Uint8Array, f: TokenizedFile, alg: Set<number>) => {
+  const tally = (sh: Uint8Array, ex: Uint8Array, f: FileAnalysis, alg: Set<number>) => {
     for (let i = 0; i < sh.length; i++) {
       if (!sh[i]) continue;
       shared++;
       if (ex[i]) explainedShared++;
       else {
         rest++;
-        if (alg.has(f.tokens[i]!.line)) inAlg++;
+        if (alg.has(f.tokenLines[i]!)) inAlg++;
       }
     }
   };
@@ -83,10 +137,10 @@ export function pairEvidence(
   tally(sharedB, explB, b, algLinesB);
 
   // Long runs, counted only on tokens nothing else explains.
-  const ra = kgramHashes(a.tokens, RUN_K);
-  const rb = kgramHashes(b.tokens, RUN_K);
-  const runA = coveredBy(ra, RUN_K, a.tokens.length, new Set(rb));
-  const runB = coveredBy(rb, RUN_K, b.tokens.length, new Set(ra));
+  const ra = a.runK;
+  const rb = b.runK;
+  const runA = coveredBy(ra, RUN_K, a.tokenCount, new Set(rb));
+  const runB = coveredBy(rb, RUN_K, b.tokenCount, new Set(ra));
   const own = (run: Uint8Array, ex: Uint8Array) => {
     let n = 0;
     let d = 0;
@@ -99,50 +153,33 @@ export function pairEvidence(
   };
 
   return {
-    shared: (sum(sharedA) + sum(sharedB)) / Math.max(1, a.tokens.length + b.tokens.length),
+    shared: (sum(sharedA) + sum(sharedB)) / Math.max(1, a.tokenCount + b.tokenCount),
     templateShare: shared === 0 ? 0 : explainedShared / shared,
     algorithmShare: rest === 0 ? 0 : inAlg / rest,
     algorithms: [...common],
     runs: Math.max(own(runA, explA), own(runB, explB)),
-    lines: lineOverlap(srcA, srcB, explained),
+    lines: lineOverlap(a, b, explained),
     names: nameOverlap(a, b, explained),
     sharedComments: commentOverlap(a, b),
   };
 }
 
-function meaningfulLines(src: string, explained: ExplainedCode): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const raw of src.split('\n')) {
-    const l = normLine(raw);
-    if (l.length < 12 || !/[A-Za-z]/.test(l) || explained.lines.has(l) || /^(import|#include|using|package|from)/.test(l)) continue;
-    m.set(l, (m.get(l) ?? 0) + 1);
-  }
-  return m;
-}
-
-function lineOverlap(srcA: string, srcB: string, explained: ExplainedCode): number {
-  const la = meaningfulLines(srcA, explained);
-  const lb = meaningfulLines(srcB, explained);
+function lineOverlap(a: FileAnalysis, b: FileAnalysis, explained: ExplainedCode): number {
   let na = 0;
   let nb = 0;
   let both = 0;
-  for (const [, c] of la) na += c;
-  for (const [, c] of lb) nb += c;
-  for (const [l, c] of la) both += Math.min(c, lb.get(l) ?? 0);
+  for (const [l, c] of a.lines) if (!explained.lines.has(l)) na += c;
+  for (const [l, c] of b.lines) if (!explained.lines.has(l)) nb += c;
+  for (const [l, c] of a.lines) if (!explained.lines.has(l)) both += Math.min(c, b.lines.get(l) ?? 0);
   const d = Math.min(na, nb);
   return d < 3 ? 0 : both / d;
 }
 
-function distinctive(f: TokenizedFile, explained: ExplainedCode): Set<string> {
-  const s = new Set<string>();
-  for (const t of f.tokens) {
-    if (t.t !== 'v' || !t.name || t.name.length < 3 || STOP_NAMES.has(t.name) || explained.names.has(t.name)) continue;
-    s.add(t.name);
-  }
-  return s;
+function distinctive(f: FileAnalysis, explained: ExplainedCode): Set<string> {
+  return new Set(f.names.filter((n) => !explained.names.has(n)));
 }
 
-function nameOverlap(a: TokenizedFile, b: TokenizedFile, explained: ExplainedCode): number {
+function nameOverlap(a: FileAnalysis, b: FileAnalysis, explained: ExplainedCode): number {
   const na = distinctive(a, explained);
   const nb = distinctive(b, explained);
   if (Math.min(na.size, nb.size) < 3) return -1;
@@ -151,7 +188,7 @@ function nameOverlap(a: TokenizedFile, b: TokenizedFile, explained: ExplainedCod
   return both / (na.size + nb.size - both);
 }
 
-function commentOverlap(a: TokenizedFile, b: TokenizedFile): number {
-  const cb = new Set(b.comments.filter((c) => c.length >= 10));
-  return a.comments.filter((c) => c.length >= 10 && cb.has(c)).length;
+function commentOverlap(a: FileAnalysis, b: FileAnalysis): number {
+  const cb = new Set(b.comments);
+  return a.comments.filter((c) => cb.has(c)).length;
 }

@@ -26,7 +26,7 @@ export function kgramHashes(tokens: Token[], k: number): number[] {
 }
 
 /** Marks the tokens covered by k-grams whose hash is in `other`. */
-export function coveredBy(hashes: number[], k: number, tokenCount: number, other: Set<number>): Uint8Array {
+export function coveredBy(hashes: ArrayLike<number>, k: number, tokenCount: number, other: { has(h: number): boolean }): Uint8Array {
   const mark = new Uint8Array(tokenCount);
   for (let i = 0; i < hashes.length; i++) {
     if (other.has(hashes[i]!)) for (let j = i; j < i + k; j++) mark[j] = 1;

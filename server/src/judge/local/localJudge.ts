@@ -2,12 +2,12 @@
 // boilerplate; overlap inside functions both files implement as the same standard algorithm is that
 // algorithm; long identical runs, identical lines and shared distinctive names are a copy. When the
 // evidence is thin it answers STANDARD_ALGORITHM with LOW confidence (conservative by design).
-import crypto from 'node:crypto';
 import type { LanguageId } from '../../core/languages';
 import type { Confidence, JudgeContext, JudgePairInput, Verdict, Classification } from '../types';
-import { buildExplained, type ExplainedCode } from './context';
-import { detectAlgorithms, type DetectedAlgorithm } from './detect';
-import { pairEvidence, type PairEvidence } from './evidence';
+import { contentKey, LocalJudgeCache } from './cache';
+import { commonMinDocs, docKeys, templateCode, type DocKeys, type ExplainedCode } from './context';
+import { detectAlgorithms } from './detect';
+import { analyseFile, explainedDigest, pairEvidence, type FileAnalysis, type PairEvidence } from './evidence';
 import { tokenize, type TokenizedFile } from './tokens';
 
 /** Bumped whenever the local judge's decisions change (part of the verdict cache key). */
@@ -26,34 +26,116 @@ export const LOCAL_THRESHOLDS = {
   nearIdentical: 0.95,
 };
 
-interface Analysed { file: TokenizedFile; algorithms: DetectedAlgorithm[] }
-
+/**
+ * One run's judge: the template and common code of its context, over a cache that may be kept
+ * between runs (the language server's). A shared cache is used by one run at a time
+ * (`cache.exclusive`, as judgePairs does). Verdicts do not depend on what the cache holds.
+ */
 export class LocalJudge {
-  private readonly files = new Map<string, Promise<Analysed>>();
-  private constructor(private readonly explained: ExplainedCode) {}
+  private readonly digests = new Map<string, string>();
+  private readonly pending = new Map<string, Promise<FileAnalysis>>();
+  private constructor(private readonly cache: LocalJudgeCache, private readonly explained: ExplainedCode) {}
 
-  static async create(ctx?: JudgeContext): Promise<LocalJudge> {
-    return new LocalJudge(await buildExplained(ctx));
+  /** `pairs`: the pairs about to be judged, whose files are then analysed from the parse the common code needs anyway. */
+  static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = []): Promise<LocalJudge> {
+    const templates = ctx?.templates ?? [];
+    const tkey = templates.map((t) => contentKey(t.source, t.language)).join(',');
+    if (cache.template?.key !== tkey) cache.template = { key: tkey, code: await templateCode(templates) };
+
+    const corpus = ctx?.corpus ?? [];
+    const minDocs = commonMinDocs(ctx ?? {}, corpus.length);
+    const active = !!ctx && corpus.length >= minDocs;
+    const judge = new LocalJudge(cache, cache.common.explained(cache.template.code, minDocs, active));
+    if (active) {
+      const wanted = new Set(pairs.flatMap((p) => [contentKey(p.source1, p.language1), contentKey(p.source2, p.language2)]));
+      await judge.count(corpus, wanted);
+    }
+    return judge;
   }
 
-  private analyse(source: string, language: LanguageId): Promise<Analysed> {
-    const key = `${language}:${crypto.createHash('sha256').update(source).digest('hex')}`;
-    let p = this.files.get(key);
+  /** Brings the common-code counts to `corpus`: only documents added or removed since the last run are counted. */
+  private async count(corpus: NonNullable<JudgeContext['corpus']>, wanted: Set<string>): Promise<void> {
+    const { cache } = this;
+    const now = new Map<string, { n: number; source: string; language: LanguageId }>();
+    for (const d of corpus) {
+      const key = contentKey(d.source, d.language);
+      const e = now.get(key);
+      if (e) e.n++;
+      else now.set(key, { n: 1, source: d.source, language: d.language });
+    }
+    for (const [key, c] of [...cache.common.counted]) {
+      const n = now.get(key)?.n ?? 0;
+      if (n < c.n) {
+        cache.docKeys.set(key, c.keys);
+        cache.common.add(key, c.keys, n - c.n);
+        cache.stats.commonUpdates++;
+      }
+    }
+    for (const [key, d] of now) {
+      const have = cache.common.counted.get(key)?.n ?? 0;
+      if (d.n <= have) continue;
+      let keys: DocKeys | undefined = cache.docKeys.get(key);
+      if (!keys) {
+        const tf = await this.tokenize(d.source, d.language);
+        keys = docKeys(tf, d.source);
+        cache.docKeys.set(key, keys);
+        if (wanted.has(key) && !cache.analyses.has(key)) cache.analyses.set(key, await analysed(tf, d.source));
+      }
+      cache.common.add(key, keys, d.n - have);
+      cache.stats.commonUpdates++;
+    }
+  }
+
+  private tokenize(source: string, language: LanguageId): Promise<TokenizedFile> {
+    this.cache.stats.tokenized++;
+    return tokenize(source, language);
+  }
+
+  private analyse(key: string, source: string, language: LanguageId): Promise<FileAnalysis> {
+    const hit = this.cache.analyses.get(key);
+    if (hit) return Promise.resolve(hit);
+    let p = this.pending.get(key);
     if (!p) {
-      p = tokenize(source, language).then(async (file) => ({ file, algorithms: await detectAlgorithms(file) }));
-      this.files.set(key, p);
+      p = this.tokenize(source, language).then((tf) => analysed(tf, source));
+      p.then((a) => this.cache.analyses.set(key, a), () => undefined).finally(() => this.pending.delete(key));
+      this.pending.set(key, p);
     }
     return p;
   }
 
+  private digest(key: string, a: FileAnalysis): string {
+    let d = this.digests.get(key);
+    if (d === undefined) this.digests.set(key, (d = explainedDigest(a, this.explained)));
+    return d;
+  }
+
   async evidence(pair: JudgePairInput): Promise<PairEvidence> {
-    const [a, b] = await Promise.all([this.analyse(pair.source1, pair.language1), this.analyse(pair.source2, pair.language2)]);
-    return pairEvidence(a.file, b.file, pair.source1, pair.source2, a.algorithms, b.algorithms, this.explained);
+    const [a, b] = await Promise.all([
+      this.analyse(contentKey(pair.source1, pair.language1), pair.source1, pair.language1),
+      this.analyse(contentKey(pair.source2, pair.language2), pair.source2, pair.language2),
+    ]);
+    return pairEvidence(a, b, this.explained);
   }
 
   async judge(pair: JudgePairInput): Promise<Verdict> {
-    return decide(await this.evidence(pair), pair.similarity_score);
+    const k1 = contentKey(pair.source1, pair.language1);
+    const k2 = contentKey(pair.source2, pair.language2);
+    const [a, b] = await Promise.all([this.analyse(k1, pair.source1, pair.language1), this.analyse(k2, pair.source2, pair.language2)]);
+    // Everything the verdict depends on: both contents, the score, and what the context explains in each file.
+    const key = `${k1}|${k2}|${pair.similarity_score}`;
+    const d1 = this.digest(k1, a);
+    const d2 = this.digest(k2, b);
+    const hit = this.cache.getVerdict(key, d1, d2);
+    if (hit) return hit;
+    const v = decide(pairEvidence(a, b, this.explained), pair.similarity_score);
+    this.cache.stats.verdictsComputed++;
+    this.cache.putVerdict(key, d1, d2, v);
+    return v;
   }
+}
+
+async function analysed(tf: TokenizedFile, source: string): Promise<FileAnalysis> {
+  return analyseFile(tf, source, await detectAlgorithms(tf));
 }
 
 export function copyEvidence(e: PairEvidence): number {

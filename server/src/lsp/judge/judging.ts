@@ -4,6 +4,7 @@
 // the local judge; a judge failure never loses the structural report.
 import type { Connection } from 'vscode-languageserver';
 import { JudgeConfigError, judgeReport, type JudgeOptions } from '../../judge';
+import { LocalJudgeCache } from '../../judge/local/cache';
 import type { CompareOptions, CompareReport } from '../../similarity/engine';
 import { JudgeApiKeyRequest, JudgeConsentRequest, type JudgeApiKeyResult, type JudgeConsentParams, type JudgeConsentResult } from './protocol';
 import type { JudgeSettings } from './settings';
@@ -23,6 +24,8 @@ export class Judging {
   private consent: 'granted' | 'declined' | undefined;
   private pendingConsent: Promise<boolean> | undefined;
   private readonly reported = new Set<string>();
+  /** The local judge's work kept between runs: a re-run after an edit re-does only the edited files' part. */
+  readonly localCache = new LocalJudgeCache();
 
   constructor(private readonly deps: JudgingDeps) {}
 
@@ -41,7 +44,7 @@ export class Judging {
     const log = (m: string) => this.deps.connection.console.info(`judge: ${m}`);
     const base: JudgeOptions = {
       provider: s.provider, threshold: s.threshold, model: s.model, maxCalls: s.maxCalls, concurrency: s.concurrency,
-      timeoutMs: s.timeoutMs, cachePath: this.deps.cachePath(), log,
+      timeoutMs: s.timeoutMs, cachePath: this.deps.cachePath(), log, localCache: this.localCache,
     };
     try {
       return await judgeReport(report, inputs, { ...base, apiKey: () => this.apiKey(), consent: () => this.askConsent(report, s) });

@@ -1,0 +1,133 @@
+// What the local judge keeps between runs (the language server re-judges the workspace after every
+// analysis): per file content, its analysis (tokens' k-grams, lines, names, algorithms) and the keys
+// it adds to the common-code document frequencies; the frequencies themselves, updated with the
+// documents that changed; and verdicts, reused while both files, the score and what the template
+// and common code explain in the two files are unchanged. Everything is bounded.
+import crypto from 'node:crypto';
+import type { LanguageId } from '../../core/languages';
+import type { Verdict } from '../types';
+import { CommonCode, docKeysSize, type DocKeys, type TemplateCode } from './context';
+import type { FileAnalysis } from './evidence';
+
+/** A Map kept in use order, evicting the least recently used entries past a weight. */
+export class Lru<K, V> {
+  private readonly map = new Map<K, { v: V; w: number }>();
+  weight = 0;
+  constructor(readonly maxWeight: number, private readonly weigh: (v: V) => number = () => 1) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  get(k: K): V | undefined {
+    const e = this.map.get(k);
+    if (!e) return undefined;
+    this.map.delete(k);
+    this.map.set(k, e);
+    return e.v;
+  }
+
+  has(k: K): boolean {
+    return this.map.has(k);
+  }
+
+  set(k: K, v: V): void {
+    this.delete(k);
+    const w = this.weigh(v);
+    this.map.set(k, { v, w });
+    this.weight += w;
+    this.trim();
+  }
+
+  delete(k: K): void {
+    const e = this.map.get(k);
+    if (!e) return;
+    this.map.delete(k);
+    this.weight -= e.w;
+  }
+
+  /** Evicts the least recently used entries until the weight fits (the newest one always stays). */
+  private trim(): void {
+    for (const [k, e] of this.map) {
+      if (this.weight <= this.maxWeight || this.map.size <= 1) break;
+      this.map.delete(k);
+      this.weight -= e.w;
+    }
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.weight = 0;
+  }
+}
+
+export interface LocalCacheLimits {
+  /** Tokens of analysed files kept (about 30 bytes each). */
+  analysisTokens: number;
+  /** Document-frequency keys of recently seen documents (about 20 bytes each), besides those of the documents counted now. */
+  docKeys: number;
+  /** Pair verdicts kept. */
+  verdicts: number;
+}
+
+export const LOCAL_CACHE_LIMITS: LocalCacheLimits = { analysisTokens: 2_000_000, docKeys: 1_000_000, verdicts: 20_000 };
+
+/** Counts of work done, for tests and logs. */
+export interface LocalCacheStats {
+  /** Files parsed and tokenized (for the analysis, the common code or both). */
+  tokenized: number;
+  /** Pair verdicts computed, and served from the cache. */
+  verdictsComputed: number;
+  verdictHits: number;
+  /** Documents added to or removed from the common-code counts. */
+  commonUpdates: number;
+}
+
+interface CachedVerdict { verdict: Verdict; digest1: string; digest2: string }
+
+export const contentKey = (source: string, language: LanguageId) => `${language}:${crypto.createHash('sha256').update(source).digest('base64')}`;
+
+export class LocalJudgeCache {
+  readonly limits: LocalCacheLimits;
+  readonly analyses: Lru<string, FileAnalysis>;
+  /** Keys of documents seen recently, for counting them again without parsing (those counted now are in `common`). */
+  readonly docKeys: Lru<string, DocKeys>;
+  readonly common = new CommonCode();
+  readonly verdicts: Lru<string, CachedVerdict>;
+  template: { key: string; code: TemplateCode } | undefined;
+  readonly stats: LocalCacheStats = { tokenized: 0, verdictsComputed: 0, verdictHits: 0, commonUpdates: 0 };
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(limits: Partial<LocalCacheLimits> = {}) {
+    this.limits = { ...LOCAL_CACHE_LIMITS, ...limits };
+    this.analyses = new Lru(this.limits.analysisTokens, (a) => Math.max(1, a.tokenCount));
+    this.docKeys = new Lru(this.limits.docKeys, (k) => Math.max(1, docKeysSize(k)));
+    this.verdicts = new Lru(this.limits.verdicts);
+  }
+
+  /** Runs `fn` alone: runs that overlap (a superseded analysis, a comparison) take turns with the shared state. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  getVerdict(key: string, digest1: string, digest2: string): Verdict | undefined {
+    const hit = this.verdicts.get(key);
+    if (!hit || hit.digest1 !== digest1 || hit.digest2 !== digest2) return undefined;
+    this.stats.verdictHits++;
+    return { ...hit.verdict };
+  }
+
+  putVerdict(key: string, digest1: string, digest2: string, verdict: Verdict): void {
+    this.verdicts.set(key, { verdict: { ...verdict }, digest1, digest2 });
+  }
+
+  /** Memory held, roughly: analysed tokens, document-frequency keys, verdicts. */
+  sizes(): { analysisTokens: number; analyses: number; docKeys: number; countedDocs: number; verdicts: number } {
+    return {
+      analysisTokens: this.analyses.weight, analyses: this.analyses.size, docKeys: this.docKeys.weight,
+      countedDocs: this.common.counted.size, verdicts: this.verdicts.size,
+    };
+  }
+}
