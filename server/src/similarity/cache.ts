@@ -15,7 +15,7 @@ export class FeatureCache {
   private select: SqlStatement | undefined;
   hits = 0;
   misses = 0;
-  private constructor(private readonly file: string, private readonly db: SqlDatabase, readonly warning?: string) {}
+  private constructor(readonly file: string, private readonly db: SqlDatabase, readonly warning?: string) {}
 
   static async open(file: string): Promise<FeatureCache> {
     const SQL = await loadSqlJs();

@@ -35,15 +35,21 @@ export class Postings {
     for (let i = 0; i < total; i++) if (i === 0 || all[i] !== all[u - 1]) all[u++] = all[i]!;
     this.keys = all.slice(0, u);
     const count = new Int32Array(u + 1);
+    const keys = this.keys;
     this.kidsOf = sets.map((s) => {
       const kids = new Int32Array(s.length);
-      // Both sorted: one forward merge finds every id.
-      let k = 0;
+      // Both sorted: each id is found by binary search above the previous one.
+      let lo = 0;
       for (let i = 0; i < s.length; i++) {
         const x = s[i]!;
-        while (this.keys[k]! < x) k++;
-        kids[i] = k;
-        count[k + 1]!++;
+        let hi = u;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (keys[mid]! < x) lo = mid + 1;
+          else hi = mid;
+        }
+        kids[i] = lo;
+        count[lo + 1]!++;
       }
       return kids;
     });

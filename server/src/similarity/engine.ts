@@ -8,11 +8,11 @@
 import crypto from 'node:crypto';
 import type { LanguageId } from '../core/languages';
 import { FeatureCache } from './cache';
-import { buildIndex, commonKeys, Postings, sharesProposingKey } from './candidates';
+import { buildIndex, commonKeys, partners, Postings, sharesProposingKey } from './candidates';
 import { DEFAULT_FEATURE_OPTIONS, featuresOfSource, type FeatureOptions, type FileFeatures } from './features';
 import { sortedUnique } from './hash';
 import { collectInputs, type SourceFile } from './inputs';
-import { PairScorer } from './pairScores';
+import { PairScorer, type EvidencePostings } from './pairScores';
 import { PairMemory } from './pairMemory';
 import { lineMatches, toRegions, type MatchingRegion } from './regions';
 import { clustersOf } from './clusters';
@@ -106,12 +106,21 @@ export interface CompareState {
   features: Map<string, FileFeatures>;
   pairs?: PairMemory;
   last?: LastRun;
+  /** The feature cache, open across runs. */
+  cache?: FeatureCache;
+  /** Matching regions of reported pairs in one context, by the pair's documents and their identities. */
+  regions?: { ctx: string; map: Map<string, ReportPair['matching_regions']> };
 }
 
 interface LastRun {
   files: SourceFile[];
   template: SourceFile[];
   ctx: Context;
+  /** Its candidate count and fingerprint postings, with each document's index and input (to update the count). */
+  candidates: number;
+  fp: Postings;
+  docIndex: Map<string, number>;
+  inputs: number[];
 }
 
 /** Everything besides the two documents that a pair's score depends on. */
@@ -161,7 +170,16 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   }
   mark('collect');
 
-  const cache = opts.cachePath ? await FeatureCache.open(opts.cachePath) : undefined;
+  // A caller's state keeps the database open between runs (reading it is most of a warm start).
+  let cache: FeatureCache | undefined;
+  if (opts.cachePath) {
+    cache = state?.cache?.file === opts.cachePath ? state.cache : await FeatureCache.open(opts.cachePath);
+    if (state && state.cache !== cache) {
+      state.cache?.close();
+      state.cache = cache;
+    }
+  }
+  const [hits0, misses0] = [cache?.hits ?? 0, cache?.misses ?? 0];
   const all = [...files, ...template];
   const { feats, keys, memoHits } = await featuresFor(all, fopts, cache, opts.workers ?? 0, state, opts.onProgress);
   const workersUsed = workerPool.lastWorkersUsed;
@@ -200,12 +218,22 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   // Candidate pairs, then the common-code filter counted over groups of near-copies.
   const n = docs.length;
   const allowed = opts.cross ? (i: number, j: number) => docs[i]!.input !== docs[j]!.input : () => true;
-  const fpPostings = new Postings(docs.map((d) => d.fpSet));
+  const post: EvidencePostings = {
+    fp: new Postings(docs.map((d) => d.fpSet)), ast: new Postings(docs.map((d) => d.astSet)),
+    cfg: new Postings(docs.map((d) => d.cfg)), df: new Postings(docs.map((d) => d.df)),
+  };
+  const fpPostings = post.fp;
   let ctx: Context;
   let candidateCount: number;
   if (incremental) {
     ctx = last!.ctx;
-    candidateCount = buildIndex(fpPostings, ctx.capDocs, fpPostings.flags(ctx.templateFp), allowed).candidates;
+    // The last count, less the changed documents' pairs then, plus theirs now.
+    const names = new Set(opts.changed);
+    const before = [...names].map((p) => last!.docIndex.get(p)).filter((i): i is number => i !== undefined);
+    const now = docs.flatMap((d, i) => (names.has(d.name) ? [i] : []));
+    const allowedBefore = opts.cross ? (i: number, j: number) => last!.inputs[i] !== last!.inputs[j] : () => true;
+    candidateCount = last!.candidates - pairsTouching(last!.fp, before, ctx.capDocs, last!.fp.flags(ctx.templateFp), allowedBefore)
+      + pairsTouching(fpPostings, now, ctx.capDocs, fpPostings.flags(ctx.templateFp), allowed);
   } else {
     const ignored: Ignored = {
       ast: new Set(templateFeats.flatMap((f) => [...f.astSet])),
@@ -224,10 +252,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       const add = (into: Set<number>, p: Postings) => {
         for (const k of commonKeys(p, index.groupOf, groupMax)) into.add(k);
       };
-      add(ignored.ast, new Postings(docs.map((d) => d.astSet)));
-      add(ignored.fp, fpPostings);
-      add(ignored.cfg, new Postings(docs.map((d) => d.cfg)));
-      add(ignored.df, new Postings(docs.map((d) => d.df)));
+      add(ignored.ast, post.ast);
+      add(ignored.fp, post.fp);
+      add(ignored.cfg, post.cfg);
+      add(ignored.df, post.df);
     }
     ctx = { ignored, templateFp, capDocs, id: '' };
   }
@@ -239,7 +267,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   ctx.id = contextId(ctx, weights, fopts, floor, opts);
   const memory = opts.allPairs ? undefined : await pairMemoryFor(state, cache, ctx.id, opts.cachePath);
   const templateFlags = fpPostings.flags(ctx.templateFp);
-  const scorer = new PairScorer(docs, { capDocs: ctx.capDocs, templateFp: ctx.templateFp, ignored: ctx.ignored, weights, allowed }, fpPostings);
+  const scorer = new PairScorer(docs, { capDocs: ctx.capDocs, templateFp: ctx.templateFp, ignored: ctx.ignored, weights, allowed }, post);
   const known = memory ? memory.knownOf(docs.map((d) => d.hash)) : docs.map(() => false);
   const scores = new Map<number, PairScore>();
   let highest = 0;
@@ -251,11 +279,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   };
   // Pairs between two documents the memory knows come from it; the rest are scored.
   if (memory) {
-    for (const [i, j, s] of memory.pairsAmong(docs.map((d) => d.hash), known)) {
+    memory.pairsAmong(docs.map((d) => d.hash), known, (i, j, s) => {
       // Still a candidate? (another document can push a shared key past the cap.)
-      if (!allowed(Math.min(i, j), Math.max(i, j)) || !sharesProposingKey(fpPostings, i, j, ctx.capDocs, templateFlags)) continue;
-      keep(i, j, s);
-    }
+      if (allowed(Math.min(i, j), Math.max(i, j)) && sharesProposingKey(fpPostings, i, j, ctx.capDocs, templateFlags)) keep(i, j, s);
+    });
   }
   const fresh: Array<[number, number, PairScore]> = [];
   const step = Math.max(1, Math.floor(n / 100));
@@ -273,9 +300,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   if (memory) {
     pairHits = Math.max(0, candidateCount - pairScored);
     memory.update(docs.map((d) => d.hash), fresh);
-    if (cache) memory.persist(cache);
+    // A quick update leaves writing to the exact run that follows it.
+    if (cache && !incremental) memory.persist(cache);
   }
-  cache?.save();
+  if (!incremental) cache?.save();
   mark('score');
 
   // Pairs to report, best first.
@@ -287,13 +315,18 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     return l;
   };
   const zero: PairScore = { score: 0, ast: 0, cfg: 0, dataflow: 0 };
+  const oldRegions = state?.regions?.ctx === ctx.id ? state.regions.map : undefined;
+  const newRegions = new Map<string, ReportPair['matching_regions']>();
   const emit = (i: number, j: number) => {
     const s = scores.get(i * n + j) ?? zero;
     if (!opts.allPairs && s.score < minScore) return;
     const a = docs[i]!;
     const b = docs[j]!;
-    const regions: ReportPair['matching_regions'] = [];
-    if (s.score >= minScore) {
+    const key = state && s.score >= minScore ? `${a.name}\0${b.name}\0${a.hash}\0${b.hash}` : '';
+    const known = key ? oldRegions?.get(key) : undefined;
+    const regions: ReportPair['matching_regions'] = known ?? [];
+    if (key) newRegions.set(key, regions);
+    if (s.score >= minScore && !known) {
       for (let x = 0; x < a.files.length; x++) {
         for (let y = 0; y < b.files.length; y++) {
           const ms = lineMatches(a.feats[x]!, b.feats[y]!, ctx.ignored.ast);
@@ -309,6 +342,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     });
   };
   const ids = [...scores.keys()].sort((x, y) => x - y);
+  if (state) state.regions = { ctx: ctx.id, map: newRegions };
   if (opts.allPairs) {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (allowed(i, j)) emit(i, j);
   } else {
@@ -335,8 +369,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const suspicious = strong.filter(([, , s]) => s >= minScore).length;
   mark('report');
   timings.total = Date.now() - t0;
-  cache?.close();
-  if (state) state.last = { files, template, ctx };
+  if (!state) cache?.close();
+  if (state) {
+    state.last = { files, template, ctx, candidates: candidateCount, fp: fpPostings, docIndex: new Map(docs.map((d, i) => [d.name, i])), inputs: docs.map((d) => d.input) };
+  }
 
   return {
     analysis_id: crypto.randomUUID(),
@@ -362,13 +398,26 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       },
       submissions: !!opts.submissions, cross: !!opts.cross,
       ...(cache || memory ? {
-        cache: { ...(opts.cachePath ? { path: opts.cachePath } : {}), hits: (cache?.hits ?? 0) + memoHits, misses: cache?.misses ?? 0, pair_hits: pairHits, pair_scored: pairScored },
+        cache: { ...(opts.cachePath ? { path: opts.cachePath } : {}), hits: (cache?.hits ?? 0) - hits0 + memoHits, misses: (cache?.misses ?? 0) - misses0, pair_hits: pairHits, pair_scored: pairScored },
       } : {}),
       timings_ms: timings, workers_used: workersUsed,
       ...(skipped ? { skipped_files: skipped } : {}),
       ...(incremental ? { incremental: true } : {}),
     },
   };
+}
+
+/** Candidate pairs with at least one document in `set`. */
+function pairsTouching(p: Postings, set: number[], capDocs: number, template: Uint8Array, allowed: (i: number, j: number) => boolean): number {
+  const n = p.kidsOf.length;
+  const inSet = new Set(set);
+  const stamp = new Int32Array(n).fill(-1);
+  const shared = new Int32Array(n);
+  let c = 0;
+  for (const a of set) {
+    c += partners(p, a, capDocs, template, (b) => (!inSet.has(b) || b > a) && allowed(Math.min(a, b), Math.max(a, b)), stamp, shared).length;
+  }
+  return c;
 }
 
 /** A stable id of the scoring context: ignored evidence, weights, feature options, candidate cap, floor, pairing mode. */

@@ -2,19 +2,38 @@
 // identities (hashes of their files' feature keys, so of their content). It knows a set of
 // documents: every candidate pair among them was scored, and the pairs kept (score above 0 and the
 // floor of the context) are stored; a known pair that is not stored scored 0 or below the floor.
+// Identities are interned to small numbers and scores live in one typed array, so hundreds of
+// thousands of pairs cost a few megabytes and persist as a handful of arrays.
 import v8 from 'node:v8';
 import type { FeatureCache } from './cache';
 import type { PairScore } from './score';
 
-const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+/** Interned ids stay below 2^26, so a pair of them is one exact number. */
+const SHIFT = 67108864;
 
 export class PairMemory {
+  private ids = new Map<string, number>();
+  private names: string[] = [];
   /** Known documents by identity, with how many documents had it (a new copy of one is not known). */
   private known = new Map<string, number>();
-  private scores = new Map<string, PairScore>();
+  /** Pair (lo * SHIFT + hi) → slot in `vals` (four numbers: score, ast, cfg, dataflow). */
+  private slots = new Map<number, number>();
+  private vals = new Float64Array(4096);
+  /** Next free slot (slots of forgotten pairs are reclaimed by `compact`). */
+  private nextSlot = 0;
   private dirty = false;
 
   constructor(readonly ctx: string) {}
+
+  private intern(h: string): number {
+    let id = this.ids.get(h);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(h, id);
+      this.names.push(h);
+    }
+    return id;
+  }
 
   /** Per document, whether every candidate pair with another known one was scored before. */
   knownOf(hashes: string[]): boolean[] {
@@ -23,22 +42,21 @@ export class PairMemory {
     return hashes.map((h) => (this.known.get(h) ?? 0) >= count.get(h)!);
   }
 
-  /** Stored pairs among documents `hashes[i]` that are known, as [i, j, score]. */
-  *pairsAmong(hashes: string[], known: boolean[]): Generator<[number, number, PairScore]> {
+  /** Stored pairs among documents `hashes[i]` that are known: calls `each(i, j, score)`. */
+  pairsAmong(hashes: string[], known: boolean[], each: (i: number, j: number, s: PairScore) => void): void {
     // Several documents may share one content: index them all.
-    const at = new Map<string, number[]>();
+    const docsOf: number[][] = [];
     hashes.forEach((h, i) => {
-      if (!known[i]) return;
-      const l = at.get(h);
-      if (l) l.push(i);
-      else at.set(h, [i]);
+      const id = known[i] ? this.ids.get(h) : undefined;
+      if (id !== undefined) (docsOf[id] ??= []).push(i);
     });
-    for (const [key, s] of this.scores) {
-      const bar = key.indexOf('|');
-      const xs = at.get(key.slice(0, bar));
-      const ys = at.get(key.slice(bar + 1));
+    const v = this.vals;
+    for (const [pair, slot] of this.slots) {
+      const xs = docsOf[Math.floor(pair / SHIFT)];
+      const ys = docsOf[pair % SHIFT];
       if (!xs || !ys) continue;
-      for (const i of xs) for (const j of ys) if (i !== j && (xs !== ys || i < j)) yield [i, j, s];
+      const s: PairScore = { score: v[slot * 4]!, ast: v[slot * 4 + 1]!, cfg: v[slot * 4 + 2]!, dataflow: v[slot * 4 + 3]! };
+      for (const i of xs) for (const j of ys) if (i !== j && (xs !== ys || i < j)) each(i, j, s);
     }
   }
 
@@ -46,33 +64,77 @@ export class PairMemory {
   update(hashes: string[], fresh: Array<[number, number, PairScore]>): void {
     const now = new Map<string, number>();
     for (const h of hashes) now.set(h, (now.get(h) ?? 0) + 1);
-    for (const [i, j, s] of fresh) this.scores.set(pairKey(hashes[i]!, hashes[j]!), s);
-    // Forget pairs of documents that are gone, so the memory stays the size of the workspace's.
-    if (now.size !== this.known.size || [...this.known.keys()].some((h) => !now.has(h))) {
-      for (const key of this.scores.keys()) {
-        const bar = key.indexOf('|');
-        if (!now.has(key.slice(0, bar)) || !now.has(key.slice(bar + 1))) this.scores.delete(key);
+    for (const [i, j, s] of fresh) {
+      const a = this.intern(hashes[i]!);
+      const b = this.intern(hashes[j]!);
+      const pair = a < b ? a * SHIFT + b : b * SHIFT + a;
+      let slot = this.slots.get(pair);
+      if (slot === undefined) {
+        slot = this.nextSlot++;
+        this.slots.set(pair, slot);
+        if (slot * 4 + 4 > this.vals.length) {
+          const grown = new Float64Array(this.vals.length * 2);
+          grown.set(this.vals);
+          this.vals = grown;
+        }
       }
-      this.dirty = true;
+      const v = this.vals;
+      v[slot * 4] = s.score;
+      v[slot * 4 + 1] = s.ast;
+      v[slot * 4 + 2] = s.cfg;
+      v[slot * 4 + 3] = s.dataflow;
     }
     if (fresh.length) this.dirty = true;
+    // Forget documents that are gone (and their pairs), so the memory stays the workspace's size.
+    const gone = new Set<number>();
+    for (const h of this.known.keys()) if (!now.has(h)) gone.add(this.ids.get(h)!);
     this.known = now;
+    if (gone.size) {
+      // After an edit one document is gone: drop its pairs in place; renumber when half the slots are free.
+      for (const pair of this.slots.keys()) if (gone.has(Math.floor(pair / SHIFT)) || gone.has(pair % SHIFT)) this.slots.delete(pair);
+      if (this.nextSlot > 2 * this.slots.size + 4096) this.compact();
+      this.dirty = true;
+    }
+  }
+
+  /** Keeps only pairs of known documents, renumbered densely. */
+  private compact(): void {
+    const oldNames = this.names;
+    const oldSlots = this.slots;
+    const oldVals = this.vals;
+    this.ids = new Map();
+    this.names = [];
+    this.slots = new Map();
+    this.nextSlot = 0;
+    this.vals = new Float64Array(Math.max(4096, oldSlots.size * 4));
+    for (const [pair, slot] of oldSlots) {
+      const ha = oldNames[Math.floor(pair / SHIFT)]!;
+      const hb = oldNames[pair % SHIFT]!;
+      if (!this.known.has(ha) || !this.known.has(hb)) continue;
+      const a = this.intern(ha);
+      const b = this.intern(hb);
+      const next = this.nextSlot++;
+      this.slots.set(a < b ? a * SHIFT + b : b * SHIFT + a, next);
+      this.vals.set(oldVals.subarray(slot * 4, slot * 4 + 4), next * 4);
+    }
   }
 
   get size(): number {
-    return this.scores.size;
+    return this.slots.size;
   }
 
   /** Written into the feature cache's database (one context kept: the latest). */
   persist(cache: FeatureCache): void {
     if (!this.dirty) return;
-    const keys = [...this.scores.keys()];
-    const values = new Float64Array(keys.length * 4);
-    keys.forEach((k, i) => {
-      const s = this.scores.get(k)!;
-      values.set([s.score, s.ast, s.cfg, s.dataflow], i * 4);
-    });
-    cache.putPairs(this.ctx, v8.serialize({ known: [...this.known], keys, values }));
+    const pairs = new Float64Array(this.slots.size);
+    const vals = new Float64Array(this.slots.size * 4);
+    let k = 0;
+    for (const [pair, slot] of this.slots) {
+      pairs[k] = pair;
+      vals.set(this.vals.subarray(slot * 4, slot * 4 + 4), k * 4);
+      k++;
+    }
+    cache.putPairs(this.ctx, v8.serialize({ names: this.names, known: [...this.known], pairs, vals }));
     this.dirty = false;
   }
 
@@ -80,10 +142,14 @@ export class PairMemory {
     const blob = cache.getPairs(ctx);
     if (!blob) return undefined;
     try {
-      const { known, keys, values } = v8.deserialize(blob) as { known: Array<[string, number]>; keys: string[]; values: Float64Array };
+      const { names, known, pairs, vals } = v8.deserialize(blob) as { names: string[]; known: Array<[string, number]>; pairs: Float64Array; vals: Float64Array };
       const m = new PairMemory(ctx);
+      m.names = names;
+      names.forEach((h, i) => m.ids.set(h, i));
       m.known = new Map(known);
-      keys.forEach((k, i) => m.scores.set(k, { score: values[i * 4]!, ast: values[i * 4 + 1]!, cfg: values[i * 4 + 2]!, dataflow: values[i * 4 + 3]! }));
+      m.vals = vals.length ? Float64Array.from(vals) : new Float64Array(4096);
+      pairs.forEach((p, i) => m.slots.set(p, i));
+      m.nextSlot = pairs.length;
       return m;
     } catch {
       return undefined; // an unreadable entry is only a cache miss

@@ -25,6 +25,9 @@ export interface ScorerOptions {
   allowed: (i: number, j: number) => boolean;
 }
 
+/** Postings of the four evidence sets, when the caller has built them already. */
+export interface EvidencePostings { fp: Postings; ast: Postings; cfg: Postings; df: Postings }
+
 export const ZERO: PairScore = { score: 0, ast: 0, cfg: 0, dataflow: 0 };
 
 export class PairScorer {
@@ -58,12 +61,12 @@ export class PairScorer {
   private readonly touched: Int32Array;
   private readonly keyStamp: Int32Array;
 
-  constructor(private readonly docs: ScorerDoc[], private readonly o: ScorerOptions, fp?: Postings) {
+  constructor(private readonly docs: ScorerDoc[], private readonly o: ScorerOptions, built: Partial<EvidencePostings> = {}) {
     const n = docs.length;
-    this.fp = fp ?? new Postings(docs.map((d) => d.fpSet));
-    this.ast = new Postings(docs.map((d) => d.astSet));
-    this.cfgP = new Postings(docs.map((d) => d.cfg));
-    this.dfP = new Postings(docs.map((d) => d.df));
+    this.fp = built.fp ?? new Postings(docs.map((d) => d.fpSet));
+    this.ast = built.ast ?? new Postings(docs.map((d) => d.astSet));
+    this.cfgP = built.cfg ?? new Postings(docs.map((d) => d.cfg));
+    this.dfP = built.df ?? new Postings(docs.map((d) => d.df));
     this.templateFp = this.fp.flags(o.templateFp);
     this.ignFp = this.fp.flags(o.ignored.fp);
     this.ignAst = this.ast.flags(o.ignored.ast);

@@ -7,13 +7,14 @@
 // results changed. An exact full run follows in the background; with pair scores remembered it
 // scores only what the changed common-code set affects, and it also picks up new files.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarkupKind, type Connection, type Diagnostic, type Hover, type Position } from 'vscode-languageserver';
 import { compare, newCompareState, type CompareOptions, type CompareProgress, type CompareReport } from '../../similarity/engine';
 import type { ServerSettings } from '../settings';
 import type { JudgeHook } from '../judge/judging';
-import { regionHoverText, similarityDiagnostics, type RegionLink } from './diagnostics';
+import { regionHoverText, similarityDiagnostics, toUri, type RegionLink } from './diagnostics';
 import { ReportStore } from './reportStore';
 
 export interface WorkspaceIndexDeps {
@@ -32,6 +33,9 @@ export interface WorkspaceIndexDeps {
 export class WorkspaceIndex {
   private report: CompareReport | undefined;
   private diagnostics = new Map<string, Diagnostic[]>();
+  /** Reported pairs of the last published report (signature, regions, files) and the settings used. */
+  private pairs = new Map<string, { sig: string; regions: unknown; files: string[] }>();
+  private settingsKey: string | undefined;
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<CompareReport | undefined> | undefined;
@@ -92,7 +96,8 @@ export class WorkspaceIndex {
         if (report.metadata.incremental) this.fullPending = true;
         else this.fullPending = false;
         connection.console.info(`similarity: ${report.summary.total_files} files, ${report.summary.suspicious_pairs_count} suspicious pairs in ${Date.now() - started} ms` +
-          `${report.metadata.incremental ? ' (incremental update)' : ''}; ${report.metadata.cache?.pair_scored ?? '?'} pairs scored`);
+          `${report.metadata.incremental ? ' (incremental update)' : ''}; ${report.metadata.cache?.pair_scored ?? '?'} pairs scored; ` +
+          `engine ${JSON.stringify(report.metadata.timings_ms)}`);
         return report;
       } catch (e) {
         connection.console.error(`workspace analysis failed: ${(e as Error).stack ?? e}`);
@@ -164,15 +169,45 @@ export class WorkspaceIndex {
     this.report = report;
     this.deps.reports.put(report);
     const s = this.deps.settings().similarity;
-    const next = similarityDiagnostics(report, s, this.deps.folders());
-    // Clear files that no longer have matches, then publish the files whose diagnostics changed.
-    for (const uri of this.diagnostics.keys()) if (!next.has(uri)) void this.deps.connection.sendDiagnostics({ uri, diagnostics: [] });
+    const folders = this.deps.folders();
+    const root = folders[0] ?? process.cwd();
+    // Diagnostics of a file follow from the reported pairs it is in: find the pairs that changed, and
+    // rebuild and send only their files' diagnostics (thousands of files otherwise, after each edit).
+    const settingsKey = JSON.stringify([s, folders]);
+    const pairs = new Map<string, { sig: string; regions: unknown; files: string[] }>();
+    for (const p of report.similarity.pairs) {
+      if (p.similarity_score < s.reportThreshold) continue;
+      const { matching_regions: regions, ...rest } = p;
+      const files = [p.file1, p.file2, ...regions.flatMap((r) => [r.file1, r.file2].filter((f): f is string => !!f))];
+      pairs.set(`${p.file1}\0${p.file2}`, { sig: JSON.stringify(rest), regions, files });
+    }
+    const full = settingsKey !== this.settingsKey;
+    const affected = new Set<string>();
+    if (!full) {
+      for (const [key, p] of pairs) {
+        const old = this.pairs.get(key);
+        // Unchanged pairs share their regions array with the last report (the engine's region memory).
+        if (!old || old.sig !== p.sig || (old.regions !== p.regions && JSON.stringify(old.regions) !== JSON.stringify(p.regions))) for (const f of p.files) affected.add(f);
+      }
+      for (const [key, old] of this.pairs) if (!pairs.has(key)) for (const f of old.files) affected.add(f);
+    }
+    const uris = full ? undefined : new Set([...affected].map((f) => toUri(f, root)));
+    const touching = full ? report.similarity.pairs : report.similarity.pairs.filter((p) => pairs.get(`${p.file1}\0${p.file2}`)?.files.some((f) => affected.has(f)));
+    const next = similarityDiagnostics({ similarity: { pairs: touching } }, s, folders);
+    for (const uri of full ? this.diagnostics.keys() : uris!) {
+      if (!next.has(uri) && this.diagnostics.has(uri)) {
+        void this.deps.connection.sendDiagnostics({ uri, diagnostics: [] });
+        this.diagnostics.delete(uri);
+      }
+    }
+    if (full) this.diagnostics = new Map();
     for (const [uri, diagnostics] of next) {
-      const prev = this.diagnostics.get(uri);
-      if (prev && JSON.stringify(prev) === JSON.stringify(diagnostics)) continue;
+      if (uris && !uris.has(uri)) continue; // a file of a changed pair's partner whose own pairs did not change
+      this.diagnostics.set(uri, diagnostics);
       void this.deps.connection.sendDiagnostics({ uri, diagnostics });
     }
-    this.diagnostics = next;
+    this.pairs = pairs;
+    this.settingsKey = settingsKey;
     void this.deps.connection.sendNotification('codeOrigin/reportChanged', { analysis_id: report.analysis_id, summary: report.summary, origin: 'workspace' });
   }
 
@@ -186,6 +221,8 @@ export class WorkspaceIndex {
       maxBytes: s.maxFileSize,
       maxFiles: s.similarity.maxFiles,
       cachePath: this.deps.cachePath,
+      // Parsing a cold workspace is most of its time: one worker per core (up to 4) share it.
+      workers: Math.min(4, os.availableParallelism()),
       state: this.state,
       onProgress,
     };
