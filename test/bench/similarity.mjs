@@ -3,7 +3,8 @@
 // engine and by the peers (Dolos, sim; JPlag's published PROGpedia scores) in the same run, the
 // robustness of single disguise transforms, and speed and memory.
 //
-//   npm run bench:similarity -- [--only soco-java,soco-c,conplag,progpedia,robustness] [--scale]
+//   npm run bench:similarity -- [--only soco-java,soco-c,conplag,progpedia,robustness] [--scale] [--speed [--runs N]]
+//   (speed alone: --only none --speed; written to similarity/SPEED.md)
 //
 // Datasets are read from ../shared (never copied into the repo); Dolos is installed into
 // $CODE_ORIGIN_BENCH_CACHE (default ~/.cache/code-origin-bench). Results: test/bench/similarity/RESULTS.md.
@@ -184,7 +185,33 @@ if (args.includes('--scale')) {
   }
 }
 
+if (args.includes('--speed')) {
+  // Speed only, SOCO Java: our CLI as shipped (local judge on) and the engine alone (--judge off),
+  // with worker threads (auto) and without, against Dolos; medians of --runs (default 3).
+  const ds = soco('java');
+  const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 3);
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const measure = (fn) => {
+    const ts = Array.from({ length: runs }, fn);
+    return { wall: median(ts.map((t) => t.wall)), cpu: median(ts.map((t) => t.cpu)), rssMiB: median(ts.map((t) => t.rssMiB)) };
+  };
+  const cfgs = [['CLI as shipped (judge local, workers auto)', []], ['engine only (--judge off, workers auto)', ['--judge', 'off']],
+    ['engine only, one thread (--judge off --workers 0)', ['--judge', 'off', '--workers', '0']]];
+  log(`\n### Speed on SOCO Java (${ds.files.length} files, every pair reported), medians of ${runs} runs\n`);
+  log('| run | wall | CPU | peak memory | Dolos CPU ÷ ours |');
+  log('|---|---|---|---|---|');
+  const dolos = noDolos ? null : measure(() => runDolos(dolosDir, ds.files.map((f) => path.join(ds.dir, f)), 'java', TMP));
+  results.speed = { runs, dolos };
+  for (const [name, extra] of cfgs) {
+    const t = measure(() => runOurs([ds.dir], extra, TMP));
+    results.speed[name] = t;
+    log(`| ${name} | ${t.wall.toFixed(2)} s | ${t.cpu.toFixed(2)} s | ${t.rssMiB.toFixed(0)} MiB | ${dolos ? `${(dolos.cpu / t.cpu).toFixed(2)}×` : '–'} |`);
+  }
+  if (dolos) log(`| Dolos 3.5.1 | ${dolos.wall.toFixed(2)} s | ${dolos.cpu.toFixed(2)} s | ${dolos.rssMiB.toFixed(0)} MiB | 1× |`);
+}
+
 const outDir = path.resolve(import.meta.dirname, 'similarity');
-fs.writeFileSync(path.join(outDir, 'RESULTS.md'), `${lines.join('\n')}\n`);
+// A speed-only run keeps the full results and writes its own file.
+fs.writeFileSync(path.join(outDir, args.includes('--speed') && args.includes('--only') ? 'SPEED.md' : 'RESULTS.md'), `${lines.join('\n')}\n`);
 fs.writeFileSync(path.join(CACHE, 'results-similarity.json'), JSON.stringify(results, null, 2));
 fs.rmSync(TMP, { recursive: true, force: true });

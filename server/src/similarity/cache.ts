@@ -25,12 +25,14 @@ export class FeatureCache {
       db = fs.existsSync(file) ? new SQL.Database(fs.readFileSync(file)) : new SQL.Database();
       db.run('CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)');
       db.run('CREATE TABLE IF NOT EXISTS pair_scores (ctx TEXT PRIMARY KEY, data BLOB NOT NULL)');
+      db.run('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)');
     } catch (e) {
       // A damaged cache is only a cache: start a fresh one and say so.
       warning = `cache ${file} unreadable (${(e as Error).message}); starting a new one`;
       db = new SQL.Database();
       db.run('CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)');
       db.run('CREATE TABLE IF NOT EXISTS pair_scores (ctx TEXT PRIMARY KEY, data BLOB NOT NULL)');
+      db.run('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)');
     }
     return new FeatureCache(file, db, warning);
   }
@@ -65,6 +67,22 @@ export class FeatureCache {
     } finally {
       st.free();
     }
+  }
+
+  /** Small records of the engine's (the last run's context). */
+  getMeta(key: string): Uint8Array | undefined {
+    const st = this.db.prepare('SELECT data FROM meta WHERE key = ?');
+    try {
+      st.bind([key]);
+      return st.step() ? (st.get()[0] as Uint8Array) : undefined;
+    } finally {
+      st.free();
+    }
+  }
+
+  putMeta(key: string, data: Uint8Array): void {
+    this.db.run('INSERT OR REPLACE INTO meta (key, data) VALUES (?, ?)', [key, data]);
+    this.dirty = true;
   }
 
   /** Keeps one context only: a workspace has one, and old ones would only grow the file. */

@@ -6,6 +6,7 @@
 // `CompareState`, and in the feature cache's database across restarts), so a run where nothing
 // changed scores no pair and a run after one edit scores only the edited document's pairs.
 import crypto from 'node:crypto';
+import v8 from 'node:v8';
 import type { LanguageId } from '../core/languages';
 import { FeatureCache } from './cache';
 import { buildIndex, commonKeys, partners, Postings, sharesProposingKey } from './candidates';
@@ -106,6 +107,8 @@ export interface CompareState {
   features: Map<string, FileFeatures>;
   pairs?: PairMemory;
   last?: LastRun;
+  /** The last fully indexed run's context, by the documents and options it was for. */
+  recorded?: RecordedRun;
   /** The feature cache, open across runs. */
   cache?: FeatureCache;
   /** Matching regions of reported pairs in one context, by the pair's documents and their identities. */
@@ -118,7 +121,7 @@ interface LastRun {
   ctx: Context;
   /** Its candidate count and fingerprint postings, with each document's index and input (to update the count). */
   candidates: number;
-  fp: Postings;
+  fp: () => Postings;
   docIndex: Map<string, number>;
   inputs: number[];
 }
@@ -218,21 +221,36 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   // Candidate pairs, then the common-code filter counted over groups of near-copies.
   const n = docs.length;
   const allowed = opts.cross ? (i: number, j: number) => docs[i]!.input !== docs[j]!.input : () => true;
-  const post: EvidencePostings = {
+  // Built only when something must be indexed or scored (a warm run over unchanged files needs none).
+  let built: EvidencePostings | undefined;
+  const postings = () => (built ??= {
     fp: new Postings(docs.map((d) => d.fpSet)), ast: new Postings(docs.map((d) => d.astSet)),
     cfg: new Postings(docs.map((d) => d.cfg)), df: new Postings(docs.map((d) => d.df)),
-  };
-  const fpPostings = post.fp;
+  });
+  // The context is a function of the documents' contents and the options: the same documents as a
+  // recorded run give that run's context and candidate count without indexing again.
+  const keepAll = !!opts.allPairs || n <= MATRIX_MAX_DOCS;
+  const floor = keepAll ? 0 : Math.min(minScore, clusterThreshold);
+  const runKey = crypto.createHash('sha256').update(JSON.stringify([
+    docs.map((d) => (opts.cross ? `${d.hash}:${d.input}` : d.hash)).sort(), template.map((f, i) => keys[files.length + i] ?? f.error ?? ''),
+    weights, fopts, floor, commonShare, commonMinDocs, !!opts.submissions, !!opts.cross,
+  ])).digest('base64');
+  const recorded = !incremental && !opts.allPairs ? recordedRun(state, cache, runKey) : undefined;
   let ctx: Context;
   let candidateCount: number;
-  if (incremental) {
+  if (recorded) {
+    ctx = recorded.ctx;
+    candidateCount = recorded.candidates;
+  } else if (incremental) {
+    const fpPostings = postings().fp;
     ctx = last!.ctx;
     // The last count, less the changed documents' pairs then, plus theirs now.
     const names = new Set(opts.changed);
     const before = [...names].map((p) => last!.docIndex.get(p)).filter((i): i is number => i !== undefined);
     const now = docs.flatMap((d, i) => (names.has(d.name) ? [i] : []));
     const allowedBefore = opts.cross ? (i: number, j: number) => last!.inputs[i] !== last!.inputs[j] : () => true;
-    candidateCount = last!.candidates - pairsTouching(last!.fp, before, ctx.capDocs, last!.fp.flags(ctx.templateFp), allowedBefore)
+    const fpBefore = last!.fp();
+    candidateCount = last!.candidates - pairsTouching(fpBefore, before, ctx.capDocs, fpBefore.flags(ctx.templateFp), allowedBefore)
       + pairsTouching(fpPostings, now, ctx.capDocs, fpPostings.flags(ctx.templateFp), allowed);
   } else {
     const ignored: Ignored = {
@@ -245,7 +263,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     const maxGroups = commonShare > 0 ? Math.max(commonMinDocs, Math.floor(commonShare * n)) : Number.POSITIVE_INFINITY;
     // Keys in more than half of the documents (at most 500) are too common to propose pairs at all.
     const capDocs = Number.isFinite(maxGroups) ? Math.max(maxGroups, commonMinDocs, Math.min(Math.ceil(n / 2), 500)) : n;
-    const index = buildIndex(fpPostings, capDocs, fpPostings.flags(templateFp), allowed);
+    const post = postings();
+    const index = buildIndex(post.fp, capDocs, post.fp.flags(templateFp), allowed);
     candidateCount = index.candidates;
     if (Number.isFinite(maxGroups)) {
       const groupMax = Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount));
@@ -258,17 +277,18 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       add(ignored.df, post.df);
     }
     ctx = { ignored, templateFp, capDocs, id: '' };
+    ctx.id = contextId(ctx, weights, fopts, floor, opts);
+    if (!incremental && !opts.allPairs) recordRun(state, cache, runKey, ctx, candidateCount);
   }
   mark('index');
 
   // Scores below `floor` are only kept where the report shows them (the matrix, --all-pairs).
-  const keepAll = !!opts.allPairs || n <= MATRIX_MAX_DOCS;
-  const floor = keepAll ? 0 : Math.min(minScore, clusterThreshold);
-  ctx.id = contextId(ctx, weights, fopts, floor, opts);
   const memory = opts.allPairs ? undefined : await pairMemoryFor(state, cache, ctx.id, opts.cachePath);
-  const templateFlags = fpPostings.flags(ctx.templateFp);
-  const scorer = new PairScorer(docs, { capDocs: ctx.capDocs, templateFp: ctx.templateFp, ignored: ctx.ignored, weights, allowed }, post);
   const known = memory ? memory.knownOf(docs.map((d) => d.hash)) : docs.map(() => false);
+  let scorer: PairScorer | undefined;
+  const scorerFor = () => (scorer ??= new PairScorer(docs, { capDocs: ctx.capDocs, templateFp: ctx.templateFp, ignored: ctx.ignored, weights, allowed }, postings()));
+  // The same documents as the recorded run: every stored pair is still a candidate.
+  const templateFlags = recorded && known.every(Boolean) ? undefined : postings().fp.flags(ctx.templateFp);
   const scores = new Map<number, PairScore>();
   let highest = 0;
   let pairScored = 0;
@@ -281,7 +301,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   if (memory) {
     memory.pairsAmong(docs.map((d) => d.hash), known, (i, j, s) => {
       // Still a candidate? (another document can push a shared key past the cap.)
-      if (allowed(Math.min(i, j), Math.max(i, j)) && sharesProposingKey(fpPostings, i, j, ctx.capDocs, templateFlags)) keep(i, j, s);
+      if (allowed(Math.min(i, j), Math.max(i, j)) && (!templateFlags || sharesProposingKey(postings().fp, i, j, ctx.capDocs, templateFlags))) keep(i, j, s);
     });
   }
   const fresh: Array<[number, number, PairScore]> = [];
@@ -290,7 +310,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     if (known[a]) {
       // Its pairs with unknown documents are scored from their side.
     } else {
-      pairScored += scorer.scoreDoc(a, (b) => b > a || known[b]!, (b, s) => {
+      pairScored += scorerFor().scoreDoc(a, (b) => b > a || known[b]!, (b, s) => {
         keep(a, b, s);
         if (memory && s.score > 0 && s.score >= floor) fresh.push([a, b, s]);
       });
@@ -371,7 +391,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   timings.total = Date.now() - t0;
   if (!state) cache?.close();
   if (state) {
-    state.last = { files, template, ctx, candidates: candidateCount, fp: fpPostings, docIndex: new Map(docs.map((d, i) => [d.name, i])), inputs: docs.map((d) => d.input) };
+    state.last = { files, template, ctx, candidates: candidateCount, fp: () => postings().fp, docIndex: new Map(docs.map((d, i) => [d.name, i])), inputs: docs.map((d) => d.input) };
   }
 
   return {
@@ -418,6 +438,31 @@ function pairsTouching(p: Postings, set: number[], capDocs: number, template: Ui
     c += partners(p, a, capDocs, template, (b) => (!inSet.has(b) || b > a) && allowed(Math.min(a, b), Math.max(a, b)), stamp, shared).length;
   }
   return c;
+}
+
+interface RecordedRun { key: string; ctx: Context; candidates: number }
+
+/** The context and candidate count of an earlier run over the same documents and options, if recorded. */
+function recordedRun(state: CompareState | undefined, cache: FeatureCache | undefined, key: string): RecordedRun | undefined {
+  if (state?.recorded?.key === key) return state.recorded;
+  const blob = cache?.getMeta('run');
+  if (!blob) return undefined;
+  try {
+    const r = v8.deserialize(blob) as { key: string; ignored: number[][]; templateFp: number[]; capDocs: number; id: string; candidates: number };
+    if (r.key !== key) return undefined;
+    const [ast, fp, cfg, df] = r.ignored.map((a) => new Set(a));
+    const run = { key, ctx: { ignored: { ast: ast!, fp: fp!, cfg: cfg!, df: df! }, templateFp: new Set(r.templateFp), capDocs: r.capDocs, id: r.id }, candidates: r.candidates };
+    if (state) state.recorded = run;
+    return run;
+  } catch {
+    return undefined;
+  }
+}
+
+function recordRun(state: CompareState | undefined, cache: FeatureCache | undefined, key: string, ctx: Context, candidates: number): void {
+  if (state) state.recorded = { key, ctx, candidates };
+  const i = ctx.ignored;
+  cache?.putMeta('run', v8.serialize({ key, ignored: [i.ast, i.fp, i.cfg, i.df].map((x) => [...x]), templateFp: [...ctx.templateFp], capDocs: ctx.capDocs, id: ctx.id, candidates }));
 }
 
 /** A stable id of the scoring context: ignored evidence, weights, feature options, candidate cap, floor, pairing mode. */
