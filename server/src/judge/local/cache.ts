@@ -95,6 +95,9 @@ export class LocalJudgeCache {
   readonly common = new CommonCode();
   readonly verdicts: Lru<string, CachedVerdict>;
   template: { key: string; code: TemplateCode } | undefined;
+  /** What the explained code was last built from (template, common-code threshold), and a number bumped whenever it changed. */
+  explainedFrom: string | undefined;
+  explainedGen = 0;
   readonly stats: LocalCacheStats = { tokenized: 0, verdictsComputed: 0, verdictHits: 0, commonUpdates: 0 };
   private tail: Promise<unknown> = Promise.resolve();
 

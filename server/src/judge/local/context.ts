@@ -58,6 +58,9 @@ export class CommonCode {
   private readonly nameDocs = new Map<string, number>();
   private readonly lineDocs = new Map<string, number>();
 
+  /** Counts before the first change since `track()`, to tell whether any key crossed a threshold. */
+  private readonly touched = { hashes: new Map<number, number>(), names: new Map<string, number>(), lines: new Map<string, number>() };
+
   /** Adds `n` copies of a document (negative: removes them). */
   add(key: string, keys: DocKeys, n: number): void {
     const c = this.counted.get(key);
@@ -66,22 +69,32 @@ export class CommonCode {
     if (now === 0) this.counted.delete(key);
     else this.counted.set(key, { keys, n: now });
     this.size += n;
-    const bump = <K>(m: Map<K, number>, k: K) => {
-      const v = (m.get(k) ?? 0) + n;
+    const bump = <K>(m: Map<K, number>, touched: Map<K, number>, k: K) => {
+      const old = m.get(k) ?? 0;
+      if (!touched.has(k)) touched.set(k, old);
+      const v = old + n;
       if (v === 0) m.delete(k);
       else m.set(k, v);
     };
-    for (const h of keys.hashes) bump(this.hashDocs, h);
-    for (const x of keys.names) bump(this.nameDocs, x);
-    for (const x of keys.lines) bump(this.lineDocs, x);
+    for (const h of keys.hashes) bump(this.hashDocs, this.touched.hashes, h);
+    for (const x of keys.names) bump(this.nameDocs, this.touched.names, x);
+    for (const x of keys.lines) bump(this.lineDocs, this.touched.lines, x);
   }
 
-  clear(): void {
-    this.counted.clear();
-    this.size = 0;
-    this.hashDocs.clear();
-    this.nameDocs.clear();
-    this.lineDocs.clear();
+  /** Starts recording changes afresh. */
+  track(): void {
+    for (const m of Object.values(this.touched)) m.clear();
+  }
+
+  /** Whether a count changed since `track()` took a key across `minDocs` (into or out of the common code). */
+  crossed(minDocs: number): boolean {
+    const any = <K>(m: Map<K, number>, touched: Map<K, number>) => {
+      for (const [k, old] of touched) if ((old >= minDocs) !== ((m.get(k) ?? 0) >= minDocs)) return true;
+      return false;
+    };
+    const out = any(this.hashDocs, this.touched.hashes) || any(this.nameDocs, this.touched.names) || any(this.lineDocs, this.touched.lines);
+    this.track();
+    return out;
   }
 
   /** The template's code, and (when `active`) code in at least `minDocs` counted documents. */

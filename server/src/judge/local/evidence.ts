@@ -57,6 +57,8 @@ export interface FileAnalysis {
   /** Comments of 10+ characters, in order (repeats kept). */
   comments: string[];
   algorithms: DetectedAlgorithm[];
+  /** The last `explainedDigest`, and the cache's generation of the explained code it was computed for. */
+  digest?: { gen: number; value: string };
 }
 
 export function analyseFile(f: TokenizedFile, source: string, algorithms: DetectedAlgorithm[]): FileAnalysis {

@@ -32,25 +32,44 @@ export const LOCAL_THRESHOLDS = {
  * (`cache.exclusive`, as judgePairs does). Verdicts do not depend on what the cache holds.
  */
 export class LocalJudge {
-  private readonly digests = new Map<string, string>();
+  private readonly keys = new Map<LanguageId, Map<string, string>>();
   private readonly pending = new Map<string, Promise<FileAnalysis>>();
-  private constructor(private readonly cache: LocalJudgeCache, private readonly explained: ExplainedCode) {}
+  private explained: ExplainedCode = { hashes: new Set(), lines: new Set(), names: new Set() };
+  private constructor(private readonly cache: LocalJudgeCache) {}
 
   /** `pairs`: the pairs about to be judged, whose files are then analysed from the parse the common code needs anyway. */
   static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = []): Promise<LocalJudge> {
+    const judge = new LocalJudge(cache);
     const templates = ctx?.templates ?? [];
-    const tkey = templates.map((t) => contentKey(t.source, t.language)).join(',');
+    const tkey = templates.map((t) => judge.keyOf(t.source, t.language)).join(',');
     if (cache.template?.key !== tkey) cache.template = { key: tkey, code: await templateCode(templates) };
 
     const corpus = ctx?.corpus ?? [];
     const minDocs = commonMinDocs(ctx ?? {}, corpus.length);
     const active = !!ctx && corpus.length >= minDocs;
-    const judge = new LocalJudge(cache, cache.common.explained(cache.template.code, minDocs, active));
+    const from = `${tkey}|${active ? minDocs : 'no common code'}`;
+    let changed = cache.explainedFrom !== from;
+    cache.explainedFrom = undefined; // until the counts are brought up to date
     if (active) {
-      const wanted = new Set(pairs.flatMap((p) => [contentKey(p.source1, p.language1), contentKey(p.source2, p.language2)]));
+      const wanted = new Set(pairs.flatMap((p) => [judge.keyOf(p.source1, p.language1), judge.keyOf(p.source2, p.language2)]));
+      cache.common.track();
       await judge.count(corpus, wanted);
+      if (cache.common.crossed(minDocs)) changed = true;
     }
+    // Unchanged explained code: the files' digests (and so the cached verdicts) stand without recomputing them.
+    if (changed) cache.explainedGen++;
+    cache.explainedFrom = from;
+    judge.explained = cache.common.explained(cache.template.code, minDocs, active);
     return judge;
+  }
+
+  /** The content key, computed once per source in a run. */
+  private keyOf(source: string, language: LanguageId): string {
+    let m = this.keys.get(language);
+    if (!m) this.keys.set(language, (m = new Map()));
+    let k = m.get(source);
+    if (k === undefined) m.set(source, (k = contentKey(source, language)));
+    return k;
   }
 
   /** Brings the common-code counts to `corpus`: only documents added or removed since the last run are counted. */
@@ -58,7 +77,7 @@ export class LocalJudge {
     const { cache } = this;
     const now = new Map<string, { n: number; source: string; language: LanguageId }>();
     for (const d of corpus) {
-      const key = contentKey(d.source, d.language);
+      const key = this.keyOf(d.source, d.language);
       const e = now.get(key);
       if (e) e.n++;
       else now.set(key, { n: 1, source: d.source, language: d.language });
@@ -103,28 +122,28 @@ export class LocalJudge {
     return p;
   }
 
-  private digest(key: string, a: FileAnalysis): string {
-    let d = this.digests.get(key);
-    if (d === undefined) this.digests.set(key, (d = explainedDigest(a, this.explained)));
-    return d;
+  private digest(a: FileAnalysis): string {
+    const gen = this.cache.explainedGen;
+    if (a.digest?.gen !== gen) a.digest = { gen, value: explainedDigest(a, this.explained) };
+    return a.digest.value;
   }
 
   async evidence(pair: JudgePairInput): Promise<PairEvidence> {
     const [a, b] = await Promise.all([
-      this.analyse(contentKey(pair.source1, pair.language1), pair.source1, pair.language1),
-      this.analyse(contentKey(pair.source2, pair.language2), pair.source2, pair.language2),
+      this.analyse(this.keyOf(pair.source1, pair.language1), pair.source1, pair.language1),
+      this.analyse(this.keyOf(pair.source2, pair.language2), pair.source2, pair.language2),
     ]);
     return pairEvidence(a, b, this.explained);
   }
 
   async judge(pair: JudgePairInput): Promise<Verdict> {
-    const k1 = contentKey(pair.source1, pair.language1);
-    const k2 = contentKey(pair.source2, pair.language2);
+    const k1 = this.keyOf(pair.source1, pair.language1);
+    const k2 = this.keyOf(pair.source2, pair.language2);
     const [a, b] = await Promise.all([this.analyse(k1, pair.source1, pair.language1), this.analyse(k2, pair.source2, pair.language2)]);
     // Everything the verdict depends on: both contents, the score, and what the context explains in each file.
     const key = `${k1}|${k2}|${pair.similarity_score}`;
-    const d1 = this.digest(k1, a);
-    const d2 = this.digest(k2, b);
+    const d1 = this.digest(a);
+    const d2 = this.digest(b);
     const hit = this.cache.getVerdict(key, d1, d2);
     if (hit) return hit;
     const v = decide(pairEvidence(a, b, this.explained), pair.similarity_score);

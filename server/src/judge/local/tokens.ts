@@ -68,20 +68,22 @@ export async function tokenize(source: string, language: LanguageId): Promise<To
     const strings: string[] = [];
     const functions: TokenizedFile['functions'] = [];
     const cursor = parsed.tree.walk();
+    // The node's text, as Node.text reads it, without materializing the node (most of the walk's cost).
+    const textOf = () => source.slice(cursor.startIndex, cursor.endIndex);
     let done = false;
     while (!done) {
       const type = cursor.nodeType;
       let descend = false;
       if (isComment(type)) {
-        const text = cursor.currentNode.text.replace(/\s+/g, ' ').trim();
+        const text = textOf().replace(/\s+/g, ' ').trim();
         if (text.length > 0) comments.push(text);
       } else if (STRING_TYPES.has(type)) {
         tokens.push({ t: 'S', line: cursor.startPosition.row });
-        strings.push(cursor.currentNode.text);
+        strings.push(textOf());
       } else if (TYPE_TYPES.has(type)) {
         // types carry no algorithmic structure
       } else if (cursor.nodeIsNamed && isNumber(type) ) {
-        tokens.push({ t: 'N', line: cursor.startPosition.row, name: cursor.currentNode.text });
+        tokens.push({ t: 'N', line: cursor.startPosition.row, name: textOf() });
       } else {
         if (FUNCTION_TYPES.has(type)) {
           const node = cursor.currentNode;
@@ -89,7 +91,7 @@ export async function tokenize(source: string, language: LanguageId): Promise<To
           functions.push({ name: nameNode?.text ?? '', start: node.startPosition.row, end: node.endPosition.row });
         }
         descend = cursor.gotoFirstChild();
-        if (!descend) emitLeaf(type, cursor.currentNode.text, cursor.startPosition.row, cursor.nodeIsNamed, tokens);
+        if (!descend) emitLeaf(type, textOf(), cursor.startPosition.row, cursor.nodeIsNamed, tokens);
       }
       if (descend) continue;
       while (!cursor.gotoNextSibling()) {
