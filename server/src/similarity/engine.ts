@@ -9,7 +9,8 @@ import crypto from 'node:crypto';
 import v8 from 'node:v8';
 import type { LanguageId } from '../core/languages';
 import { FeatureCache } from './cache';
-import { buildIndex, commonKeys, partners, Postings, sharesProposingKey } from './candidates';
+import { buildIndex, commonKeys, Postings, sharesProposingKey } from './candidates';
+import { candidatesOf, evidenceOf } from './changedPairs';
 import { DEFAULT_FEATURE_OPTIONS, featuresOfSource, type FeatureOptions, type FileFeatures } from './features';
 import { sortedUnique } from './hash';
 import { collectInputs, type SourceFile } from './inputs';
@@ -17,7 +18,7 @@ import { PairScorer, type EvidencePostings } from './pairScores';
 import { PairMemory } from './pairMemory';
 import { lineMatches, toRegions, type MatchingRegion } from './regions';
 import { clustersOf } from './clusters';
-import { DEFAULT_WEIGHTS, type Ignored, type PairScore, type Weights } from './score';
+import { DEFAULT_WEIGHTS, scorePair, type DocEvidence, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
 
 export interface CompareProgress {
@@ -107,6 +108,8 @@ export interface CompareState {
   features: Map<string, FileFeatures>;
   pairs?: PairMemory;
   last?: LastRun;
+  /** Documents' evidence prepared for direct scoring in one context (quick updates). */
+  evidence?: { ctx: string; map: Map<string, DocEvidence> };
   /** The last fully indexed run's context, by the documents and options it was for. */
   recorded?: RecordedRun;
   /** The feature cache, open across runs. */
@@ -121,7 +124,7 @@ interface LastRun {
   ctx: Context;
   /** Its candidate count and fingerprint postings, with each document's index and input (to update the count). */
   candidates: number;
-  fp: () => Postings;
+  fpSets: Float64Array[];
   docIndex: Map<string, number>;
   inputs: number[];
 }
@@ -242,16 +245,14 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     ctx = recorded.ctx;
     candidateCount = recorded.candidates;
   } else if (incremental) {
-    const fpPostings = postings().fp;
     ctx = last!.ctx;
     // The last count, less the changed documents' pairs then, plus theirs now.
     const names = new Set(opts.changed);
     const before = [...names].map((p) => last!.docIndex.get(p)).filter((i): i is number => i !== undefined);
     const now = docs.flatMap((d, i) => (names.has(d.name) ? [i] : []));
     const allowedBefore = opts.cross ? (i: number, j: number) => last!.inputs[i] !== last!.inputs[j] : () => true;
-    const fpBefore = last!.fp();
-    candidateCount = last!.candidates - pairsTouching(fpBefore, before, ctx.capDocs, fpBefore.flags(ctx.templateFp), allowedBefore)
-      + pairsTouching(fpPostings, now, ctx.capDocs, fpPostings.flags(ctx.templateFp), allowed);
+    candidateCount = last!.candidates - pairsTouching(last!.fpSets, before, ctx.capDocs, ctx.templateFp, allowedBefore)
+      + pairsTouching(docs.map((d) => d.fpSet), now, ctx.capDocs, ctx.templateFp, allowed);
   } else {
     const ignored: Ignored = {
       ast: new Set(templateFeats.flatMap((f) => [...f.astSet])),
@@ -288,7 +289,18 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   let scorer: PairScorer | undefined;
   const scorerFor = () => (scorer ??= new PairScorer(docs, { capDocs: ctx.capDocs, templateFp: ctx.templateFp, ignored: ctx.ignored, weights, allowed }, postings()));
   // The same documents as the recorded run: every stored pair is still a candidate.
-  const templateFlags = recorded && known.every(Boolean) ? undefined : postings().fp.flags(ctx.templateFp);
+  // A quick update keeps the other pairs as they were (the exact run that follows checks them).
+  const templateFlags = incremental || (recorded && known.every(Boolean)) ? undefined : postings().fp.flags(ctx.templateFp);
+  // A quick update scores its few changed documents by direct merges (no postings of the workspace).
+  const few = incremental ? docs.map((_, i) => i).filter((i) => !known[i]) : [];
+  const evMemo = state && state.evidence?.ctx === ctx.id ? state.evidence.map : new Map<string, DocEvidence>();
+  if (state) state.evidence = { ctx: ctx.id, map: evMemo };
+  const ev = (i: number) => {
+    const d = docs[i]!;
+    let e = evMemo.get(d.hash);
+    if (!e) evMemo.set(d.hash, (e = evidenceOf(d.feats, d, ctx.ignored)));
+    return e;
+  };
   const scores = new Map<number, PairScore>();
   let highest = 0;
   let pairScored = 0;
@@ -306,9 +318,18 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   }
   const fresh: Array<[number, number, PairScore]> = [];
   const step = Math.max(1, Math.floor(n / 100));
+  const fpSets = incremental ? docs.map((d) => d.fpSet) : [];
   for (let a = 0; a < n; a++) {
     if (known[a]) {
       // Its pairs with unknown documents are scored from their side.
+    } else if (incremental && few.length <= 20) {
+      const bs = candidatesOf(a, fpSets, ctx.capDocs, ctx.templateFp, (b) => (b > a || known[b]!) && allowed(Math.min(a, b), Math.max(a, b)));
+      for (const b of bs) {
+        const s = scorePair(ev(a), ev(b), ctx.ignored, weights);
+        keep(a, b, s);
+        if (memory && s.score > 0 && s.score >= floor) fresh.push([a, b, s]);
+      }
+      pairScored += bs.length;
     } else {
       pairScored += scorerFor().scoreDoc(a, (b) => b > a || known[b]!, (b, s) => {
         keep(a, b, s);
@@ -391,7 +412,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   timings.total = Date.now() - t0;
   if (!state) cache?.close();
   if (state) {
-    state.last = { files, template, ctx, candidates: candidateCount, fp: () => postings().fp, docIndex: new Map(docs.map((d, i) => [d.name, i])), inputs: docs.map((d) => d.input) };
+    state.last = { files, template, ctx, candidates: candidateCount, fpSets: docs.map((d) => d.fpSet), docIndex: new Map(docs.map((d, i) => [d.name, i])), inputs: docs.map((d) => d.input) };
   }
 
   return {
@@ -428,15 +449,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
 }
 
 /** Candidate pairs with at least one document in `set`. */
-function pairsTouching(p: Postings, set: number[], capDocs: number, template: Uint8Array, allowed: (i: number, j: number) => boolean): number {
-  const n = p.kidsOf.length;
+function pairsTouching(fpSets: Float64Array[], set: number[], capDocs: number, templateFp: Set<number>, allowed: (i: number, j: number) => boolean): number {
   const inSet = new Set(set);
-  const stamp = new Int32Array(n).fill(-1);
-  const shared = new Int32Array(n);
   let c = 0;
-  for (const a of set) {
-    c += partners(p, a, capDocs, template, (b) => (!inSet.has(b) || b > a) && allowed(Math.min(a, b), Math.max(a, b)), stamp, shared).length;
-  }
+  for (const a of set) c += candidatesOf(a, fpSets, capDocs, templateFp, (b) => (!inSet.has(b) || b > a) && allowed(Math.min(a, b), Math.max(a, b))).length;
   return c;
 }
 
