@@ -95,6 +95,26 @@ export const TRANSFORMS = {
     const at = body.startIndex + 1;
     return edit(src, [[at, at, '\n        int deadVar = 0;\n        if (deadVar > 1) {\n            deadVar = deadVar + 1;\n        }\n']]);
   },
+  // Dead statements in the middle of the largest block: an unused pair of variables and a loop that only updates them.
+  deadMiddle(src) {
+    const t = parse(src);
+    const blocks = nodes(t.rootNode).filter((n) => n.type === 'block' && n.namedChildCount >= 3);
+    blocks.sort((a, b) => b.namedChildCount - a.namedChildCount || a.startIndex - b.startIndex);
+    const b = blocks[0];
+    const at = b ? b.namedChild(Math.floor(b.namedChildCount / 2)).startIndex : -1;
+    t.delete();
+    if (at < 0) return null;
+    return edit(src, [[at, at, 'int junkA = 7;\n        int junkB = junkA * 2;\n        for (int q = 0; q < junkB; q++) { junkA += q; }\n        ']]);
+  },
+  // Unreachable statements after the last return of a block.
+  unreachable(src) {
+    const t = parse(src);
+    const r = nodes(t.rootNode).find((n) => n.type === 'return_statement' && n.parent?.type === 'block' && !n.nextNamedSibling);
+    const at = r ? r.endIndex : -1;
+    t.delete();
+    if (at < 0) return null;
+    return edit(src, [[at, at, '\n        System.out.println("unreachable");\n        int never = 1;']]);
+  },
   negateIf(src) {
     const t = parse(src);
     const n = nodes(t.rootNode).find((x) => x.type === 'if_statement' && x.childForFieldName('alternative') && x.childForFieldName('alternative').type !== 'if_statement');
@@ -131,6 +151,27 @@ export const TRANSFORMS = {
     const body = loop.childForFieldName('body');
     const method = `\n    static void extractedPart() ${body.text}\n`;
     const out = edit(src, [[body.startIndex, body.endIndex, '{ extractedPart(); }'], [cls.endIndex - 1, cls.endIndex - 1, method]]);
+    t.delete();
+    return out;
+  },
+  // The same extraction with the enclosing method's variables the body reads passed as parameters (same names).
+  extractWithParams(src) {
+    const t = parse(src);
+    const loop = nodes(t.rootNode).find((x) => ['for_statement', 'while_statement', 'enhanced_for_statement'].includes(x.type) && x.childForFieldName('body')?.type === 'block' && x.childForFieldName('body').namedChildCount >= 2);
+    if (!loop) { t.delete(); return null; }
+    let method = loop.parent;
+    while (method && !['method_declaration', 'constructor_declaration'].includes(method.type)) method = method.parent;
+    let cls = loop.parent;
+    while (cls && cls.type !== 'class_body') cls = cls.parent;
+    if (!method || !cls) { t.delete(); return null; }
+    const declared = new Set(nodes(method).filter((n) => ['variable_declarator', 'formal_parameter'].includes(n.type) || (n.type === 'enhanced_for_statement'))
+      .map((n) => n.childForFieldName('name')?.text).filter(Boolean));
+    const body = loop.childForFieldName('body');
+    const inBody = new Set(nodes(body).filter((n) => n.type === 'variable_declarator').map((n) => n.childForFieldName('name').text));
+    const used = [...new Set(nodes(body).filter((n) => n.type === 'identifier' && declared.has(n.text) && !inBody.has(n.text)).map((n) => n.text))];
+    const params = used.map((u) => `int ${u}`).join(', ');
+    const text = `\n    static void extractedPart(${params}) ${body.text}\n`;
+    const out = edit(src, [[body.startIndex, body.endIndex, `{ extractedPart(${used.join(', ')}); }`], [cls.endIndex - 1, cls.endIndex - 1, text]]);
     t.delete();
     return out;
   },
