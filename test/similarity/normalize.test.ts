@@ -97,6 +97,21 @@ describe('dead code', () => {
     assert.deepEqual(await dead('function f(xs) {\n  const k = 2;\n  return xs.map((x) => x * k);\n}\n', 'javascript'), []);
   });
 
+  it('compound assignments read their target, so earlier updates stay live (Java, C)', async () => {
+    assert.deepEqual(await dead('class A { int f(int a) { int s = 0; s += a; s -= 1; return s; } }', 'java'), []);
+    assert.deepEqual(await dead('int f(int a) {\n  int s = 0;\n  s <<= a;\n  s |= 1;\n  return s;\n}\n', 'c'), []);
+  });
+
+  it('C++: stream operators are effects, reference parameters are the caller\'s, `T x(args);` declares x', async () => {
+    assert.deepEqual(await dead('void f(int &out, int n) {\n  std::cout << n;\n  std::cin >> n;\n  out = n;\n}\n', 'cpp'), []);
+    assert.deepEqual(await dead('int f(int n) {\n  Tree t(n, 2);\n  Tree unused(n);\n  return t.size();\n}\n', 'cpp'), ['Tree unused(n);']);
+  });
+
+  it('names read inside f-strings and template strings are uses', async () => {
+    assert.deepEqual(await dead('def f(a):\n    s = a * 2\n    return f"{s:>4}"\n', 'python'), []);
+    assert.deepEqual(await dead('function f(a) {\n  const s = a * 2;\n  return `v=${s}`;\n}\n', 'javascript'), []);
+  });
+
   it('functions with syntax errors are left as they are', async () => {
     assert.deepEqual(await dead('int f(void) {\n  int unused = 1;\n  x = = 2;\n  return 0;\n}\n', 'c'), []);
   });

@@ -4,9 +4,10 @@
 import type { Language } from 'web-tree-sitter';
 import type { Parsed } from '../core/parser';
 import { fmix, key53 } from './hash';
+import { LIT_STR } from './kinds';
 import {
   R_ASSIGN, R_BINARY, R_BLOCK, R_EXPR_STMT, R_BREAK, R_CASE, R_CONTINUE, R_CONTROL, R_FIELD_IDENT, R_FUNCTION, R_IDENT, R_LITERAL,
-  R_LOOP, R_PARAM, R_PUNCT, R_RETURN, R_SKIP, R_THROW, R_TYPE_IDENT, R_UNORDERED, R_UPDATE, X_CALL, X_DECL, X_DECL_LIST, X_EFFECT, X_LVALUE,
+  R_LOOP, R_PARAM, R_PUNCT, R_RETURN, R_SKIP, R_THROW, R_TYPE_IDENT, R_UNORDERED, R_UPDATE, X_CALL, X_COMPOUND, X_DECL, X_DECL_LIST, X_EFFECT, X_LVALUE,
   roleTable, type RoleTable,
 } from './kinds';
 
@@ -135,6 +136,8 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   const calls = new Map<string, number>();
   const F = fieldIds(tree.language);
   const isPython = lang === 'python';
+  // Languages whose string literals may read names (f-strings, template strings): those reads are uses.
+  const interpolates = isPython || lang === 'javascript' || lang === 'typescript' || lang === 'tsx';
 
   // Tracked subtrees, reserved in pre-order at enter and kept at leave when large enough.
   const tHash: number[] = [];
@@ -205,7 +208,11 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
           target = parentRole & R_UPDATE ? 2 : aux[sType[sp - 1]!]! & X_DECL || parentRole & R_LOOP ? 4 : 1;
         } else if (parentRole & R_UPDATE && !(parentRole & R_ASSIGN) && named) target = 2;
       }
-      if (target === 0 && sp > 0 && role & R_IDENT && aux[sType[sp - 1]!]! & X_DECL_LIST && cursor.currentFieldId === F.declarator) target = 4;
+      if (target === 0 && sp > 0 && role & R_IDENT && cursor.currentFieldId === F.declarator) {
+        // `int x;`, and C++'s `T name(args);` inside a function (a declaration read as a function declarator).
+        const pt = sType[sp - 1]!;
+        if (aux[pt]! & X_DECL_LIST || (names[pt] === 'function_declarator' && sp > 1 && aux[sType[sp - 2]!]! & X_DECL_LIST && nearestFunction(sp) !== null)) target = 4;
+      }
       // Writing through a field, an element or a pointer is an effect; the names in it are read, not defined.
       if (target !== 0 && target !== 3 && named && aux[id]! & X_LVALUE) {
         nearestLight(sp).effect = true;
@@ -221,12 +228,20 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
           const fid = cursor.currentFieldId;
           if (fid === F.attribute || fid === F.property || fid === F.field) fieldRole = R_FIELD_IDENT;
         }
-        if (role & R_LITERAL) h = SEED_LIT + literal[id]!;
+        if (role & R_LITERAL) {
+          h = SEED_LIT + literal[id]!;
+          if (interpolates && literal[id] === LIT_STR && sp > 0) interpolatedUses(sp);
+        }
         else if (fieldRole & R_FIELD_IDENT) h = SEED_FIELD;
         else if (role & R_TYPE_IDENT) h = SEED_TYPE;
         else if (role & R_IDENT) h = SEED_IDENT;
         else h = canonicalOp[id]! >= 0 ? canonicalOp[id]! : id;
         if (sp > 0) feed(sp - 1, fmix(Math.imul(h + 1, 0x9e3779b1)), fmix(Math.imul(h + 7, 0x85ebca6b)), id);
+        if (!named && aux[id]! & X_EFFECT && sp > 0) nearestLight(sp).effect = true;
+        // `x += 1` written as an assignment with a compound operator (C family, Java, Go): the target is read too.
+        if (!named && sp > 0 && sRole[sp - 1]! & R_ASSIGN && aux[id]! & X_COMPOUND) {
+          for (let k = sEvStart[sp - 1]!; k < events.length; k++) if (events[k]!.def) events[k]!.use = true;
+        }
         tokCode.push(h);
         tokRow.push(row);
         if (fieldRole & R_IDENT && !(fieldRole & R_FIELD_IDENT) && sp > 0) {
@@ -409,6 +424,11 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     }
   }
 
+  function nearestFunction(sp: number): LightNode | null {
+    const f = functionOf(sp);
+    return f === rootLight ? null : f;
+  }
+
   function functionOf(sp: number): LightNode {
     for (let i = sp - 1; i >= 0; i--) if (sLight[i] && sRole[i]! & R_FUNCTION) return sLight[i]!;
     return rootLight;
@@ -421,7 +441,23 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
 
   function recordName(sp: number, t: number, name: string): void {
     const unit = nearestLight(sp);
-    events.push({ unit, name, def: t !== 0, use: t === 0 || t === 2, decl: t === 3 || t === 4 });
+    // A C++ reference parameter (`int &out`) names the caller's variable: it is not a local declaration.
+    const decl = (t === 3 || t === 4) && names[sType[sp - 1]!] !== 'reference_declarator';
+    events.push({ unit, name, def: t !== 0, use: t === 0 || t === 2, decl });
+  }
+
+  /** Names read inside `f"{x}"` / `` `${x}` ``: recorded as uses, since the literal's children are not walked. */
+  function interpolatedUses(sp: number): void {
+    const text = cursor.nodeText;
+    const py = isPython && /^[rRbBuU]*[fF]/.test(text);
+    if (!py && !(text.startsWith('`') && text.includes('${'))) return;
+    const unit = nearestLight(sp);
+    const open = py ? /\{(?!\{)([^{}]*)\}/g : /\$\{([^{}]*)\}/g;
+    for (const m of text.matchAll(open)) {
+      for (const n of m[1]!.matchAll(/(?<![.\w$])[A-Za-z_$][\w$]*/g)) {
+        events.push({ unit, name: n[0], def: false, use: true, decl: false });
+      }
+    }
   }
 
   function isDocstring(): boolean {

@@ -12,7 +12,7 @@ import { winnow, type Fingerprints } from './fingerprint';
 import { sortedUnique } from './hash';
 
 /** Bumped whenever features change meaning, so cached entries from older engines are not reused. */
-export const FEATURES_VERSION = 7;
+export const FEATURES_VERSION = 8;
 
 export interface FeatureOptions {
   minSubtree: number;

@@ -100,13 +100,15 @@ export const X_DECL_LIST = 4; // a declaration whose bare declarators are names 
 export const X_LVALUE = 8; // an assignment target that writes through something (field, element, pointer)
 export const X_STATEMENT = 16; // a simple statement dead-code removal may drop when nothing observable depends on it
 export const X_EFFECT = 32; // an expression with an effect of its own (construction, await, macro, delete)
+export const X_COMPOUND = 64; // a compound assignment operator (`+=`, `<<=`, ...): its target is read as well as written
 
 const CALLS = ['call_expression', 'call', 'method_invocation'];
 const DECLS = ['variable_declarator', 'init_declarator', 'let_declaration', 'short_var_declaration', 'var_spec', 'const_spec',
   'for_in_clause', 'range_clause'];
 const DECL_LISTS = ['declaration', 'local_variable_declaration', 'var_declaration', 'pointer_declarator', 'array_declarator', 'reference_declarator'];
 const LVALUES = ['field_access', 'array_access', 'member_expression', 'subscript_expression', 'subscript', 'attribute', 'index_expression',
-  'pointer_expression', 'field_expression', 'selector_expression', 'qualified_identifier', 'scoped_identifier', 'element_access_expression'];
+  'pointer_expression', 'field_expression', 'selector_expression', 'qualified_identifier', 'scoped_identifier', 'element_access_expression',
+  'unary_expression'];
 const EFFECTS = ['object_creation_expression', 'new_expression', 'delete_expression', 'await', 'await_expression', 'macro_invocation',
   'yield', 'yield_expression', 'receive_expression', 'unary_expression_receive'];
 const STATEMENTS = ['expression_statement', 'local_variable_declaration', 'declaration', 'variable_declaration', 'lexical_declaration',
@@ -161,6 +163,9 @@ export function roleTable(lang: LanguageId, language: Language): RoleTable {
       if (PUNCT.has(name)) roles[id]! |= R_PUNCT;
       if (!ids.has(name)) ids.set(name, id);
       if (['+', '*', '==', '!=', '===', '!==', '&&', '||', '&', '|', '^', 'and', 'or', '<', '>', '<=', '>='].includes(name)) commutative[id] = 1;
+      if (/^(\+|-|\*|\/|%|&|\||\^|<<|>>|>>>|&\^|\*\*|\/\/|@|&&|\|\||\?\?)=$/.test(name)) aux[id]! |= X_COMPOUND;
+      // C++ streams: `cout << x` and `cin >> x` are effects, whatever the operands.
+      if (lang === 'cpp' && ['<<', '>>', '<<=', '>>='].includes(name)) aux[id]! |= X_EFFECT;
       // Python's keyword literals are anonymous in some grammar versions.
       if (name === 'True' || name === 'False') { roles[id]! |= R_LITERAL; literal[id] = LIT_BOOL; }
       if (name === 'None') { roles[id]! |= R_LITERAL; literal[id] = LIT_NULL; }
