@@ -79,8 +79,12 @@ export class WorkspaceIndex {
       this.generation++;
     });
     const started = Date.now();
+    // Runs share the engine state (features, pair scores, last file list): one at a time.
+    const previous = this.running;
     const task = (async () => {
       try {
+        await previous?.catch(() => undefined);
+        if (cancelled || gen !== this.generation) return undefined; // a newer run is waiting behind this one
         const options = await this.options(folders, progress ? (p) => reportProgress(progress, p) : undefined);
         const key = optionsKey(options);
         const changed = key === this.lastOptions ? this.changedFiles() : undefined;
@@ -97,7 +101,7 @@ export class WorkspaceIndex {
         else this.fullPending = false;
         connection.console.info(`similarity: ${report.summary.total_files} files, ${report.summary.suspicious_pairs_count} suspicious pairs in ${Date.now() - started} ms` +
           `${report.metadata.incremental ? ' (incremental update)' : ''}; ${report.metadata.cache?.pair_scored ?? '?'} pairs scored; ` +
-          `engine ${JSON.stringify(report.metadata.timings_ms)}`);
+          `engine ${JSON.stringify(report.metadata.timings_ms)}; memory ${memoryLine()}`);
         return report;
       } catch (e) {
         connection.console.error(`workspace analysis failed: ${(e as Error).stack ?? e}`);
@@ -232,6 +236,12 @@ export class WorkspaceIndex {
 /** The options that decide what a run computes (an incremental run needs the same as the last). */
 function optionsKey(o: CompareOptions): string {
   return JSON.stringify([o.inputs, o.exclude, o.template, o.minScore, o.maxBytes, o.maxFiles]);
+}
+
+/** Resident, JS heap and external (wasm, buffers) memory in MB, for the log. */
+function memoryLine(): string {
+  const m = process.memoryUsage();
+  return `rss ${Math.round(m.rss / 1e6)} MB, heap ${Math.round(m.heapUsed / 1e6)} MB, external ${Math.round(m.external / 1e6)} MB`;
 }
 
 function statSig(p: string): string {
