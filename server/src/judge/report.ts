@@ -2,7 +2,7 @@
 // archives, submissions), the judge run, `llm_verdict` / `refined_verdict` on pairs, `llm_summary`,
 // and `metadata.llm_enabled`.
 import type { LanguageId } from '../core/languages';
-import type { CompareOptions, CompareReport, ReportPair } from '../similarity/engine';
+import { lastRunSources, type CompareOptions, type CompareReport, type ReportPair } from '../similarity/engine';
 import { collectInputs, type SourceFile } from '../similarity/inputs';
 import { JUDGE_DEFAULTS, judgePairs, type JudgeOptions, type JudgeOutcome } from './judge';
 import type { JudgedPair, JudgePairInput, LlmSummary } from './types';
@@ -46,8 +46,7 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
     const collect = { submissions: !!inputs.submissions, exclude: inputs.exclude ?? [], language: inputs.language, maxBytes: inputs.maxBytes ?? 1024 * 1024 };
     // A caller's compare state (the language server's) holds the files just analysed: no need to read
     // the workspace again. Not when some files were left out: the judge's corpus counts them too.
-    const last = (inputs.state as { last?: { files?: SourceFile[]; template?: SourceFile[] } } | undefined)?.last;
-    const known = last?.files && last.template && !report.metadata.skipped_files ? { files: last.files, template: last.template } : undefined;
+    const known = report.metadata.skipped_files ? undefined : lastRunSources(inputs.state);
     sources = docSources(known?.files ?? (await collectInputs(inputs.inputs, collect)).files);
     const template = inputs.template?.length
       ? [...docSources(known?.template ?? (await collectInputs(inputs.template, { ...collect, submissions: false })).files).values()]

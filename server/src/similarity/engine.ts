@@ -118,6 +118,12 @@ export interface CompareState {
   regions?: { ctx: string; map: Map<string, ReportPair['matching_regions']> };
 }
 
+/** The files (and template files) the last run of `state` analysed, for callers that need their text. */
+export function lastRunSources(state: CompareState | undefined): { files: SourceFile[]; template: SourceFile[] } | undefined {
+  const last = state?.last;
+  return last ? { files: last.files, template: last.template } : undefined;
+}
+
 interface LastRun {
   files: SourceFile[];
   template: SourceFile[];
