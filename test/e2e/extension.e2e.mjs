@@ -557,7 +557,7 @@ try {
     for (const p of wsPairs) {
       for (const [here, there] of [[p.file1, p.file2], [p.file2, p.file1]]) {
         const base = path.basename(here);
-        const filter = 'closely match'; // also "closely matches" (one-line regions); `ok` checks the other file
+        const filter = `${rel(there)}:`; // the other file and its lines, in "closely match(es) PATH:LINES"
         const ok = (rs) => markersOf(rs, base).some((m) => m.related.some((r) => r.includes(`in ${path.basename(there)}`)));
         const rows = await problems(page, filter, ok);
         if (!ok(rows)) throw new Error(`no "${filter}" diagnostic with a related location on ${rel(here)} within ${WAIT / 1000}s (rows: ${JSON.stringify(rows.map((r) => r.label).slice(0, 4))})`);
@@ -677,6 +677,13 @@ try {
     const item = page.locator('.monaco-menu .action-item', { hasText: 'Compare Folders…' }).first();
     await item.waitFor({ timeout: SHORT });
     await item.click();
+    // A starved workbench can drop the click on its context menu (seen under load): the item keeps the
+    // keyboard focus, so Enter runs it.
+    const menu = page.locator('.monaco-menu').first();
+    await menu.waitFor({ state: 'hidden', timeout: 3_000 }).catch(async () => {
+      await item.hover();
+      await page.keyboard.press('Enter');
+    });
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /Code Origin: 2 files, \d+ suspicious pairs/ }).first();
     await toast.waitFor({ timeout: WAIT });
     const said = (await toast.innerText()).trim().split('\n')[0];
