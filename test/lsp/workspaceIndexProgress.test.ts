@@ -1,58 +1,15 @@
 // The workspace index through the real server process: work-done progress with percentages and
 // file counts, the file cap with its one warning, and a quick incremental update after an edit.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { startServer } from './workspaceHarness';
 
-const SERVER = path.resolve('dist/server.js');
 const FIXTURE = path.resolve('test/fixtures/workspace');
 
 interface Report { files: Array<{ path: string }>; metadata: { skipped_files?: number; incremental?: boolean; cache?: { pair_scored: number } } }
-
-async function startServer(folder: string, storage: string, settings: Record<string, unknown>) {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  const diagnostics = new Map<string, Diagnostic[]>();
-  const progress: Array<{ kind: string; percentage?: number; message?: string }> = [];
-  const messages: Array<{ type: number; message: string }> = [];
-  let reports = 0;
-  const listeners: Array<() => void> = [];
-  const poke = () => { for (const l of listeners) l(); };
-  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { diagnostics.set(p.uri, p.diagnostics); poke(); });
-  conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'codeOrigin' ? settings : null)));
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  const logs: string[] = [];
-  conn.onNotification('$/progress', (p: { value: { kind: string; percentage?: number; message?: string } }) => { progress.push(p.value); poke(); });
-  conn.onRequest('window/showMessageRequest', (m: { type: number; message: string }) => { messages.push(m); poke(); return null; });
-  conn.onNotification('window/showMessage', (m: { type: number; message: string }) => { messages.push(m); poke(); });
-  conn.onNotification('window/logMessage', (m: { message: string }) => { logs.push(m.message); poke(); });
-  conn.onNotification('codeOrigin/reportChanged', () => { reports++; poke(); });
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: pathToFileURL(folder).toString(),
-    workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
-    capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
-    initializationOptions: { storagePath: storage },
-  });
-  await conn.sendNotification('initialized', {});
-  const waitFor = (pred: () => boolean, ms = 60_000) => new Promise<void>((resolve, reject) => {
-    if (pred()) return resolve();
-    const timer = setTimeout(() => reject(new Error('timed out waiting for the server')), ms);
-    listeners.push(() => { if (pred()) { clearTimeout(timer); resolve(); } });
-  });
-  const close = async () => {
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
-    await new Promise((r) => proc.once('exit', r));
-    conn.dispose();
-  };
-  return { conn, diagnostics, progress, messages, logs, reports: () => reports, waitFor, close };
-}
 
 describe('workspace index: progress, file cap, incremental update', function () {
   let dir: string;

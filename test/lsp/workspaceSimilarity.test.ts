@@ -1,61 +1,14 @@
 // The workspace similarity index through the real server process: diagnostics on copied regions with
 // related locations, updates after a change on disk, and the persistent cache across a restart.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, Hover, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { startServer } from './workspaceHarness';
 
-const SERVER = path.resolve('dist/server.js');
 const FIXTURE = path.resolve('test/fixtures/workspace');
-
-interface Session {
-  proc: ChildProcess;
-  conn: MessageConnection;
-  diagnostics: Map<string, Diagnostic[]>;
-  waitFor(pred: () => boolean, ms?: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startServer(folder: string, storage: string): Promise<Session> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  const diagnostics = new Map<string, Diagnostic[]>();
-  const listeners: Array<() => void> = [];
-  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-    diagnostics.set(p.uri, p.diagnostics);
-    for (const l of listeners) l();
-  });
-  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onNotification('$/progress', () => undefined);
-  conn.onNotification('window/logMessage', (m: { type: number; message: string }) => { if (m.type === 1) console.error(`server: ${m.message}`); });
-  conn.onNotification('codeOrigin/reportChanged', () => { for (const l of listeners) l(); });
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(folder).toString(),
-    workspaceFolders: [{ uri: pathToFileURL(folder).toString(), name: 'ws' }],
-    capabilities: { workspace: { configuration: true }, window: { workDoneProgress: true } },
-    initializationOptions: { storagePath: storage },
-  });
-  await conn.sendNotification('initialized', {});
-  const waitFor = (pred: () => boolean, ms = 60_000) => new Promise<void>((resolve, reject) => {
-    if (pred()) return resolve();
-    const timer = setTimeout(() => reject(new Error('timed out waiting for the server')), ms);
-    listeners.push(() => { if (pred()) { clearTimeout(timer); resolve(); } });
-  });
-  const close = async () => {
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
-    await new Promise((r) => proc.once('exit', r));
-    conn.dispose();
-  };
-  return { proc, conn, diagnostics, waitFor, close };
-}
 
 describe('workspace similarity over LSP', function () {
   let dir: string;
