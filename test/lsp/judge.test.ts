@@ -29,6 +29,9 @@ describe('judge over LSP', function () {
   let storage: string;
   const uri = (name: string) => pathToFileURL(path.join(dir, name)).toString();
   const count = (events: Event[], kind: Event['kind']) => events.filter((e) => e.kind === kind).length;
+  // Structural diagnostics come first; a report notification without `judging` marks the verdicts in.
+  const isJudged = (s: Session) => s.events.some((e) => e.kind === 'notification' && (e.detail as { method: string }).method === 'codeOrigin/reportChanged'
+    && !(e.detail as { params: { judging?: boolean } }).params.judging);
   const firstDiag = (s: Session) => s.diagnostics.get(uri('search_a.py'))?.[0];
   const hoverOn = async (s: Session) => {
     const d = firstDiag(s)!;
@@ -49,7 +52,7 @@ describe('judge over LSP', function () {
   it('without the judge: structural message and severity only, until the judge is turned on', async () => {
     const s = await startServer(dir, storage, { settings: judge('off') });
     try {
-      await s.waitFor(() => !!firstDiag(s));
+      await s.waitFor(() => isJudged(s) && !!firstDiag(s));
       const d = firstDiag(s)!;
       assert.doesNotMatch(d.message, /judge:/);
       assert.equal(d.severity, 3, 'information: below the raise threshold, nothing explains it away');
@@ -69,7 +72,7 @@ describe('judge over LSP', function () {
   it('local judge: a standard algorithm pair gets the verdict in the diagnostic, a hint severity, the hover and the report', async () => {
     const s = await startServer(dir, storage, { settings: judge('local') });
     try {
-      await s.waitFor(() => !!firstDiag(s));
+      await s.waitFor(() => isJudged(s) && !!firstDiag(s));
       const d = firstDiag(s)!;
       assert.match(d.message, /^Lines \d+–\d+ closely match search_b\.py:\d+–\d+ \(similarity 0\.\d\d — .*\) — judge: standard algorithm \(binary search\), risk NONE$/);
       assert.equal(d.severity, 4, 'hint: the judge explains the overlap');
@@ -125,7 +128,7 @@ describe('judge over LSP', function () {
     it('asks consent before any call; a refusal sends nothing and is reported once; a new key asks again, and the key is used but never shown', async () => {
       const s = await startServer(dir, storage, { settings: judge('gemini'), key: KEY, consent: false, env: { GOOGLE_GEMINI_BASE_URL: fake.url } }, events);
       try {
-        await s.waitFor(() => !!firstDiag(s));
+        await s.waitFor(() => isJudged(s) && !!firstDiag(s));
         assert.equal(count(events, 'key'), 1);
         assert.equal(count(events, 'consent'), 1);
         assert.deepEqual(events.find((e) => e.kind === 'consent')!.detail, { pairs: 1, files: 2, model: 'gemini-test-flash' });
@@ -180,7 +183,7 @@ describe('judge over LSP', function () {
     it('without a key: no consent question, no call, the local verdict, and a note', async () => {
       const s = await startServer(dir, storage, { settings: judge('gemini'), consent: true, env: { GOOGLE_GEMINI_BASE_URL: fake.url } }, events);
       try {
-        await s.waitFor(() => !!firstDiag(s));
+        await s.waitFor(() => isJudged(s) && !!firstDiag(s));
         assert.equal(count(events, 'key'), 1);
         assert.equal(count(events, 'consent'), 0);
         assert.equal(fake.seen.length, 0);

@@ -16,6 +16,7 @@ export async function startServer(folder: string, storage: string, settings: Rec
   const progress: Array<{ kind: string; percentage?: number; message?: string }> = [];
   const messages: Array<{ type: number; message: string }> = [];
   let reports = 0;
+  let judged = 0;
   const listeners: Array<() => void> = [];
   const poke = () => { for (const l of listeners) l(); };
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { diagnostics.set(p.uri, p.diagnostics); poke(); });
@@ -30,7 +31,8 @@ export async function startServer(folder: string, storage: string, settings: Rec
     logs.push(m.message);
     poke();
   });
-  conn.onNotification('codeOrigin/reportChanged', () => { reports++; poke(); });
+  // A report whose verdicts are still to come (`judging`) is followed by the judged one.
+  conn.onNotification('codeOrigin/reportChanged', (p: { judging?: boolean }) => { reports++; if (!p.judging) judged++; poke(); });
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid, rootUri: pathToFileURL(folder).toString(),
@@ -50,7 +52,7 @@ export async function startServer(folder: string, storage: string, settings: Rec
     await new Promise((r) => proc.once('exit', r));
     conn.dispose();
   };
-  return { conn, diagnostics, progress, messages, logs, reports: () => reports, waitFor, close };
+  return { conn, diagnostics, progress, messages, logs, reports: () => reports, judged: () => judged, waitFor, close };
 }
 
 export type WorkspaceSession = Awaited<ReturnType<typeof startServer>>;

@@ -28,7 +28,8 @@ describe('workspace similarity over LSP', function () {
   it('publishes diagnostics on both sides of a copied region, with related locations and a hover', async () => {
     const s = await startServer(dir, storage);
     try {
-      await s.waitFor(() => s.diagnostics.has(uri('original.py')) && s.diagnostics.has(uri('renamed.py')));
+      await s.waitFor(() => s.judged() > 0 && s.diagnostics.has(uri('original.py')) && s.diagnostics.has(uri('renamed.py')));
+      assert.equal(s.reports(), 2, 'structural results first, then the judged ones');
       const [d] = s.diagnostics.get(uri('original.py'))!;
       assert.ok(d);
       assert.equal(d.source, 'Code Origin');
@@ -45,6 +46,16 @@ describe('workspace similarity over LSP', function () {
       const md = (hover!.contents as MarkupContent).value;
       assert.match(md, /closely match original\.py:1–15/);
       assert.match(md, /\[Compare side by side\]\(command:codeOrigin\.compareRegions\?/);
+
+      // The client asks for the report without the regions' code (it reads workspace files itself).
+      type Regions = { similarity: { pairs: Array<{ matching_regions: Array<{ file1_lines: number[]; file1_code?: string; file2_code?: string }> }> } };
+      const full = await s.conn.sendRequest<Regions>('codeOrigin/similarityReport', {});
+      const lean = await s.conn.sendRequest<Regions>('codeOrigin/similarityReport', { withoutCode: true });
+      const [r1] = full.similarity.pairs[0]!.matching_regions;
+      const [r2] = lean.similarity.pairs[0]!.matching_regions;
+      assert.match(r1!.file1_code!, /^ *1[ :]/);
+      assert.deepEqual(r2!.file1_lines, r1!.file1_lines);
+      assert.equal('file1_code' in r2! || 'file2_code' in r2!, false);
     } finally {
       await s.close();
     }
@@ -70,6 +81,27 @@ describe('workspace similarity over LSP', function () {
       assert.equal(report.metadata.cache!.hits + report.metadata.cache!.misses, 3);
       // ...and only its pairs were scored (it has at most two).
       assert.ok(report.metadata.cache!.pair_scored <= 2);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('with diagnosticsScope "openFiles", publishes each file’s diagnostics when it opens and withdraws them when it closes', async () => {
+    const s = await startServer(dir, storage, { similarity: { diagnosticsScope: 'openFiles' } });
+    try {
+      await s.waitFor(() => s.reports() > 0);
+      const report = await s.conn.sendRequest<{ summary: { suspicious_pairs_count: number } }>('codeOrigin/similarityReport', {});
+      assert.ok(report.summary.suspicious_pairs_count > 0, 'the report still lists every pair');
+      assert.equal(s.diagnostics.size, 0, 'nothing published while no file is open');
+      const text = fs.readFileSync(path.join(dir, 'renamed.py'), 'utf8');
+      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri('renamed.py'), languageId: 'python', version: 1, text } });
+      await s.waitFor(() => (s.diagnostics.get(uri('renamed.py')) ?? []).length > 0);
+      assert.match(s.diagnostics.get(uri('renamed.py'))![0]!.message, /closely match original\.py:1–15/);
+      assert.equal(s.diagnostics.has(uri('original.py')), false, 'the other side is not open');
+      const hover = await s.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: uri('renamed.py') }, position: { line: 5, character: 4 } });
+      assert.match((hover!.contents as MarkupContent).value, /Compare side by side/);
+      await s.conn.sendNotification('textDocument/didClose', { textDocument: { uri: uri('renamed.py') } });
+      await s.waitFor(() => s.diagnostics.get(uri('renamed.py'))?.length === 0);
     } finally {
       await s.close();
     }

@@ -42,7 +42,7 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
   };
 
   client.onNotification(ReportChangedNotification, async () => {
-    const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, {});
+    const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, { withoutCode: true });
     if (report) {
       tree.show(report, 'workspace');
       panel.update(report);
@@ -54,7 +54,7 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
       try {
         const r = await client.sendRequest<{ error?: string }>(AnalyzeWorkspaceRequest, {});
         if (r.error) throw new Error(r.error);
-        const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, {});
+        const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, { withoutCode: true });
         if (report) showReport(report, 'workspace');
       } catch (e) {
         fail('workspace analysis', e);
@@ -136,7 +136,7 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
     }),
     vscode.commands.registerCommand('codeOrigin.showSimilarityPanel', async () => {
       if (!tree.current) {
-        const r = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, {});
+        const r = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, { withoutCode: true });
         if (r) tree.show(r, 'workspace');
       }
       panel.show();

@@ -12,7 +12,7 @@ import { Judging } from './judge/judging';
 import { JudgeKeyChangedNotification } from './judge/protocol';
 import { DEFAULT_JUDGE_SETTINGS, readJudgeSettings, type JudgeSettings } from './judge/settings';
 import { compareInputs, compareRepos, type CompareInputsParams, type CompareReposParams } from './similarity/comparisons';
-import { ReportStore } from './similarity/reportStore';
+import { ReportStore, withoutRegionCode } from './similarity/reportStore';
 import { uriToPath, WorkspaceIndex } from './similarity/workspaceIndex';
 import { functionForHover, hoverMarkdown } from './hover';
 import {
@@ -57,6 +57,8 @@ connection.onInitialize((params): InitializeResult => {
   if (typeof init.storagePath === 'string') judgeCachePath = path.join(init.storagePath, 'judge-verdicts.sqlite');
   index = new WorkspaceIndex({
     connection, folders: () => folders, settings: () => settings, filesExclude, cachePath, reports, judge: judging.hook,
+    judgeEnabled: () => judgeSettings.provider !== 'off',
+    openFiles: () => new Set(documents.all().map((d) => uriToPath(d.uri)).filter((p): p is string => p !== undefined)),
   });
   if (Array.isArray(init.template)) index.setTemplate(init.template.filter((t): t is string => typeof t === 'string'));
   return {
@@ -92,7 +94,9 @@ async function filesExclude(): Promise<string[]> {
 
 connection.onDidChangeConfiguration((change) => {
   const pushed = (change.settings as { codeOrigin?: unknown } | undefined)?.codeOrigin;
+  const before = JSON.stringify(settings.similarity);
   if (pushed) settings = readSettings(pushed);
+  if (pushed && JSON.stringify(settings.similarity) !== before) index?.republish();
   if (pushed) setJudgeSettings(readJudgeSettings(pushed));
   if (pushed) origin.settingsChanged();
   else void refreshSettings();
@@ -109,7 +113,9 @@ async function refreshSettings(): Promise<void> {
   if (!canPullConfiguration) return;
   try {
     const raw: unknown = await connection.workspace.getConfiguration('codeOrigin');
+    const before = JSON.stringify(settings.similarity);
     settings = readSettings(raw);
+    if (JSON.stringify(settings.similarity) !== before) index?.republish();
     setJudgeSettings(readJudgeSettings(raw));
     origin.settingsChanged();
   } catch (e) {
@@ -117,7 +123,11 @@ async function refreshSettings(): Promise<void> {
   }
 }
 
-documents.onDidClose((e) => analyzer.forget(e.document.uri));
+documents.onDidClose((e) => {
+  analyzer.forget(e.document.uri);
+  index?.closed(e.document.uri);
+});
+documents.onDidOpen((e) => index?.opened(e.document.uri));
 // Saved files and files created, changed or deleted outside the editor refresh the index.
 documents.onDidSave(() => index?.schedule());
 connection.onDidChangeWatchedFiles(() => index?.schedule());
@@ -169,8 +179,10 @@ connection.onRequest(AnalyzeWorkspaceRequest, async () => {
   return report ? { analysis_id: report.analysis_id, summary: report.summary } : { error: 'the analysis did not finish (cancelled or failed; see the output)' };
 });
 
-connection.onRequest(SimilarityReportRequest, (params: { analysis_id?: string } | undefined) =>
-  (params?.analysis_id ? reports.get(params.analysis_id) : index?.current) ?? null);
+connection.onRequest(SimilarityReportRequest, (params: { analysis_id?: string; withoutCode?: boolean } | undefined) => {
+  const report = (params?.analysis_id ? reports.get(params.analysis_id) : index?.current) ?? null;
+  return report && params?.withoutCode ? withoutRegionCode(report) : report;
+});
 
 connection.onRequest(CompareInputsRequest, async (params: CompareInputsParams) => {
   try {

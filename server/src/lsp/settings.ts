@@ -13,7 +13,12 @@ export interface SimilaritySettings {
   raisedSeverity: DiagnosticSeverity;
   /** The workspace index analyses at most this many files (the first in path order) and says so. */
   maxFiles: number;
+  /** Which files get diagnostics: see `scopeFor` in similarity/workspaceIndex.ts. */
+  diagnosticsScope: DiagnosticsScope;
 }
+
+export const DIAGNOSTICS_SCOPES = ['auto', 'workspace', 'openFiles'] as const;
+export type DiagnosticsScope = typeof DIAGNOSTICS_SCOPES[number];
 
 export interface ServerSettings {
   maxFileSize: number;
@@ -36,6 +41,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
     severity: DiagnosticSeverity.Information,
     raisedSeverity: DiagnosticSeverity.Warning,
     maxFiles: 5000,
+    diagnosticsScope: 'auto',
   },
   origin: DEFAULT_ORIGIN_SETTINGS,
 };
@@ -71,6 +77,7 @@ export function readSettings(raw: unknown): ServerSettings {
       severity: sev(sim.severity, defaults.severity),
       raisedSeverity: sev(sim.raisedSeverity, defaults.raisedSeverity),
       maxFiles: Math.floor(pos(sim.maxFiles, defaults.maxFiles)),
+      diagnosticsScope: (DIAGNOSTICS_SCOPES as readonly unknown[]).includes(sim.diagnosticsScope) ? sim.diagnosticsScope as DiagnosticsScope : defaults.diagnosticsScope,
     },
     origin: readOriginSettings(s.origin),
   };

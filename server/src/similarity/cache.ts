@@ -7,6 +7,7 @@ import v8 from 'node:v8';
 import type { LanguageId } from '../core/languages';
 import { loadSqlJs, writeFileAtomic, type SqlDatabase, type SqlStatement } from '../store/sqlite';
 import { FEATURES_VERSION, type FeatureOptions, type FileFeatures } from './features';
+import { sortedUnique } from './hash';
 
 
 
@@ -52,7 +53,11 @@ export class FeatureCache {
         return undefined;
       }
       this.hits++;
-      return v8.deserialize(st.get()[0] as Uint8Array) as FileFeatures;
+      const f = v8.deserialize(st.get()[0] as Uint8Array) as Partial<FileFeatures> & Omit<FileFeatures, 'astSet' | 'fpSet'>;
+      // The sorted sets are derived, not stored (a fifth of each entry); entries written before kept them.
+      f.astSet ??= sortedUnique(f.tracked.hash);
+      f.fpSet ??= sortedUnique(f.fp.hash);
+      return f as FileFeatures;
     } finally {
       st.reset();
     }
@@ -93,7 +98,8 @@ export class FeatureCache {
   }
 
   put(key: string, f: FileFeatures): void {
-    this.db.run('INSERT OR REPLACE INTO features (key, data) VALUES (?, ?)', [key, v8.serialize(f)]);
+    const { astSet: _a, fpSet: _f, ...stored } = f;
+    this.db.run('INSERT OR REPLACE INTO features (key, data) VALUES (?, ?)', [key, v8.serialize(stored)]);
     this.dirty = true;
   }
 

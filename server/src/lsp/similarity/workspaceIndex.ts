@@ -12,8 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarkupKind, type Connection, type Diagnostic, type Hover, type Position } from 'vscode-languageserver';
 import { compare, newCompareState, type CompareOptions, type CompareProgress, type CompareReport } from '../../similarity/engine';
-import type { ServerSettings } from '../settings';
+import type { DiagnosticsScope, ServerSettings } from '../settings';
 import type { JudgeHook } from '../judge/judging';
+import type { JudgedReportPair } from '../../judge';
 import { regionHoverText, similarityDiagnostics, toUri, type RegionLink } from './diagnostics';
 import { ReportStore } from './reportStore';
 
@@ -28,13 +29,38 @@ export interface WorkspaceIndexDeps {
   reports: ReportStore;
   /** The semantic judge, run on each report before it is stored and published. */
   judge: JudgeHook;
+  /** Whether a judge runs after each analysis (then structural results are published first). */
+  judgeEnabled: () => boolean;
+  /** Absolute paths of the documents open in the editor. */
+  openFiles: () => Set<string>;
+}
+
+/** A reported pair as the diagnostics see it: a signature to spot changes, its regions and files. */
+interface PairEntry {
+  sig: string;
+  regions: unknown;
+  files: string[];
+  pair: CompareReport['similarity']['pairs'][number];
+}
+
+/** Files with matches beyond which "auto" keeps diagnostics to open files (a Problems panel of thousands helps no one). */
+export const AUTO_WORKSPACE_DIAGNOSTICS_FILES = 200;
+
+function scopeFor(setting: DiagnosticsScope, filesWithMatches: number): 'workspace' | 'openFiles' {
+  if (setting !== 'auto') return setting;
+  return filesWithMatches <= AUTO_WORKSPACE_DIAGNOSTICS_FILES ? 'workspace' : 'openFiles';
 }
 
 export class WorkspaceIndex {
   private report: CompareReport | undefined;
   private diagnostics = new Map<string, Diagnostic[]>();
   /** Reported pairs of the last published report (signature, regions, files) and the settings used. */
-  private pairs = new Map<string, { sig: string; regions: unknown; files: string[] }>();
+  private pairs = new Map<string, PairEntry>();
+  /** The same entries by file (absolute path), and the files whose diagnostics are published (path → URI). */
+  private byFile = new Map<string, PairEntry[]>();
+  private published = new Map<string, string>();
+  private scope: 'workspace' | 'openFiles' = 'workspace';
+  private toldScope = false;
   private settingsKey: string | undefined;
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -91,17 +117,28 @@ export class WorkspaceIndex {
         // Nothing known changed (a new file, a settings change): a full run, cheap with the pair memory.
         const quick = changed && changed.length > 0 ? { ...options, changed } : options;
         const statsBefore = this.statFiles(changed ?? undefined);
-        const report = await this.deps.judge(await compare(quick), quick, () => cancelled || gen !== this.generation);
-        if (cancelled || gen !== this.generation) return undefined; // superseded or cancelled: keep the previous results
+        const stale = () => cancelled || gen !== this.generation;
+        const structural = await compare(quick);
+        if (stale()) return undefined; // superseded or cancelled: keep the previous results
         this.lastOptions = key;
-        this.remember(report, statsBefore);
-        this.accept(report);
-        this.warnCap(report, options.maxFiles!);
-        if (report.metadata.incremental) this.fullPending = true;
-        else this.fullPending = false;
-        connection.console.info(`similarity: ${report.summary.total_files} files, ${report.summary.suspicious_pairs_count} suspicious pairs in ${Date.now() - started} ms` +
-          `${report.metadata.incremental ? ' (incremental update)' : ''}; ${report.metadata.cache?.pair_scored ?? '?'} pairs scored; ` +
-          `engine ${JSON.stringify(report.metadata.timings_ms)}; memory ${memoryLine()}`);
+        this.remember(structural, statsBefore);
+        this.fullPending = !!structural.metadata.incremental;
+        this.warnCap(structural, options.maxFiles!);
+        // Structural results are published at once, with the last verdicts of pairs that did not change;
+        // the judge (seconds on a large workspace) then republishes the files whose verdicts changed.
+        const judging = this.deps.judgeEnabled();
+        const early = judging ? withKnownVerdicts(structural, this.report) : structural;
+        // The judge holds the thread for a while: let the diagnostics and the notification go out first.
+        await this.accept(early, judging);
+        connection.console.info(`similarity: ${structural.summary.total_files} files, ${structural.summary.suspicious_pairs_count} suspicious pairs in ${Date.now() - started} ms` +
+          `${structural.metadata.incremental ? ' (incremental update)' : ''}; ${structural.metadata.cache?.pair_scored ?? '?'} pairs scored; ` +
+          `engine ${JSON.stringify(structural.metadata.timings_ms)}; memory ${memoryLine()}`);
+        const judgeStarted = Date.now();
+        const report = await this.deps.judge(structural, quick, stale);
+        if (stale()) return undefined;
+        if (!judging) return early;
+        void this.accept(report, false);
+        connection.console.info(`similarity: judged in ${Date.now() - judgeStarted} ms; memory ${memoryLine()}`);
         return report;
       } catch (e) {
         connection.console.error(`workspace analysis failed: ${(e as Error).stack ?? e}`);
@@ -169,25 +206,36 @@ export class WorkspaceIndex {
     return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') } };
   }
 
-  private accept(report: CompareReport): void {
+  /** `judging`: verdicts are still to come (the report notification says so; a second one follows). */
+  private accept(report: CompareReport, judging = false): Promise<void> {
     this.report = report;
     this.deps.reports.put(report);
     const s = this.deps.settings().similarity;
     const folders = this.deps.folders();
-    const root = folders[0] ?? process.cwd();
     // Diagnostics of a file follow from the reported pairs it is in: find the pairs that changed, and
     // rebuild and send only their files' diagnostics (thousands of files otherwise, after each edit).
-    const settingsKey = JSON.stringify([s, folders]);
-    const pairs = new Map<string, { sig: string; regions: unknown; files: string[] }>();
+    const pairs = new Map<string, PairEntry>();
+    const byFile = new Map<string, PairEntry[]>();
     for (const p of report.similarity.pairs) {
       if (p.similarity_score < s.reportThreshold) continue;
       const { matching_regions: regions, ...rest } = p;
-      const files = [p.file1, p.file2, ...regions.flatMap((r) => [r.file1, r.file2].filter((f): f is string => !!f))];
-      pairs.set(`${p.file1}\0${p.file2}`, { sig: JSON.stringify(rest), regions, files });
+      const files = [...new Set([p.file1, p.file2, ...regions.flatMap((r) => [r.file1, r.file2].filter((f): f is string => !!f))])];
+      const entry = { sig: JSON.stringify(rest), regions, files, pair: p };
+      pairs.set(`${p.file1}\0${p.file2}`, entry);
+      for (const f of files) {
+        const list = byFile.get(f);
+        if (list) list.push(entry);
+        else byFile.set(f, [entry]);
+      }
     }
+    const scope = scopeFor(s.diagnosticsScope, byFile.size);
+    const settingsKey = JSON.stringify([s, folders, scope]);
     const full = settingsKey !== this.settingsKey;
-    const affected = new Set<string>();
-    if (!full) {
+    let affected: Set<string>;
+    if (full) {
+      affected = new Set([...byFile.keys(), ...this.published.keys()]);
+    } else {
+      affected = new Set<string>();
       for (const [key, p] of pairs) {
         const old = this.pairs.get(key);
         // Unchanged pairs share their regions array with the last report (the engine's region memory).
@@ -195,24 +243,64 @@ export class WorkspaceIndex {
       }
       for (const [key, old] of this.pairs) if (!pairs.has(key)) for (const f of old.files) affected.add(f);
     }
-    const uris = full ? undefined : new Set([...affected].map((f) => toUri(f, root)));
-    const touching = full ? report.similarity.pairs : report.similarity.pairs.filter((p) => pairs.get(`${p.file1}\0${p.file2}`)?.files.some((f) => affected.has(f)));
-    const next = similarityDiagnostics({ similarity: { pairs: touching } }, s, folders);
-    for (const uri of full ? this.diagnostics.keys() : uris!) {
-      if (!next.has(uri) && this.diagnostics.has(uri)) {
-        void this.deps.connection.sendDiagnostics({ uri, diagnostics: [] });
-        this.diagnostics.delete(uri);
-      }
+    this.pairs = pairs;
+    this.byFile = byFile;
+    this.scope = scope;
+    this.settingsKey = settingsKey;
+    const open = scope === 'openFiles' ? this.deps.openFiles() : undefined;
+    this.publish([...affected].filter((f) => !open || open.has(f) || this.published.has(f)));
+    if (scope === 'openFiles' && s.diagnosticsScope === 'auto' && !this.toldScope) {
+      this.toldScope = true;
+      this.deps.connection.console.info(`similarity: ${byFile.size} files have matches; diagnostics are shown on open files only ` +
+        '(the tree view lists every pair; the "codeOrigin.similarity.diagnosticsScope" setting changes this)');
     }
-    if (full) this.diagnostics = new Map();
-    for (const [uri, diagnostics] of next) {
-      if (uris && !uris.has(uri)) continue; // a file of a changed pair's partner whose own pairs did not change
-      this.diagnostics.set(uri, diagnostics);
+    // Messages are written in order: once this one is out, so are the diagnostics before it.
+    return this.deps.connection.sendNotification('codeOrigin/reportChanged', { analysis_id: report.analysis_id, summary: report.summary, origin: 'workspace', judging })
+      .catch(() => undefined);
+  }
+
+  /** Rebuilds and sends the diagnostics of `files` (absolute paths): empty where a file has none or is out of scope. */
+  private publish(files: string[]): void {
+    if (files.length === 0) return;
+    const s = this.deps.settings().similarity;
+    const folders = this.deps.folders();
+    const root = folders[0] ?? process.cwd();
+    const open = this.scope === 'openFiles' ? this.deps.openFiles() : undefined;
+    const wanted = files.filter((f) => !open || open.has(f));
+    const touching = new Set<PairEntry>();
+    for (const f of wanted) for (const e of this.byFile.get(f) ?? []) touching.add(e);
+    const next = similarityDiagnostics({ similarity: { pairs: [...touching].map((e) => e.pair) } }, s, folders);
+    const keep = new Set(wanted);
+    for (const f of files) {
+      const uri = toUri(f, root);
+      const diagnostics = keep.has(f) ? next.get(uri) ?? [] : [];
+      if (diagnostics.length === 0 && !this.published.has(f)) continue;
+      if (diagnostics.length) {
+        this.diagnostics.set(uri, diagnostics);
+        this.published.set(f, uri);
+      } else {
+        this.diagnostics.delete(uri);
+        this.published.delete(f);
+      }
       void this.deps.connection.sendDiagnostics({ uri, diagnostics });
     }
-    this.pairs = pairs;
-    this.settingsKey = settingsKey;
-    void this.deps.connection.sendNotification('codeOrigin/reportChanged', { analysis_id: report.analysis_id, summary: report.summary, origin: 'workspace' });
+  }
+
+  /** Settings changed (thresholds, severities, scope): the last report's diagnostics again, under them. */
+  republish(): void {
+    if (this.report) void this.accept(this.report);
+  }
+
+  /** A document was opened: with diagnostics on open files only, it gets its own now. */
+  opened(uri: string): void {
+    const p = uriToPath(uri);
+    if (p && this.scope === 'openFiles' && !this.published.has(p) && this.byFile.has(p)) this.publish([p]);
+  }
+
+  /** A document was closed: with diagnostics on open files only, its own are withdrawn. */
+  closed(uri: string): void {
+    const p = uriToPath(uri);
+    if (p && this.scope === 'openFiles' && this.published.has(p)) this.publish([p]);
   }
 
   private async options(folders: string[], onProgress?: (p: CompareProgress) => void): Promise<CompareOptions> {
@@ -231,6 +319,18 @@ export class WorkspaceIndex {
       onProgress,
     };
   }
+}
+
+/** Verdicts of the previous report's pairs carried over to the same pairs (same files, same score) of a new one. */
+function withKnownVerdicts(report: CompareReport, previous: CompareReport | undefined): CompareReport {
+  const old = new Map<string, JudgedReportPair>();
+  for (const p of (previous?.similarity.pairs ?? []) as JudgedReportPair[]) if (p.llm_verdict) old.set(`${p.file1}\0${p.file2}`, p);
+  if (old.size === 0) return report;
+  const pairs = report.similarity.pairs.map((p) => {
+    const o = old.get(`${p.file1}\0${p.file2}`);
+    return o && o.similarity_score === p.similarity_score ? { ...p, llm_verdict: o.llm_verdict, refined_verdict: o.refined_verdict } : p;
+  });
+  return { ...report, similarity: { ...report.similarity, pairs } };
 }
 
 /** The options that decide what a run computes (an incremental run needs the same as the last). */
