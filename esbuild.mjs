@@ -14,7 +14,7 @@ const pkgVersion = JSON.parse(readFileSync('package.json', 'utf8')).version;
 /** Product bundles: everything inlined but the VS Code API and onnxruntime's native binding. */
 const productEntries = {
   extension: 'client/src/extension.ts',
-  server: 'server/src/lsp/server.ts',
+  server: 'server/src/lsp/main.ts',
   cli: 'server/src/cli/main.ts',
   originWorker: 'server/src/lsp/origin/worker.ts',
 };

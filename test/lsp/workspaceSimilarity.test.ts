@@ -106,4 +106,24 @@ describe('workspace similarity over LSP', function () {
       await s.close();
     }
   });
+
+  it('parses a larger workspace on worker threads (the server bundle serves them without starting a connection)', async () => {
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-ws-big-'));
+    const st = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-storage-big-'));
+    // Over 50 files to parse, so the pool is used; two of them are copies, so the judge runs too.
+    const original = fs.readFileSync(path.join(FIXTURE, 'original.py'), 'utf8');
+    for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(big, `m${i}.py`), i < 2 ? original : `def f${i}(x):\n${'    x = x * 3 - 1\n'.repeat((i % 9) + 1)}    return x\n`);
+    const s = await startServer(big, st);
+    try {
+      await s.waitFor(() => s.judged() > 0);
+      const r = await s.conn.sendRequest<{ metadata: { workers_used: number }; files: unknown[]; similarity: { pairs: Array<{ llm_verdict?: unknown }> } }>('codeOrigin/similarityReport', { withoutCode: true });
+      assert.equal(r.files.length, 60);
+      assert.ok(r.metadata.workers_used >= 1, `workers_used ${r.metadata.workers_used}`);
+      assert.ok(r.similarity.pairs.some((p) => p.llm_verdict), 'the copies were judged');
+    } finally {
+      await s.close();
+      fs.rmSync(big, { recursive: true, force: true });
+      fs.rmSync(st, { recursive: true, force: true });
+    }
+  });
 });

@@ -210,23 +210,32 @@ describe('compare', () => {
 });
 
 describe('compare with worker threads', () => {
-  it('the bundled CLI gives the same pairs with and without workers', function () {
+  it('the bundled CLI gives the same pairs and judge verdicts with and without workers', function () {
     const cli = path.resolve('dist/cli.js');
     if (!fs.existsSync(cli)) this.skip();
     const d = tmpdir();
     const files: Record<string, string> = {};
     // Over 50 files, so the parser pool is used.
-    for (let i = 0; i < 60; i++) files[`f${i}.py`] = i % 10 === 0 ? PY : `def g${i}(a):\n${'    a = a * 2 + 1\n'.repeat((i % 7) + 2)}    return a\n`;
+    // Eight files (the six copies and two others) end with the same short helper: code common to more
+    // than a tenth of the files, which the judge explains by its k-grams alone (its lines are too short
+    // and its names too plain to count). Hashed differently on the two threads, it would not be common.
+    const helper = '\n\ndef h(v):\n    if v<0:\n        v=0\n    return v\n';
+    for (let i = 0; i < 60; i++) files[`f${i}.py`] = (i % 10 === 0 ? PY : `def g${i}(a):\n${'    a = a * 2 + 1\n'.repeat((i % 7) + 2)}    return a\n`) + (i % 10 === 0 || i === 1 || i === 2 ? helper : '');
     write(d, files);
-    const run = (w: string) => {
+    const run = (w: string): string[] => {
       const r = spawnSync(process.execPath, [cli, 'compare', d, '--workers', w], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       const j = JSON.parse(r.stdout);
       assert.equal(j.metadata.workers_used, Number(w));
-      return j.similarity.pairs.map((p: { file1: string; file2: string; similarity_score: number }) => `${p.file1} ${p.file2} ${p.similarity_score}`);
+      // The local judge's per-file work runs on the same threads: its verdicts (with the shares of
+      // common code in their reasoning) must not depend on which thread hashed which file.
+      return j.similarity.pairs.map((p: { file1: string; file2: string; similarity_score: number; llm_verdict?: { reasoning: string } }) =>
+        `${p.file1} ${p.file2} ${p.similarity_score} ${p.llm_verdict?.reasoning}`);
     };
     const seq = run('0');
-    assert.equal(seq.length, 15, 'six copies of one file: 15 pairs');
+    const copies = seq.filter((p) => /\/f\d*0\.py \S*\/f\d*0\.py /.test(p));
+    assert.equal(copies.length, 15, 'six copies of one file: 15 pairs');
+    assert.ok(copies.every((p) => / \(shared runs \d+% of tokens, template\/common [1-9]\d*% of that/.test(p)), `every pair judged, with common code: ${seq[0]}`);
     assert.deepEqual(run('2'), seq);
   });
 });

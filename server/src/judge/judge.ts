@@ -45,6 +45,8 @@ export interface JudgeOptions {
    * the same files again (the language server). Verdicts are the same with or without it.
    */
   localCache?: LocalJudgeCache;
+  /** Worker threads for the local judge's per-file work (0: this thread; `judgeReport` takes the comparison's). */
+  workers?: number;
   /** Skip Gemini where the local judge is already sure (default true). */
   prefilter?: boolean;
   log?: (message: string) => void;
@@ -79,7 +81,7 @@ export async function judgePairs(pairs: JudgePairInput[], opts: JudgeOptions): P
   const verdicts = new Map<number, Verdict>();
   const cache = opts.localCache ?? new LocalJudgeCache();
   await cache.exclusive(async () => {
-    const local = await LocalJudge.create(opts.context, cache, selected.map((i) => pairs[i]!));
+    const local = await LocalJudge.create(opts.context, cache, selected.map((i) => pairs[i]!), opts.workers ?? 0);
     for (const i of selected) verdicts.set(i, await local.judge(pairs[i]!));
   });
 

@@ -20,12 +20,16 @@ export type VisualizeAstResult = ({ uri: string } & AstView) | { uri: string; er
 
 /** Similarity: the workspace index and on-demand comparisons. */
 export const AnalyzeWorkspaceRequest = 'codeOrigin/analyzeWorkspace';
+/** Params `{ analysis_id?, withoutCode? }`: a stored report (default: the workspace's); `withoutCode` leaves out the regions' code. */
 export const SimilarityReportRequest = 'codeOrigin/similarityReport';
 export const CompareInputsRequest = 'codeOrigin/compareInputs';
 export const CompareRepositoriesRequest = 'codeOrigin/compareRepositories';
 export const RenderReportRequest = 'codeOrigin/renderReport';
 export const SetTemplateRequest = 'codeOrigin/setTemplate';
-/** Server → client: a new workspace report is ready. */
+/**
+ * Server → client: a new workspace report is ready, `{ analysis_id, summary, origin, judging }`;
+ * `judging`: structural results, the judged report (same id) follows.
+ */
 export const ReportChangedNotification = 'codeOrigin/reportChanged';
 
 export interface RenderReportParams {

@@ -2,10 +2,16 @@
 // the template, the common code or a catalog entry.
 import type { Token } from './tokens';
 
+// A token's id is a hash of its text, not an order of first appearance: hashes computed on worker
+// threads must equal those computed here.
 const ids = new Map<string, number>();
 function idOf(t: string): number {
   let id = ids.get(t);
-  if (id === undefined) ids.set(t, (id = ids.size + 1));
+  if (id === undefined) {
+    id = 0x811c9dc5;
+    for (let i = 0; i < t.length; i++) id = Math.imul(id ^ t.charCodeAt(i), 0x01000193);
+    ids.set(t, (id >>>= 0));
+  }
   return id;
 }
 

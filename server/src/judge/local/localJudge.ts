@@ -5,9 +5,9 @@
 import type { LanguageId } from '../../core/languages';
 import type { Confidence, JudgeContext, JudgePairInput, Verdict, Classification } from '../types';
 import { contentKey, LocalJudgeCache } from './cache';
-import { commonMinDocs, docKeys, templateCode, type DocKeys, type ExplainedCode } from './context';
-import { detectAlgorithms } from './detect';
-import { analyseFile, explainedDigest, pairEvidence, type FileAnalysis, type PairEvidence } from './evidence';
+import { commonMinDocs, templateCode, type DocKeys, type ExplainedCode } from './context';
+import { explainedDigest, pairEvidence, type FileAnalysis, type PairEvidence } from './evidence';
+import { analysed, fileWorkAll } from './fileWork';
 import { tokenize, type TokenizedFile } from './tokens';
 
 /** Bumped whenever the local judge's decisions change (part of the verdict cache key). */
@@ -35,11 +35,14 @@ export class LocalJudge {
   private readonly keys = new Map<LanguageId, Map<string, string>>();
   private readonly pending = new Map<string, Promise<FileAnalysis>>();
   private explained: ExplainedCode = { hashes: new Set(), lines: new Set(), names: new Set() };
-  private constructor(private readonly cache: LocalJudgeCache) {}
+  private constructor(private readonly cache: LocalJudgeCache, private readonly workers: number) {}
 
-  /** `pairs`: the pairs about to be judged, whose files are then analysed from the parse the common code needs anyway. */
-  static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = []): Promise<LocalJudge> {
-    const judge = new LocalJudge(cache);
+  /**
+   * `pairs`: the pairs about to be judged, whose files are then analysed from the parse the common code
+   * needs anyway; `workers`: threads for that per-file work (0: this thread).
+   */
+  static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = [], workers = 0): Promise<LocalJudge> {
+    const judge = new LocalJudge(cache, workers);
     const templates = ctx?.templates ?? [];
     const tkey = templates.map((t) => judge.keyOf(t.source, t.language)).join(',');
     if (cache.template?.key !== tkey) cache.template = { key: tkey, code: await templateCode(templates) };
@@ -56,6 +59,7 @@ export class LocalJudge {
       await judge.count(corpus, wanted);
       if (cache.common.crossed(minDocs)) changed = true;
     }
+    await judge.prefetch(pairs);
     // Unchanged explained code: the files' digests (and so the cached verdicts) stand without recomputing them.
     if (changed) cache.explainedGen++;
     cache.explainedFrom = from;
@@ -90,19 +94,43 @@ export class LocalJudge {
         cache.stats.commonUpdates++;
       }
     }
+    // Documents new to the counts and not seen recently: parsed on the worker threads, all at once.
+    const todo = [...now].filter(([key, d]) => d.n > (cache.common.counted.get(key)?.n ?? 0) && !cache.docKeys.has(key));
+    const done = await fileWorkAll(todo.map(([key, d]) => ({ source: d.source, language: d.language, analyse: wanted.has(key) && !cache.analyses.has(key) })), this.workers);
+    cache.stats.tokenized += todo.length;
+    const fresh = new Map(todo.map(([key], i) => [key, done[i]!]));
     for (const [key, d] of now) {
       const have = cache.common.counted.get(key)?.n ?? 0;
       if (d.n <= have) continue;
-      let keys: DocKeys | undefined = cache.docKeys.get(key);
-      if (!keys) {
-        const tf = await this.tokenize(d.source, d.language);
-        keys = docKeys(tf, d.source);
+      let keys: DocKeys | undefined = cache.docKeys.get(key) ?? fresh.get(key)?.keys;
+      if (!keys) throw new Error(`local judge: no keys for a counted document`);
+      const work = fresh.get(key);
+      if (work) {
         cache.docKeys.set(key, keys);
-        if (wanted.has(key) && !cache.analyses.has(key)) cache.analyses.set(key, await analysed(tf, d.source));
+        if (work.analysis && !cache.analyses.has(key)) cache.analyses.set(key, work.analysis);
       }
       cache.common.add(key, keys, d.n - have);
       cache.stats.commonUpdates++;
     }
+  }
+
+  /** Analyses of the pairs' files that are not kept yet, on the worker threads. */
+  private async prefetch(pairs: JudgePairInput[]): Promise<void> {
+    const todo = new Map<string, { source: string; language: LanguageId }>();
+    for (const p of pairs) {
+      for (const [source, language] of [[p.source1, p.language1], [p.source2, p.language2]] as const) {
+        const key = this.keyOf(source, language);
+        if (!this.cache.analyses.has(key)) todo.set(key, { source, language });
+      }
+    }
+    if (todo.size === 0) return;
+    const done = await fileWorkAll([...todo.values()].map((d) => ({ ...d, analyse: true })), this.workers);
+    this.cache.stats.tokenized += todo.size;
+    [...todo.keys()].forEach((key, i) => {
+      const r = done[i]!;
+      if (!this.cache.docKeys.has(key)) this.cache.docKeys.set(key, r.keys);
+      this.cache.analyses.set(key, r.analysis!);
+    });
   }
 
   private tokenize(source: string, language: LanguageId): Promise<TokenizedFile> {
@@ -151,10 +179,6 @@ export class LocalJudge {
     this.cache.putVerdict(key, d1, d2, v);
     return v;
   }
-}
-
-async function analysed(tf: TokenizedFile, source: string): Promise<FileAnalysis> {
-  return analyseFile(tf, source, await detectAlgorithms(tf));
 }
 
 export function copyEvidence(e: PairEvidence): number {
