@@ -1,12 +1,17 @@
 // Recent reports by analysis id, so the client can export or re-open one without re-running it.
+// The workspace's report replaces its previous one (a large workspace's report is tens of megabytes,
+// and every edit makes a new one); comparisons keep the last few.
 import type { CompareReport } from '../../similarity/engine';
 
 export class ReportStore {
   private readonly reports = new Map<string, CompareReport>();
+  private workspaceId: string | undefined;
 
   constructor(private readonly capacity = 8) {}
 
-  put(report: CompareReport): void {
+  put(report: CompareReport, workspace = false): void {
+    if (workspace && this.workspaceId !== undefined && this.workspaceId !== report.analysis_id) this.reports.delete(this.workspaceId);
+    if (workspace) this.workspaceId = report.analysis_id;
     this.reports.delete(report.analysis_id);
     this.reports.set(report.analysis_id, report);
     while (this.reports.size > this.capacity) this.reports.delete(this.reports.keys().next().value!);

@@ -209,7 +209,7 @@ export class WorkspaceIndex {
   /** `judging`: verdicts are still to come (the report notification says so; a second one follows). */
   private accept(report: CompareReport, judging = false): Promise<void> {
     this.report = report;
-    this.deps.reports.put(report);
+    this.deps.reports.put(report, true);
     const s = this.deps.settings().similarity;
     const folders = this.deps.folders();
     // Diagnostics of a file follow from the reported pairs it is in: find the pairs that changed, and
