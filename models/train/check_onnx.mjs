@@ -32,7 +32,8 @@ const model = await open('model');
 const emb = await open('embeddings');
 const attr = await open('attribution');
 const names = (s) => `${s.inputNames.join(',')} -> ${s.outputNames.join(',')}`;
-for (const [s, want] of [[model, 'input_ids,attention_mask -> logits'], [emb, 'input_ids -> inputs_embeds'],
+const lexical = !!fx.expected.lexical_contributions;
+for (const [s, want] of [[model, `input_ids,attention_mask -> logits${lexical ? ',lexical_contributions' : ''}`], [emb, 'input_ids -> inputs_embeds'],
   [attr, 'inputs_embeds,attention_mask,target -> logits,gradients']]) {
   if (names(s) !== want) { console.log(`FAIL names ${names(s)} != ${want}`); failures++; }
 }
@@ -40,6 +41,7 @@ const ids = i64(fx.inputs.input_ids, [batch, seq]);
 const mask = i64(fx.inputs.attention_mask, [batch, seq]);
 const out = await model.run({ input_ids: ids, attention_mask: mask });
 compare('model logits', out.logits, fx.expected.logits, [batch, 2], fx.tolerance.logits);
+if (lexical) compare('lexical contributions', out.lexical_contributions, fx.expected.lexical_contributions, [batch, seq, 2], fx.tolerance.logits);
 const e = await emb.run({ input_ids: ids });
 compare('embeddings', e.inputs_embeds, fx.expected.inputs_embeds, [batch, seq, hidden], fx.tolerance.inputs_embeds);
 const a = await attr.run({ inputs_embeds: e.inputs_embeds, attention_mask: mask, target: i64(fx.inputs.target, [batch]) });

@@ -57,6 +57,7 @@ def main():
     model.eval()
     meta = data.load_meta(a.work)
     res = {'checkpoint': os.path.basename(a.checkpoint), 'tokens_seen': c['state']['tokens'],
+           **({'combine': c['combine']} if c.get('combine') else {}),
            'window': {'length': data.WINDOW_LENGTH, 'stride': data.WINDOW_STRIDE},
            'aggregation': 'token_weighted_mean_logits'}
     t0 = time.time()

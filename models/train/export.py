@@ -38,6 +38,18 @@ CONTRACT = {
 }
 
 
+LEXICAL_OUTPUT = {'file': 'model', 'name': 'lexical_contributions', 'dtype': 'float32', 'shape': ['batch', 'seq', 2],
+                  'meaning': 'share of each position in the lexical path\'s logits (sum over positions = lexical '
+                             'logits minus their bias); exact token attributions of that path'}
+
+
+def contract(model):
+    c = {'inputs': CONTRACT['inputs'], 'outputs': list(CONTRACT['outputs'])}
+    if model.config.lex_buckets:
+        c['outputs'].insert(1, LEXICAL_OUTPUT)
+    return c
+
+
 def load(ckpt):
     if ckpt.startswith('untrained:'):
         h, l, a = (int(x) for x in ckpt.split(':')[1].split(','))
@@ -69,11 +81,16 @@ def export(model, out):
     emb = model.word_embeddings(ids).detach()
     target = torch.tensor([1, 0])
     kw = dict(opset_version=OPSET, do_constant_folding=True)
+    lex = bool(model.config.lex_buckets)
     with torch.no_grad():
         torch.onnx.export(ModelExport(model), (ids, mask), os.path.join(out, 'model.onnx'),
-                          input_names=['input_ids', 'attention_mask'], output_names=['logits'],
+                          input_names=['input_ids', 'attention_mask'],
+                          output_names=['logits', 'lexical_contributions'] if lex else ['logits'],
                           dynamic_axes={'input_ids': {0: 'batch', 1: 'seq'}, 'attention_mask': {0: 'batch', 1: 'seq'},
-                                        'logits': {0: 'batch'}}, **kw)
+                                        'logits': {0: 'batch'},
+                                        **({'lexical_contributions': {0: 'batch', 1: 'seq'}} if lex else {})}, **kw)
+        if lex:
+            fix_class_axis(os.path.join(out, 'model.onnx'))
         torch.onnx.export(EmbeddingsExport(model), (ids,), os.path.join(out, 'embeddings.onnx'),
                           input_names=['input_ids'], output_names=['inputs_embeds'],
                           dynamic_axes={'input_ids': {0: 'batch', 1: 'seq'}, 'inputs_embeds': {0: 'batch', 1: 'seq'}},
@@ -85,6 +102,18 @@ def export(model, out):
                                         'attention_mask': {0: 'batch', 1: 'seq'}, 'target': {0: 'batch'},
                                         'logits': {0: 'batch'}, 'gradients': {0: 'batch', 1: 'seq'}}, **kw)
     write_fixture(model, out)
+
+
+def fix_class_axis(path):
+    """States the class axis (2) of model.onnx's outputs: with the lexical path, shape inference leaves it
+    symbolic, and the contract (and test_export.py) names it."""
+    import onnx
+    m = onnx.load(path)
+    for o in m.graph.output:
+        d = o.type.tensor_type.shape.dim[-1]
+        d.Clear()
+        d.dim_value = 2
+    onnx.save(m, path)
 
 
 def write_fixture(model, out):
@@ -102,13 +131,15 @@ def write_fixture(model, out):
         logits = model(ids, mask)
         emb = model.word_embeddings(ids)
         a_logits, grads = model.logits_and_gradients(emb, mask, target)
+        lex = model.lexical(ids, mask)[1] if model.config.lex_buckets else None
     fx = {
         'format': 'code-origin export check v1',
         'tolerance': {'logits': 1e-4, 'inputs_embeds': 1e-5, 'gradients': 1e-3},
         'shape': {'batch': ids.shape[0], 'seq': ids.shape[1], 'hidden': model.config.hidden},
         'inputs': {'input_ids': ids.tolist(), 'attention_mask': mask.tolist(), 'target': target.tolist()},
         'expected': {'logits': logits.tolist(), 'inputs_embeds': emb.tolist(),
-                     'attribution_logits': a_logits.tolist(), 'gradients': grads.tolist()},
+                     'attribution_logits': a_logits.tolist(), 'gradients': grads.tolist(),
+                     **({'lexical_contributions': lex.tolist()} if lex is not None else {})},
     }
     os.makedirs(os.path.join(out, 'fixtures'), exist_ok=True)
     with open(os.path.join(out, 'fixtures', 'export-check.json'), 'w') as f:
@@ -136,7 +167,7 @@ def write_manifest(model, out, info, evaluation):
     man = {
         'name': 'code-origin-small',
         'version': '0.1.0',
-        'architecture': 'roberta',
+        'architecture': 'roberta' + ('+lexical-ngrams' if c.lex_buckets else ''),
         'parameters': count_parameters(model),
         'hidden_size': c.hidden,
         'num_layers': c.layers,
@@ -155,7 +186,13 @@ def write_manifest(model, out, info, evaluation):
         'tokenizer': 'tokenizer.json',
         'files': {'model': 'model.onnx', 'embeddings': 'embeddings.onnx', 'attribution': 'attribution.onnx'},
         'opset': OPSET,
-        **CONTRACT,
+        **contract(model),
+        **({'lexical': {'buckets': c.lex_buckets, 'order': c.lex_order, 'table_dtype': 'float16' if c.lex_fp16 else 'float32',
+                        'note': 'hashed token n-grams (orders 1..order) of content tokens, one logit pair per row; '
+                                'window lexical logits = bias + sum / content tokens, added to the transformer logits; '
+                                'attribution.onnx covers the transformer path only (Integrated Gradients), '
+                                'lexical_contributions gives this path\'s exact per-token shares'}}
+           if c.lex_buckets else {}),
         'special_tokens': {'bos': 0, 'pad': 1, 'eos': 2, 'unk': 3},
         'ig_baseline': 'pad-token embedding at non-special positions: baseline inputs_embeds = embeddings(input_ids '
                        'with every token except <s> and </s> replaced by <pad> (id 1)); <s>/</s> keep their own '
@@ -184,6 +221,9 @@ def main():
         with torch.no_grad():
             model.out_proj.weight /= t
             model.out_proj.bias /= t
+            if model.config.lex_buckets:
+                model.lex.weight /= t
+                model.lex_bias /= t
         info['temperature_folded'] = t
     export(model, a.out)
     man = write_manifest(model, a.out, info, evaluation)

@@ -29,9 +29,39 @@ class Config:
     intermediate: int = 512
     dropout: float = 0.1
     compact_vocab: int = VOCAB_SIZE  # rows of the word embedding table after id remapping
+    # Lexical path (0: none): hashed token n-grams of orders 1..lex_order into lex_buckets rows, each row a
+    # logit pair; a window's lexical logits are their sum over its content tokens / the content token count.
+    lex_buckets: int = 0
+    lex_order: int = 4
+    lex_fp16: bool = False  # store the n-gram table in half precision (read as float32): half the file and memory
 
     def to_dict(self):
         return asdict(self)
+
+
+# n-gram hashing, int64 throughout (ids < 2^16, so no product overflows): unigrams keep their id (rows
+# 0..VOCAB_SIZE-1); bigrams and trigrams land in rows VOCAB_SIZE..VOCAB_SIZE+buckets-1.
+HASH_A, HASH_B = 1000003, 999983
+HASH_MOD = 2 ** 40
+
+
+def lex_rows(ids, buckets, order):
+    """Row indices per n-gram start position: [B,T] for order 1, [B,T-1] for 2, [B,T-2] for 3."""
+    out = [ids]
+    if order >= 2:
+        out.append(torch.remainder(ids[:, :-1] * HASH_A + ids[:, 1:], buckets) + VOCAB_SIZE)
+    if order >= 3:
+        out.append(torch.remainder((ids[:, :-2] * HASH_A + ids[:, 1:-1]) * HASH_B + ids[:, 2:], buckets) + VOCAB_SIZE)
+    if order >= 4:  # reduced before the last step, so the product stays below 2^63
+        h3 = torch.remainder((ids[:, :-3] * HASH_A + ids[:, 1:-2]) * HASH_B + ids[:, 2:-1], HASH_MOD)
+        out.append(torch.remainder(h3 * HASH_A + ids[:, 3:], buckets) + VOCAB_SIZE)
+    return out
+
+
+def content_mask(input_ids, attention_mask):
+    """1 at attended positions that are not <s>, </s> or <pad>."""
+    m = attention_mask.to(torch.int64)
+    return m * (input_ids != 0).to(torch.int64) * (input_ids != 2).to(torch.int64) * (input_ids != PAD_ID).to(torch.int64)
 
 
 def gelu(x):
@@ -127,6 +157,10 @@ class OriginModel(nn.Module):
         self.dense = nn.Linear(c.hidden, c.hidden)
         self.out_proj = nn.Linear(c.hidden, 2)
         self.apply(self._init)
+        if c.lex_buckets:
+            self.lex = nn.Embedding(VOCAB_SIZE + c.lex_buckets, 2)
+            self.lex_bias = nn.Parameter(torch.zeros(2))
+            nn.init.zeros_(self.lex.weight)
 
     @staticmethod
     def _init(m):  # BERT init: N(0, 0.02), zero bias, unit LayerNorm
@@ -165,8 +199,30 @@ class OriginModel(nn.Module):
         z = torch.tanh(self.dense(x))
         return self.out_proj(self.drop(z)), z
 
+    def lexical(self, input_ids, attention_mask):
+        """(logits [B,2], per-position contributions [B,T,2]): each n-gram's row is shared equally by its
+        tokens, so the contributions sum to the logits minus lex_bias (exact token attributions)."""
+        c = self.config
+        cm = content_mask(input_ids, attention_mask).to(self.lex.weight.dtype)  # [B,T]
+        n = cm.sum(1).clamp(min=1.0)  # content tokens per window
+        contrib = torch.zeros(input_ids.shape[0], input_ids.shape[1], 2, dtype=self.lex.weight.dtype, device=input_ids.device)
+        for k, rows in enumerate(lex_rows(input_ids, c.lex_buckets, c.lex_order)):
+            span = k + 1
+            valid = cm[:, :cm.shape[1] - k]
+            for j in range(1, span):
+                valid = valid * cm[:, j:cm.shape[1] - k + j]
+            w = F.embedding(rows, self.lex.weight.half()).float() if c.lex_fp16 else self.lex(rows)
+            v = w * (valid / span)[:, :, None]  # [B,T-k,2], shared by the span's tokens
+            for j in range(span):
+                contrib = contrib + F.pad(v, (0, 0, j, k - j))
+        contrib = contrib / n[:, None, None]
+        return contrib.sum(1) + self.lex_bias, contrib
+
     def forward(self, input_ids, attention_mask):
-        return self.head(self.encode(self.word_embeddings(input_ids), attention_mask))[0]
+        logits = self.head(self.encode(self.word_embeddings(input_ids), attention_mask))[0]
+        if self.config.lex_buckets:
+            logits = logits + self.lexical(input_ids, attention_mask)[0]
+        return logits
 
     def logits_and_gradients(self, inputs_embeds, attention_mask, target):
         """logits and d logits[b, target[b]] / d inputs_embeds[b], by the explicit backward (eval mode)."""
@@ -186,14 +242,18 @@ class OriginModel(nn.Module):
 
 
 class ModelExport(nn.Module):
-    """model.onnx: (input_ids, attention_mask) -> logits"""
+    """model.onnx: (input_ids, attention_mask) -> logits [, lexical_contributions]"""
 
     def __init__(self, m):
         super().__init__()
         self.m = m
 
     def forward(self, input_ids, attention_mask):
-        return self.m(input_ids, attention_mask)
+        if not self.m.config.lex_buckets:
+            return self.m(input_ids, attention_mask)
+        t = self.m.head(self.m.encode(self.m.word_embeddings(input_ids), attention_mask))[0]
+        lex, contrib = self.m.lexical(input_ids, attention_mask)
+        return t + lex, contrib
 
 
 class EmbeddingsExport(nn.Module):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke test of the origin-model pipeline on a few hundred samples: tokenizer.json rebuild, dataset
-# tokenization through server/src/origin/tokenizer.ts, tiny training, evaluation, ONNX export, then the
+# tokenization through server/src/origin/tokenizer.ts, tiny training, a tiny lexical path joined to it,
+# evaluation, ONNX export, then the
 # tokenizer-agreement test, the export tests and an onnxruntime-node load with shape checks.
 # Needs only Debian's python3-torch python3-onnx python3-numpy (+ libopenblas0-pthread) and node_modules.
 # Skips (exit 0) when ../shared is absent; exits non-zero on any failure.
@@ -38,14 +39,18 @@ TRAIN=($PY $T/train.py --run smoke --work "$TMP/m/work" --ckpt-dir "$TMP/ckpt" -
 "${TRAIN[@]}" --total-tokens 12000
 test "$(wc -l < "$TMP/log.jsonl")" -ge 2
 
+step "lexical path (hashed n-grams) + combination with the transformer"
+$PY $T/lexical.py "$TMP/ckpt/lexical.pt" --work "$TMP/m/work" --buckets 4096 --epochs 2 --threads 2
+$PY $T/combine.py "$TMP/ckpt/smoke.pt" "$TMP/ckpt/lexical.pt" "$TMP/ckpt/hybrid.pt" --work "$TMP/m/work"
+
 step "evaluate + export"
-$PY $T/evaluate.py "$TMP/ckpt/smoke.pt" "$TMP/eval.json" --work "$TMP/m/work" --dev-files 30
-$PY $T/export.py "$TMP/ckpt/smoke.pt" "$TMP/export" --eval "$TMP/eval.json"
+$PY $T/evaluate.py "$TMP/ckpt/hybrid.pt" "$TMP/eval.json" --work "$TMP/m/work" --dev-files 30
+$PY $T/export.py "$TMP/ckpt/hybrid.pt" "$TMP/export" --eval "$TMP/eval.json"
 cp "$TMP/tokenizer.json" "$TMP/export/"
 
 step "tokenizer agreement (Node vs Python reference BPE)"
 (cd $T && TOKENIZE_JS="$TMP/tokenize-dataset.js" TOKENIZER_JSON="$TMP/tokenizer.json" $PY test_tokenizer_agreement.py 200)
 
 step "export tests (explicit backward vs autograd, ONNX contract, onnxruntime-node vs PyTorch)"
-(cd $T && $PY test_export.py "$TMP/export" "$TMP/ckpt/smoke.pt")
+(cd $T && $PY test_export.py "$TMP/export" "$TMP/ckpt/hybrid.pt")
 echo "== smoke: all ok"

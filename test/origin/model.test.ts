@@ -62,13 +62,28 @@ describe('origin model (onnxruntime-node)', function () {
   it('computes the same logits through the embeddings path (attribution.onnx) as through model.onnx', async function () {
     if (!hasAttribution()) this.skip();
     const runner = await model.attributionRunner();
-    const w = model.windows(SMALL_JAVA).windows[0]!;
-    const [expected] = await model.windowLogits([w]);
-    const embeds = await runner.embed(w.ids);
-    for (const target of [0, 1]) {
-      const { logits } = await runner.logitsAndGradients(embeds, 1, w.ids.length, target);
-      for (let j = 0; j < 2; j++) assert.ok(Math.abs(logits[j]! - expected![j]!) < 1e-4, `${logits} vs ${expected}`);
+    const session = await (model as unknown as { classifier(): Promise<{ outputNames: string[]; run: Function; ints: Function }> }).classifier();
+    const lexical = session.outputNames.includes('lexical_contributions');
+    // With a lexical path, attribution.onnx is the transformer path alone: model.onnx adds the lexical
+    // contributions and the path's bias, which must then be the same constant for any window.
+    const offsets: number[][] = [];
+    for (const text of [SMALL_JAVA, longSource(3)]) {
+      const w = model.windows(text).windows[0]!;
+      const [expected] = await model.windowLogits([w]);
+      const embeds = await runner.embed(w.ids);
+      let lex = [0, 0];
+      if (lexical) {
+        const dims = [1, w.ids.length];
+        const res = (await session.run({ input_ids: session.ints('input_ids', w.ids, dims), attention_mask: session.ints('attention_mask', w.ids.map(() => 1), dims) },
+          ['lexical_contributions'])).get('lexical_contributions') as { data: Float32Array };
+        lex = [0, 1].map((c) => w.ids.reduce((a, _, i) => a + res.data[2 * i + c]!, 0));
+      }
+      for (const target of [0, 1]) {
+        const { logits } = await runner.logitsAndGradients(embeds, 1, w.ids.length, target);
+        offsets.push([0, 1].map((j) => expected![j]! - logits[j]! - lex[j]!));
+      }
     }
+    for (const o of offsets) for (let j = 0; j < 2; j++) assert.ok(Math.abs(o[j]! - (lexical ? offsets[0]![j]! : 0)) < 1e-4, JSON.stringify(offsets));
   });
 
   it('measures classify latency for a 300-line file', async () => {

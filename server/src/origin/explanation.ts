@@ -19,6 +19,8 @@ export interface WindowCompleteness {
   delta: number;
   sum: number;
   relative_error: number;
+  /** Models with a lexical path: its exact share, part of delta and sum (IG explains the rest). */
+  lexical?: number;
 }
 
 /** Starts of lines, for offset → line/column. */
@@ -85,5 +87,6 @@ export function completeness(windows: ModelWindow[], results: IgResult[]): Windo
     delta: r.delta,
     sum: r.sum,
     relative_error: Math.abs(r.sum - r.delta) / Math.max(Math.abs(r.delta), 1e-6),
+    ...(r.lexical !== undefined ? { lexical: r.lexical } : {}),
   }));
 }

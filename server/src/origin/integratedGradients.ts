@@ -36,6 +36,8 @@ export interface IgResult {
   delta: number;
   sum: number;
   steps: number;
+  /** Models with a lexical path: its exact share of the target logit, included in scores, delta and sum. */
+  lexical?: number;
 }
 
 export const DEFAULT_IG_STEPS = 32;

@@ -277,7 +277,8 @@ export class OriginModel {
     const steps = opts.steps ?? DEFAULT_IG_STEPS;
     const results: IgResult[] = [];
     for (const w of chosen) {
-      results.push(await integratedGradients(runner, w.ids, this.folder.manifest.ig_baseline, { target: targetIndex, steps, batchSize: opts.batchSize }));
+      const r = await integratedGradients(runner, w.ids, this.folder.manifest.ig_baseline, { target: targetIndex, steps, batchSize: opts.batchSize });
+      results.push(await this.withLexical(r, w.ids, targetIndex));
     }
     const tokens = sourceAttributions(text, chosen, results, range);
     return {
@@ -289,6 +290,32 @@ export class OriginModel {
       top: topTokens(tokens, opts.top ?? 5),
       completeness: completeness(chosen, results),
     };
+  }
+
+  /**
+   * A model with a lexical n-gram path (its model.onnx outputs `lexical_contributions`): Integrated
+   * Gradients covers the transformer path only, so each position's exact share of the lexical logits is
+   * added to its score, and to both sides of the completeness check (f(x) − f(x') and the sum).
+   */
+  private async withLexical(r: IgResult, ids: number[], target: number): Promise<IgResult> {
+    const session = await this.classifier();
+    if (!session.outputNames.includes('lexical_contributions')) return r;
+    const dims = [1, ids.length];
+    const res = (await session.run({
+      input_ids: session.ints('input_ids', ids, dims),
+      attention_mask: session.ints('attention_mask', new Array<number>(ids.length).fill(1), dims),
+    }, ['lexical_contributions'])).get('lexical_contributions')!;
+    if (res.dims.length !== 3 || res.dims[1] !== ids.length || res.dims[2] !== 2) {
+      throw new ModelFolderError(`model folder ${this.folder.dir}: lexical_contributions has shape [${res.dims.join(', ')}], expected [1, ${ids.length}, 2]`);
+    }
+    const scores = Float64Array.from(r.scores);
+    let lexical = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const v = res.data[2 * i + target]!;
+      scores[i]! += v;
+      lexical += v;
+    }
+    return { ...r, scores, sum: r.sum + lexical, delta: r.delta + lexical, lexical };
   }
 
   async dispose(): Promise<void> {
