@@ -45,9 +45,46 @@ async function sequential<P, R>(task: string, payloads: P[], onDone?: () => void
   return out;
 }
 
+/** Workers kept between runs for a moment, so that the next run (the judge after the features) does not start new ones. */
+const IDLE_MS = 1500;
+let kept: Worker[] = [];
+let keptBusy = false;
+let idleTimer: NodeJS.Timeout | undefined;
+
+function newWorker(): Worker {
+  // Loaded through `require` from an eval'd stub, so the bundle is not the worker's main module
+  // and the CLI entry point (guarded by `require.main === module`) does not run again.
+  const w = new Worker(`require(${JSON.stringify(__filename)})`, { eval: true, workerData: { [MARKER]: true } });
+  w.unref(); // a kept worker never holds the process open (the CLI exits when its work is done)
+  // A kept worker that fails while idle is dropped (and its error is not an uncaught one).
+  w.on('error', () => undefined);
+  w.on('exit', () => {
+    kept = kept.filter((k) => k !== w);
+  });
+  return w;
+}
+
+function release(pool: Worker[], reusable: boolean): void {
+  if (!reusable) {
+    for (const w of pool) void w.terminate();
+    return;
+  }
+  kept = pool;
+  keptBusy = false;
+  clearTimeout(idleTimer);
+  // Then they go, and their parser memory with them.
+  idleTimer = setTimeout(() => {
+    if (keptBusy) return;
+    for (const w of kept) void w.terminate();
+    kept = [];
+  }, IDLE_MS);
+  idleTimer.unref();
+}
+
 /**
  * Runs `task` on every payload with up to `workers` threads, results in payload order; `used` is the
  * number of threads that ran them (0: this thread, also the fallback when a worker cannot start).
+ * Workers of the previous run are reused when they are still there and free.
  */
 export async function runTasks<P, R>(task: string, payloads: P[], workers: number, onDone?: () => void): Promise<{ results: Array<Outcome<R>>; used: number }> {
   if (!tasks.has(task)) throw new Error(`unknown task ${task}`);
@@ -56,7 +93,16 @@ export async function runTasks<P, R>(task: string, payloads: P[], workers: numbe
   const out: Array<Outcome<R>> = new Array(payloads.length);
   let next = 0;
   let done = 0;
-  const pool: Worker[] = [];
+  const reusable = !keptBusy;
+  const pool: Worker[] = reusable ? kept.splice(0, n) : [];
+  if (reusable) {
+    keptBusy = true;
+    for (const w of kept) void w.terminate(); // more than this run needs
+    kept = [];
+  }
+  while (pool.length < n) pool.push(newWorker());
+  const cleanups: Array<() => void> = [];
+  let failed = false;
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (w: Worker) => {
@@ -65,28 +111,34 @@ export async function runTasks<P, R>(task: string, payloads: P[], workers: numbe
           w.postMessage({ id, task, payload: payloads[id] } satisfies Job);
         }
       };
-      for (let i = 0; i < n; i++) {
-        // Loaded through `require` from an eval'd stub, so the bundle is not the worker's main module
-        // and the CLI entry point (guarded by `require.main === module`) does not run again.
-        const w = new Worker(`require(${JSON.stringify(__filename)})`, { eval: true, workerData: { [MARKER]: true } });
-        pool.push(w);
-        w.on('message', (r: Reply) => {
+      for (const w of pool) {
+        const onMessage = (r: Reply) => {
           out[r.id] = r.error !== undefined ? { error: r.error } : { value: r.value as R };
           done++;
           onDone?.();
           if (done === payloads.length) resolve();
           else feed(w);
-        });
+        };
+        const onExit = () => reject(new Error('worker exited'));
+        w.on('message', onMessage);
         w.on('error', reject);
+        w.on('exit', onExit);
+        cleanups.push(() => {
+          w.off('message', onMessage);
+          w.off('error', reject);
+          w.off('exit', onExit);
+        });
         // Two jobs in flight per worker keep it busy while the parent handles a reply.
         feed(w);
         feed(w);
       }
     });
   } catch {
+    failed = true;
     return { results: await sequential<P, R>(task, payloads, onDone), used: 0 };
   } finally {
-    for (const w of pool) void w.terminate();
+    for (const c of cleanups) c();
+    release(pool, reusable && !failed);
   }
   return { results: out, used: n };
 }

@@ -5,13 +5,16 @@
 import type { LanguageId } from '../../core/languages';
 import type { Confidence, JudgeContext, JudgePairInput, Verdict, Classification } from '../types';
 import { contentKey, LocalJudgeCache } from './cache';
-import { commonMinDocs, templateCode, type DocKeys, type ExplainedCode } from './context';
+import { commonMinDocs, templateCode, type ExplainedCode } from './context';
 import { explainedDigest, pairEvidence, type FileAnalysis, type PairEvidence } from './evidence';
 import { analysed, fileWorkAll } from './fileWork';
 import { tokenize, type TokenizedFile } from './tokens';
 
 /** Bumped whenever the local judge's decisions change (part of the verdict cache key). */
 export const LOCAL_JUDGE_VERSION = 1;
+
+/** Files per batch of per-file work: enough to keep the workers busy, few enough not to pile up results. */
+const WORK_CHUNK = 256;
 
 export const LOCAL_THRESHOLDS = {
   /** Share of shared tokens the template or common code explains for TEMPLATE_OR_BOILERPLATE. */
@@ -94,21 +97,26 @@ export class LocalJudge {
         cache.stats.commonUpdates++;
       }
     }
-    // Documents new to the counts and not seen recently: parsed on the worker threads, all at once.
+    // Documents new to the counts and not seen recently: parsed on the worker threads, a chunk at a time
+    // (each chunk's results go into the counts and caches at once, so they are never all held together).
     const todo = [...now].filter(([key, d]) => d.n > (cache.common.counted.get(key)?.n ?? 0) && !cache.docKeys.has(key));
-    const done = await fileWorkAll(todo.map(([key, d]) => ({ source: d.source, language: d.language, analyse: wanted.has(key) && !cache.analyses.has(key) })), this.workers);
+    for (let c0 = 0; c0 < todo.length; c0 += WORK_CHUNK) {
+      const chunk = todo.slice(c0, c0 + WORK_CHUNK);
+      const done = await fileWorkAll(chunk.map(([key, d]) => ({ source: d.source, language: d.language, analyse: wanted.has(key) && !cache.analyses.has(key) })), this.workers);
+      chunk.forEach(([key, d], i) => {
+        const work = done[i]!;
+        cache.docKeys.set(key, work.keys);
+        if (work.analysis && !cache.analyses.has(key)) cache.analyses.set(key, work.analysis);
+        cache.common.add(key, work.keys, d.n - (cache.common.counted.get(key)?.n ?? 0));
+        cache.stats.commonUpdates++;
+      });
+    }
     cache.stats.tokenized += todo.length;
-    const fresh = new Map(todo.map(([key], i) => [key, done[i]!]));
     for (const [key, d] of now) {
       const have = cache.common.counted.get(key)?.n ?? 0;
       if (d.n <= have) continue;
-      let keys: DocKeys | undefined = cache.docKeys.get(key) ?? fresh.get(key)?.keys;
-      if (!keys) throw new Error(`local judge: no keys for a counted document`);
-      const work = fresh.get(key);
-      if (work) {
-        cache.docKeys.set(key, keys);
-        if (work.analysis && !cache.analyses.has(key)) cache.analyses.set(key, work.analysis);
-      }
+      const keys = cache.docKeys.get(key);
+      if (!keys) throw new Error('local judge: no keys for a counted document');
       cache.common.add(key, keys, d.n - have);
       cache.stats.commonUpdates++;
     }
@@ -123,14 +131,17 @@ export class LocalJudge {
         if (!this.cache.analyses.has(key)) todo.set(key, { source, language });
       }
     }
-    if (todo.size === 0) return;
-    const done = await fileWorkAll([...todo.values()].map((d) => ({ ...d, analyse: true })), this.workers);
-    this.cache.stats.tokenized += todo.size;
-    [...todo.keys()].forEach((key, i) => {
-      const r = done[i]!;
-      if (!this.cache.docKeys.has(key)) this.cache.docKeys.set(key, r.keys);
-      this.cache.analyses.set(key, r.analysis!);
-    });
+    const all = [...todo];
+    for (let c0 = 0; c0 < all.length; c0 += WORK_CHUNK) {
+      const chunk = all.slice(c0, c0 + WORK_CHUNK);
+      const done = await fileWorkAll(chunk.map(([, d]) => ({ ...d, analyse: true })), this.workers);
+      chunk.forEach(([key], i) => {
+        const r = done[i]!;
+        if (!this.cache.docKeys.has(key)) this.cache.docKeys.set(key, r.keys);
+        this.cache.analyses.set(key, r.analysis!);
+      });
+    }
+    this.cache.stats.tokenized += all.length;
   }
 
   private tokenize(source: string, language: LanguageId): Promise<TokenizedFile> {

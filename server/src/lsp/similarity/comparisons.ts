@@ -29,6 +29,7 @@ export async function compareInputs(p: CompareInputsParams, settings: ServerSett
     template: p.template?.length ? p.template : undefined,
     minScore: settings.similarity.reportThreshold,
     maxBytes: settings.maxFileSize,
+    workers: 1, // as the workspace index: parsing off the server's thread, its memory freed afterwards
   };
   const report = await judge(await compare(options), options);
   store.put(report);
@@ -43,7 +44,7 @@ export async function compareRepos(p: CompareReposParams, conn: Connection, sett
   progress?.token.onCancellationRequested(() => ac.abort());
   try {
     const report = await compareRepositories(p.repositories.map(String), {
-      compare: { minScore: settings.similarity.reportThreshold, maxBytes: settings.maxFileSize },
+      compare: { minScore: settings.similarity.reportThreshold, maxBytes: settings.maxFileSize, workers: 1 },
       signal: ac.signal,
       judge,
       onProgress: (message, fraction) => progress?.report(Math.round(fraction * 100), message),
