@@ -4,8 +4,9 @@ trigram (model.lex_rows), a file's lexical logits being their sum over its token
 It is a linear model, so it trains on whole files in minutes (Adam, a few epochs, the best dev AUC kept),
 and the run-time windows' token-weighted mean of lexical logits equals the file's, but for the n-grams
 that cross a window boundary. combine.py then joins it to a trained transformer.
-Usage: lexical.py OUT.pt [--work DIR] [--buckets 2097152] [--order 4] [--epochs 4] [--lr 0.05]"""
+Usage: lexical.py OUT.pt [--work DIR] [--train-split train|train_full] [--buckets 2097152] [--order 4] [--epochs 4] [--lr 0.05]"""
 import argparse
+import collections
 import json
 import os
 import sys
@@ -63,11 +64,20 @@ def main():
     ap.add_argument('--l2', type=float, default=1e-6)
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--train-split', default='train',
+                    help='train, or train_full (prepare_data.py --full-train: every training-group file, uncapped)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     meta = data.load_meta(a.work)
-    train, dev = data.Split(a.work, 'train', meta), data.Split(a.work, 'dev', meta)
+    train, dev = data.Split(a.work, a.train_split, meta), data.Split(a.work, 'dev', meta)
+    # Each (source, label) cell weighs what it weighs in the capped training split: more files of a capped
+    # source add n-grams, not weight (gcj2020 alone is 72k of the 77k uncapped files).
+    capped = data.Split(a.work, 'train', meta) if a.train_split != 'train' else train
+    cell = lambda m: (m['source'], m['label'])  # noqa: E731
+    want = collections.Counter(cell(m) for m in capped.meta)
+    have = collections.Counter(cell(m) for m in train.meta)
+    sample_w = torch.tensor([want[cell(m)] / have[cell(m)] for m in train.meta], dtype=torch.float32)
     table = torch.nn.EmbeddingBag(VOCAB_SIZE + a.buckets, 2, mode='sum')
     torch.nn.init.zeros_(table.weight)
     bias = torch.nn.Parameter(torch.zeros(2))
@@ -86,7 +96,8 @@ def main():
             idx = perm[s:s + a.batch]
             r, o, w = bags(train, idx, a.buckets, a.order)
             lo = mix(table(r, o, per_sample_weights=w)) + bias
-            loss = F.cross_entropy(lo, y[idx]) + a.l2 * table.weight.pow(2).sum()
+            sw = sample_w[idx]
+            loss = (F.cross_entropy(lo, y[idx], reduction='none') * sw).sum() / sw.sum() + a.l2 * table.weight.pow(2).sum()
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -5,7 +5,7 @@ sub-samples big sources to the CPU budget, validates the result loudly and write
   models/code-origin-small/work/{split}.jsonl   {id, code} for tokenize-dataset (git-ignored)
   models/code-origin-small/work/meta.jsonl      {id, split, label, language, source, generator, group}
   models/code-origin-small/work/mix.json        counts per split/source/language/label (for MODEL.md)
-Usage: prepare_data.py [--pool PATH] [--out DIR] [--small N]   (--small: N files per split, for the smoke test)
+Usage: prepare_data.py [--pool PATH] [--out DIR] [--small N] [--full-train]   (--small: N files per split, for the smoke test)
 """
 import argparse
 import collections
@@ -161,6 +161,8 @@ def main():
     ap.add_argument('--pool', default=os.path.join(REPO, '..', 'shared', 'datasets', 'origin', 'pool.jsonl.gz'))
     ap.add_argument('--out', default=os.path.join(REPO, 'models', 'code-origin-small'))
     ap.add_argument('--small', type=int, default=0)
+    ap.add_argument('--full-train', action='store_true',
+                    help='also write work/train_full.jsonl: every training-split file, before the caps (for lexical.py)')
     a = ap.parse_args()
     rng = random.Random(SEED)
     log = {'seed': SEED, 'pool_sha1': hashlib.sha1(open(a.pool, 'rb').read()).hexdigest()}
@@ -203,6 +205,15 @@ def main():
                                            'group': r['group']}) + '\n')
             c = collections.Counter(f'{r["source"]}/{r["language"]}/{r["label"]}' for r in rs)
             mix[s] = dict(sorted(c.items()))
+        if a.full_train and not a.small:
+            # The same training groups, nothing capped: the lexical path is cheap enough to read them all.
+            taken = {r['id'] for r in splits['train']}
+            with open(os.path.join(work, 'train_full.jsonl'), 'w', encoding='utf-8') as f:
+                for r in sorted(full['train'], key=lambda r: r['id']):
+                    f.write(json.dumps({'id': r['id'], 'code': r['code']}) + '\n')
+                    if r['id'] not in taken:
+                        meta.write(json.dumps({'id': r['id'], 'split': 'train_full', 'label': r['label'], 'language': r['language'],
+                                               'source': r['source'], 'generator': r['generator'], 'group': r['group']}) + '\n')
     log['mix'] = mix
     with open(os.path.join(work, 'mix.json'), 'w') as f:
         json.dump(log, f, indent=1)
