@@ -64,10 +64,13 @@ def main():
     torch.set_num_threads(a.threads)
     t = torch.load(a.transformer)
     lx = torch.load(a.lexical)
-    cfg = Config(**{**t['config'], 'lex_buckets': lx['buckets'], 'lex_order': lx['order'], 'lex_fp16': not a.fp32_table})
+    base = {k: v for k, v in t['config'].items() if not k.startswith('lex_')}
+    cfg = Config(**{**base, 'lex_buckets': lx['buckets'], 'lex_order': lx['order'], 'lex_fp16': not a.fp32_table})
     model = OriginModel(cfg)
+    # The transformer checkpoint may already hold a lexical path (train.py --init --freeze-lexical): it is
+    # replaced by LEXICAL's and the weights are fit again.
     missing, unexpected = model.load_state_dict(t['model'], strict=False)
-    assert set(missing) == {'lex.weight', 'lex_bias'} and not unexpected, (missing, unexpected)
+    assert set(missing) <= {'lex.weight', 'lex_bias'} and not unexpected, (missing, unexpected)
     with torch.no_grad():
         model.lex.weight.copy_(lx['weight'])
         model.lex_bias.copy_(lx['bias'])

@@ -46,6 +46,9 @@ def parse():
     ap.add_argument('--max-minutes', type=float, default=1e9)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=1234)
+    ap.add_argument('--init', help='start from this checkpoint (its config, weights and kept ids), e.g. a combined one')
+    ap.add_argument('--freeze-lexical', action='store_true',
+                    help='with --init of a combined checkpoint: train the transformer on top of the fixed lexical path')
     return ap.parse_args()
 
 
@@ -87,11 +90,23 @@ def main():
     data_hash = {'train': train.digest(), 'dev': dev.digest()}
     counts = np.bincount(train.ids, minlength=50265)
     kept = sorted(set(np.nonzero(counts >= a.min_count)[0].tolist()) | {0, 1, 2, UNK_ID, 4})
-    cfg = Config(hidden=a.hidden, layers=a.layers, heads=a.heads, intermediate=4 * a.hidden, compact_vocab=len(kept))
-    model = OriginModel(cfg)
-    model.set_id_map(kept)
-    decay = [p for n, p in model.named_parameters() if p.dim() > 1 and 'word' not in n and 'pos' not in n]
-    no_decay = [p for n, p in model.named_parameters() if not (p.dim() > 1 and 'word' not in n and 'pos' not in n)]
+    init = torch.load(a.init) if a.init else None
+    if init:
+        kept = init['kept_ids']
+        cfg = Config(**init['config'])
+        model = OriginModel(cfg)
+        model.load_state_dict(init['model'])
+    else:
+        cfg = Config(hidden=a.hidden, layers=a.layers, heads=a.heads, intermediate=4 * a.hidden, compact_vocab=len(kept))
+        model = OriginModel(cfg)
+        model.set_id_map(kept)
+    if a.freeze_lexical and cfg.lex_buckets:
+        # The transformer learns what the lexical path gets wrong (its logits are added, its rows fixed).
+        model.lex.weight.requires_grad_(False)
+        model.lex_bias.requires_grad_(False)
+    trainable = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in trainable if p.dim() > 1 and 'word' not in n and 'pos' not in n and 'lex' not in n]
+    no_decay = [p for n, p in trainable if not (p.dim() > 1 and 'word' not in n and 'pos' not in n and 'lex' not in n)]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],
                             lr=a.lr, betas=(0.9, 0.98), eps=1e-6)
     avg_tokens = np.mean([min(len(train.tokens(i)), data.WINDOW_LENGTH - 2) + 2 for i in range(len(train))])
@@ -156,7 +171,7 @@ def main():
             loss = F.cross_entropy(model(ids, mask), torch.from_numpy(y))
             opt.zero_grad(set_to_none=True)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
             opt.step()
             state['step'] += 1
             state['batch_in_epoch'] += 1
