@@ -55,7 +55,6 @@ function newWorker(): Worker {
   // Loaded through `require` from an eval'd stub, so the bundle is not the worker's main module
   // and the CLI entry point (guarded by `require.main === module`) does not run again.
   const w = new Worker(`require(${JSON.stringify(__filename)})`, { eval: true, workerData: { [MARKER]: true } });
-  w.unref(); // a kept worker never holds the process open (the CLI exits when its work is done)
   // A kept worker that fails while idle is dropped (and its error is not an uncaught one).
   w.on('error', () => undefined);
   w.on('exit', () => {
@@ -64,13 +63,15 @@ function newWorker(): Worker {
   return w;
 }
 
-function release(pool: Worker[], reusable: boolean): void {
-  if (!reusable) {
+/** `owned`: this run took the kept slot (and frees it); `keep`: its workers stay for the next run. */
+function release(pool: Worker[], owned: boolean, keep: boolean): void {
+  if (owned) keptBusy = false;
+  if (!owned || !keep) {
     for (const w of pool) void w.terminate();
     return;
   }
   kept = pool;
-  keptBusy = false;
+  for (const w of kept) w.unref(); // an idle kept worker never holds the process open (the CLI exits when done)
   clearTimeout(idleTimer);
   // Then they go, and their parser memory with them.
   idleTimer = setTimeout(() => {
@@ -100,6 +101,7 @@ export async function runTasks<P, R>(task: string, payloads: P[], workers: numbe
     for (const w of kept) void w.terminate(); // more than this run needs
     kept = [];
   }
+  for (const w of pool) w.ref(); // busy again: the process waits for its results
   while (pool.length < n) pool.push(newWorker());
   const cleanups: Array<() => void> = [];
   let failed = false;
@@ -138,7 +140,7 @@ export async function runTasks<P, R>(task: string, payloads: P[], workers: numbe
     return { results: await sequential<P, R>(task, payloads, onDone), used: 0 };
   } finally {
     for (const c of cleanups) c();
-    release(pool, reusable && !failed);
+    release(pool, reusable, !failed);
   }
   return { results: out, used: n };
 }
