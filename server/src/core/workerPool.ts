@@ -45,47 +45,19 @@ async function sequential<P, R>(task: string, payloads: P[], onDone?: () => void
   return out;
 }
 
-/** Workers kept between runs for a moment, so that the next run (the judge after the features) does not start new ones. */
-const IDLE_MS = 1500;
-let kept: Worker[] = [];
-let keptBusy = false;
-let idleTimer: NodeJS.Timeout | undefined;
-
 function newWorker(): Worker {
   // Loaded through `require` from an eval'd stub, so the bundle is not the worker's main module
   // and the CLI entry point (guarded by `require.main === module`) does not run again.
   const w = new Worker(`require(${JSON.stringify(__filename)})`, { eval: true, workerData: { [MARKER]: true } });
-  // A kept worker that fails while idle is dropped (and its error is not an uncaught one).
-  w.on('error', () => undefined);
-  w.on('exit', () => {
-    kept = kept.filter((k) => k !== w);
-  });
+  w.on('error', () => undefined); // a failure is handled by the run (its own listener); never an uncaught one
   return w;
-}
-
-/** `owned`: this run took the kept slot (and frees it); `keep`: its workers stay for the next run. */
-function release(pool: Worker[], owned: boolean, keep: boolean): void {
-  if (owned) keptBusy = false;
-  if (!owned || !keep) {
-    for (const w of pool) void w.terminate();
-    return;
-  }
-  kept = pool;
-  for (const w of kept) w.unref(); // an idle kept worker never holds the process open (the CLI exits when done)
-  clearTimeout(idleTimer);
-  // Then they go, and their parser memory with them.
-  idleTimer = setTimeout(() => {
-    if (keptBusy) return;
-    for (const w of kept) void w.terminate();
-    kept = [];
-  }, IDLE_MS);
-  idleTimer.unref();
 }
 
 /**
  * Runs `task` on every payload with up to `workers` threads, results in payload order; `used` is the
  * number of threads that ran them (0: this thread, also the fallback when a worker cannot start).
- * Workers of the previous run are reused when they are still there and free.
+ * The workers end with the run, and their parser memory with them (keeping them for the next run saved
+ * their start but held that memory through the scoring: SOCO Java peak 306 vs 217 MiB).
  */
 export async function runTasks<P, R>(task: string, payloads: P[], workers: number, onDone?: () => void): Promise<{ results: Array<Outcome<R>>; used: number }> {
   if (!tasks.has(task)) throw new Error(`unknown task ${task}`);
@@ -94,17 +66,9 @@ export async function runTasks<P, R>(task: string, payloads: P[], workers: numbe
   const out: Array<Outcome<R>> = new Array(payloads.length);
   let next = 0;
   let done = 0;
-  const reusable = !keptBusy;
-  const pool: Worker[] = reusable ? kept.splice(0, n) : [];
-  if (reusable) {
-    keptBusy = true;
-    for (const w of kept) void w.terminate(); // more than this run needs
-    kept = [];
-  }
-  for (const w of pool) w.ref(); // busy again: the process waits for its results
-  while (pool.length < n) pool.push(newWorker());
+  const pool: Worker[] = [];
+  for (let i = 0; i < n; i++) pool.push(newWorker());
   const cleanups: Array<() => void> = [];
-  let failed = false;
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (w: Worker) => {
@@ -136,11 +100,10 @@ export async function runTasks<P, R>(task: string, payloads: P[], workers: numbe
       }
     });
   } catch {
-    failed = true;
     return { results: await sequential<P, R>(task, payloads, onDone), used: 0 };
   } finally {
     for (const c of cleanups) c();
-    release(pool, reusable, !failed);
+    for (const w of pool) void w.terminate();
   }
   return { results: out, used: n };
 }

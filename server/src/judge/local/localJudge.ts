@@ -13,8 +13,8 @@ import { tokenize, type TokenizedFile } from './tokens';
 /** Bumped whenever the local judge's decisions change (part of the verdict cache key). */
 export const LOCAL_JUDGE_VERSION = 1;
 
-/** Files per batch of per-file work: enough to keep the workers busy, few enough not to pile up results. */
-const WORK_CHUNK = 256;
+/** Files per batch of per-file work (each batch starts its workers): bounds the results held at once. */
+const WORK_CHUNK = 4096;
 
 export const LOCAL_THRESHOLDS = {
   /** Share of shared tokens the template or common code explains for TEMPLATE_OR_BOILERPLATE. */
