@@ -218,12 +218,7 @@ def main():
     if evaluation and evaluation.get('temperature', 1.0) != 1.0:
         # calibrated logits = logits / T: fold T into the last linear layer so the graphs emit them directly
         t = evaluation['temperature']
-        with torch.no_grad():
-            model.out_proj.weight /= t
-            model.out_proj.bias /= t
-            if model.config.lex_buckets:
-                model.lex.weight /= t
-                model.lex_bias /= t
+        model.fold_temperature(t)
         info['temperature_folded'] = t
     export(model, a.out)
     man = write_manifest(model, a.out, info, evaluation)

@@ -18,24 +18,16 @@ import torch.nn.functional as F
 
 import data
 import metrics
-from model import HASH_A, HASH_B, HASH_MOD, VOCAB_SIZE
+from model import VOCAB_SIZE, lex_rows
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.normpath(os.path.join(HERE, '..', 'code-origin-small', 'work'))
 
 
 def file_rows(tokens, buckets, order):
-    """The rows a file's n-grams read (numpy mirror of model.lex_rows on a window without specials)."""
-    t = tokens.astype(np.int64)
-    rows = [t]
-    if order >= 2 and len(t) >= 2:
-        rows.append((t[:-1] * HASH_A + t[1:]) % buckets + VOCAB_SIZE)
-    if order >= 3 and len(t) >= 3:
-        rows.append(((t[:-2] * HASH_A + t[1:-1]) * HASH_B + t[2:]) % buckets + VOCAB_SIZE)
-    if order >= 4 and len(t) >= 4:
-        h3 = ((t[:-3] * HASH_A + t[1:-2]) * HASH_B + t[2:-1]) % HASH_MOD
-        rows.append((h3 * HASH_A + t[3:]) % buckets + VOCAB_SIZE)
-    return np.concatenate(rows)
+    """The rows a file's n-grams read: model.lex_rows on the file as one window without specials."""
+    t = torch.from_numpy(tokens.astype(np.int64))[None]
+    return torch.cat([r.reshape(-1) for r in lex_rows(t, buckets, order)]).numpy()
 
 
 def bags(split, idx, buckets, order):

@@ -218,6 +218,15 @@ class OriginModel(nn.Module):
         contrib = contrib / n[:, None, None]
         return contrib.sum(1) + self.lex_bias, contrib
 
+    @torch.no_grad()
+    def fold_temperature(self, t):
+        """logits / t from the graphs themselves: both paths' last linear maps divided by t."""
+        self.out_proj.weight /= t
+        self.out_proj.bias /= t
+        if self.config.lex_buckets:
+            self.lex.weight /= t
+            self.lex_bias /= t
+
     def forward(self, input_ids, attention_mask):
         logits = self.head(self.encode(self.word_embeddings(input_ids), attention_mask))[0]
         if self.config.lex_buckets:

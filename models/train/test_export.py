@@ -104,12 +104,7 @@ def main():
         model, _ = load(ckpt)
         t = json.load(open(os.path.join(out, 'manifest.json'))).get('training', {}).get('temperature_folded')
         if t:  # export.py folded the dev temperature into the head
-            with torch.no_grad():
-                model.out_proj.weight /= t
-                model.out_proj.bias /= t
-                if model.config.lex_buckets:
-                    model.lex.weight /= t
-                    model.lex_bias /= t
+            model.fold_temperature(t)
         check_gradients(model, failures)
         check_fixture(model, out, failures)
     else:

@@ -65,18 +65,16 @@ export class FeatureCache {
 
   /** The pair memory stored for a scoring context (engine.ts), if it is the one stored. */
   getPairs(ctx: string): Uint8Array | undefined {
-    const st = this.db.prepare('SELECT data FROM pair_scores WHERE ctx = ?');
-    try {
-      st.bind([ctx]);
-      return st.step() ? (st.get()[0] as Uint8Array) : undefined;
-    } finally {
-      st.free();
-    }
+    return this.blob('SELECT data FROM pair_scores WHERE ctx = ?', ctx);
   }
 
   /** Small records of the engine's (the last run's context). */
   getMeta(key: string): Uint8Array | undefined {
-    const st = this.db.prepare('SELECT data FROM meta WHERE key = ?');
+    return this.blob('SELECT data FROM meta WHERE key = ?', key);
+  }
+
+  private blob(sql: string, key: string): Uint8Array | undefined {
+    const st = this.db.prepare(sql);
     try {
       st.bind([key]);
       return st.step() ? (st.get()[0] as Uint8Array) : undefined;
