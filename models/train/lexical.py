@@ -54,6 +54,7 @@ def main():
     ap.add_argument('--lr', type=float, default=0.05)
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--l2', type=float, default=1e-6)
+    ap.add_argument('--decay', type=float, default=1.0, help='learning rate factor per epoch')
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--train-split', default='train',
@@ -83,6 +84,8 @@ def main():
     log = []
     t0 = time.time()
     for ep in range(a.epochs):
+        for g in opt.param_groups:
+            g['lr'] = a.lr * a.decay ** ep
         perm = np.random.default_rng([a.seed, ep]).permutation(len(train))
         for s in range(0, len(train), a.batch):
             idx = perm[s:s + a.batch]

@@ -55,6 +55,11 @@ def lex_rows(ids, buckets, order):
     if order >= 4:  # reduced before the last step, so the product stays below 2^63
         h3 = torch.remainder((ids[:, :-3] * HASH_A + ids[:, 1:-2]) * HASH_B + ids[:, 2:-1], HASH_MOD)
         out.append(torch.remainder(h3 * HASH_A + ids[:, 3:], buckets) + VOCAB_SIZE)
+    if order >= 5:
+        h4 = torch.remainder(h3[:, :-1] * HASH_A + ids[:, 3:-1], HASH_MOD)
+        out.append(torch.remainder(h4 * HASH_B + ids[:, 4:], buckets) + VOCAB_SIZE)
+    if order > 5:
+        raise ValueError(f'lexical order {order}: at most 5')
     return out
 
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { LanguageId } from '../../server/src/core/languages';
 import { judgePairs } from '../../server/src/judge/judge';
 import { LocalJudgeCache, Lru } from '../../server/src/judge/local/cache';
-import { EVIDENCE_K, normLine, templateCode } from '../../server/src/judge/local/context';
+import { EVIDENCE_K, lineKey, nameKey, normLine, templateCode } from '../../server/src/judge/local/context';
 import { detectAlgorithms } from '../../server/src/judge/local/detect';
 import { analyseFile, pairEvidence } from '../../server/src/judge/local/evidence';
 import { kgramHashes } from '../../server/src/judge/local/kgrams';
@@ -55,14 +55,14 @@ async function reference(pairs: JudgePairInput[], ctx: JudgeContext): Promise<Ve
   const minDocs = Math.max(ctx.commonMinDocs ?? 3, Math.floor((ctx.commonShare ?? 0.1) * corpus.length)) + 1;
   if (corpus.length >= minDocs) {
     const hashDocs = new Map<number, number>();
-    const lineDocs = new Map<string, number>();
-    const nameDocs = new Map<string, number>();
+    const lineDocs = new Map<number, number>();
+    const nameDocs = new Map<number, number>();
     const bump = <K>(m: Map<K, number>, k: K) => m.set(k, (m.get(k) ?? 0) + 1);
     for (const d of corpus) {
       const tf = await tokenize(d.source, d.language);
       for (const h of new Set(kgramHashes(tf.tokens, EVIDENCE_K))) bump(hashDocs, h);
-      for (const n of new Set(tf.tokens.filter((t) => t.t === 'v').map((t) => t.name!))) bump(nameDocs, n);
-      for (const l of new Set(d.source.split('\n').map(normLine))) bump(lineDocs, l);
+      for (const n of new Set(tf.tokens.filter((t) => t.t === 'v').map((t) => nameKey(t.name!)))) bump(nameDocs, n);
+      for (const l of new Set(d.source.split('\n').map((x) => lineKey(normLine(x))))) bump(lineDocs, l);
     }
     for (const [h, n] of hashDocs) if (n >= minDocs) ex.hashes.add(h);
     for (const [l, n] of lineDocs) if (n >= minDocs) ex.lines.add(l);

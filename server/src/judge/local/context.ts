@@ -2,7 +2,7 @@
 // documents of the analysis. `buildExplained` computes it from scratch; `CommonCode` keeps the
 // document frequencies between runs and updates them with the documents that changed (cache.ts).
 import type { JudgeContext } from '../types';
-import { kgramHashes } from './kgrams';
+import { kgramHashes, textHash } from './kgrams';
 import { tokenize, type TokenizedFile } from './tokens';
 
 export const EVIDENCE_K = 8;
@@ -11,39 +11,43 @@ interface Has<T> { has(x: T): boolean }
 
 export interface ExplainedCode {
   hashes: Has<number>;
-  /** Whitespace-free lines. */
-  lines: Has<string>;
-  names: Has<string>;
+  /** Whitespace-free lines, as `lineKey`s. */
+  lines: Has<number>;
+  /** Identifiers, as `nameKey`s. */
+  names: Has<number>;
 }
 
 export const normLine = (l: string) => l.replace(/\s+/g, '');
+/** A line as the judge keeps it: its whitespace-free text, hashed. */
+export const lineKey = (normalized: string) => textHash(normalized, 0x4c);
+export const nameKey = (name: string) => textHash(name, 0x4e);
 
 /** Documents that code must be in to be common (more than the share, more than the minimum). */
 export function commonMinDocs(ctx: Pick<JudgeContext, 'commonShare' | 'commonMinDocs'>, corpusSize: number): number {
   return Math.max(ctx.commonMinDocs ?? 3, Math.floor((ctx.commonShare ?? 0.1) * corpusSize)) + 1;
 }
 
-export interface TemplateCode { hashes: Set<number>; lines: Set<string>; names: Set<string> }
+export interface TemplateCode { hashes: Set<number>; lines: Set<number>; names: Set<number> }
 
 export async function templateCode(templates: JudgeContext['templates']): Promise<TemplateCode> {
   const out: TemplateCode = { hashes: new Set(), lines: new Set(), names: new Set() };
   for (const t of templates ?? []) {
     const tf = await tokenize(t.source, t.language);
     for (const h of kgramHashes(tf.tokens, EVIDENCE_K)) out.hashes.add(h);
-    for (const tok of tf.tokens) if (tok.t === 'v' && tok.name) out.names.add(tok.name);
-    for (const l of t.source.split('\n')) out.lines.add(normLine(l));
+    for (const tok of tf.tokens) if (tok.t === 'v' && tok.name) out.names.add(nameKey(tok.name));
+    for (const l of t.source.split('\n')) out.lines.add(lineKey(normLine(l)));
   }
   return out;
 }
 
 /** The distinct k-grams, names and lines one document adds to the document frequencies. */
-export interface DocKeys { hashes: Float64Array; names: string[]; lines: string[] }
+export interface DocKeys { hashes: Float64Array; names: Float64Array; lines: Float64Array }
 
 export function docKeys(tf: TokenizedFile, source: string): DocKeys {
   return {
     hashes: Float64Array.from(new Set(kgramHashes(tf.tokens, EVIDENCE_K))),
-    names: [...new Set(tf.tokens.filter((t) => t.t === 'v').map((t) => t.name!))],
-    lines: [...new Set(source.split('\n').map(normLine))],
+    names: Float64Array.from(new Set(tf.tokens.filter((t) => t.t === 'v').map((t) => nameKey(t.name!)))),
+    lines: Float64Array.from(new Set(source.split('\n').map((l) => lineKey(normLine(l))))),
   };
 }
 
@@ -55,11 +59,11 @@ export class CommonCode {
   readonly counted = new Map<string, { keys: DocKeys; n: number }>();
   size = 0;
   private readonly hashDocs = new Map<number, number>();
-  private readonly nameDocs = new Map<string, number>();
-  private readonly lineDocs = new Map<string, number>();
+  private readonly nameDocs = new Map<number, number>();
+  private readonly lineDocs = new Map<number, number>();
 
   /** Counts before the first change since `track()`, to tell whether any key crossed a threshold. */
-  private readonly touched = { hashes: new Map<number, number>(), names: new Map<string, number>(), lines: new Map<string, number>() };
+  private readonly touched = { hashes: new Map<number, number>(), names: new Map<number, number>(), lines: new Map<number, number>() };
 
   /** Adds `n` copies of a document (negative: removes them). */
   add(key: string, keys: DocKeys, n: number): void {

@@ -3,7 +3,7 @@
 // the same distinctive names, the same comments).
 import crypto from 'node:crypto';
 import type { ExplainedCode } from './context';
-import { EVIDENCE_K, normLine } from './context';
+import { EVIDENCE_K, lineKey, nameKey, normLine } from './context';
 import type { DetectedAlgorithm } from './detect';
 import { coveredBy, kgramHashes } from './kgrams';
 import type { TokenizedFile } from './tokens';
@@ -50,10 +50,10 @@ export interface FileAnalysis {
   /** Hashes of the EVIDENCE_K-grams and RUN_K-grams at each position. */
   k: Float64Array;
   runK: Float64Array;
-  /** Non-trivial whitespace-free lines with their counts. */
-  lines: Map<string, number>;
-  /** Distinctive-name candidates: identifiers of 3+ characters, not common names. */
-  names: string[];
+  /** Non-trivial whitespace-free lines (`lineKey`s) with their counts. */
+  lines: Map<number, number>;
+  /** Distinctive-name candidates (`nameKey`s): identifiers of 3+ characters, not common names. */
+  names: Float64Array;
   /** Comments of 10+ characters, in order (repeats kept). */
   comments: string[];
   algorithms: DetectedAlgorithm[];
@@ -63,21 +63,22 @@ export interface FileAnalysis {
 
 export function analyseFile(f: TokenizedFile, source: string, algorithms: DetectedAlgorithm[]): FileAnalysis {
   const tokenLines = new Int32Array(f.tokens.length);
-  const names = new Set<string>();
+  const names = new Set<number>();
   f.tokens.forEach((t, i) => {
     tokenLines[i] = t.line;
-    if (t.t === 'v' && t.name && t.name.length >= 3 && !STOP_NAMES.has(t.name)) names.add(t.name);
+    if (t.t === 'v' && t.name && t.name.length >= 3 && !STOP_NAMES.has(t.name)) names.add(nameKey(t.name));
   });
-  const lines = new Map<string, number>();
+  const lines = new Map<number, number>();
   for (const raw of source.split('\n')) {
     const l = normLine(raw);
     if (l.length < 12 || !/[A-Za-z]/.test(l) || /^(import|#include|using|package|from)/.test(l)) continue;
-    lines.set(l, (lines.get(l) ?? 0) + 1);
+    const k = lineKey(l);
+    lines.set(k, (lines.get(k) ?? 0) + 1);
   }
   return {
     tokenCount: f.tokens.length, tokenLines,
     k: Float64Array.from(kgramHashes(f.tokens, EVIDENCE_K)), runK: Float64Array.from(kgramHashes(f.tokens, RUN_K)),
-    lines, names: [...names], comments: f.comments.filter((c) => c.length >= 10), algorithms,
+    lines, names: Float64Array.from(names), comments: f.comments.filter((c) => c.length >= 10), algorithms,
   };
 }
 
@@ -177,7 +178,7 @@ function lineOverlap(a: FileAnalysis, b: FileAnalysis, explained: ExplainedCode)
   return d < 3 ? 0 : both / d;
 }
 
-function distinctive(f: FileAnalysis, explained: ExplainedCode): Set<string> {
+function distinctive(f: FileAnalysis, explained: ExplainedCode): Set<number> {
   return new Set(f.names.filter((n) => !explained.names.has(n)));
 }
 
