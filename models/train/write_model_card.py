@@ -106,7 +106,7 @@ def main():
         la = cb['lexical_args']
         md += ['', '### Lexical path and combination', '',
                f'`lexical.py`: trained on whole training files (file logits = bias + sum of n-gram rows / token '
-               f'count), Adam lr {la["lr"]}, batch {la["batch"]}, L2 {la["l2"]}, {la["epochs"]} epochs, seed {la["seed"]}, '
+               f'count), Adam lr {la["lr"]}' + (f' (x{la["decay"]} per epoch)' if la.get('decay', 1.0) != 1.0 else '') + f', batch {la["batch"]}, L2 {la["l2"]}, {la["epochs"]} epochs, seed {la["seed"]}, '
                f'a learned 2x2 mixing folded into the table; the epoch with the best dev AUC kept (epoch '
                f'{cb["lexical_epoch"]}). Minutes on the CPU.',
                f'`combine.py`: logits = a·transformer + b·lexical (+ c on the llm logit), fit by logistic regression '
