@@ -132,6 +132,9 @@ def write_fixture(model, out):
         emb = model.word_embeddings(ids)
         a_logits, grads = model.logits_and_gradients(emb, mask, target)
         lex = model.lexical(ids, mask)[1] if model.config.lex_buckets else None
+        # a window shorter than the lexical order (one content token): the export once broke only there
+        short = torch.tensor([[data.BOS, 100, data.EOS]])
+        short_logits = model(short, torch.ones_like(short))
     fx = {
         'format': 'code-origin export check v1',
         'tolerance': {'logits': 1e-4, 'inputs_embeds': 1e-5, 'gradients': 1e-3},
@@ -140,6 +143,7 @@ def write_fixture(model, out):
         'expected': {'logits': logits.tolist(), 'inputs_embeds': emb.tolist(),
                      'attribution_logits': a_logits.tolist(), 'gradients': grads.tolist(),
                      **({'lexical_contributions': lex.tolist()} if lex is not None else {})},
+        'short': {'input_ids': short.tolist(), 'logits': short_logits.tolist()},
     }
     os.makedirs(os.path.join(out, 'fixtures'), exist_ok=True)
     with open(os.path.join(out, 'fixtures', 'export-check.json'), 'w') as f:
@@ -214,9 +218,6 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(2)
     model, info = load(a.checkpoint)
-    if model.config.lex_buckets and model.config.lex_order > 4:
-        # An order-5 export was tried once and its ONNX scores disagreed with PyTorch (check_onnx failed): not shipped.
-        sys.exit(f'export.py: lexical order {model.config.lex_order} is not verified for ONNX export (orders up to 4 are)')
     evaluation = json.load(open(a.eval)) if a.eval else None
     if evaluation and evaluation.get('temperature', 1.0) != 1.0:
         # calibrated logits = logits / T: fold T into the last linear layer so the graphs emit them directly

@@ -208,8 +208,14 @@ class OriginModel(nn.Module):
         """(logits [B,2], per-position contributions [B,T,2]): each n-gram's row is shared equally by its
         tokens, so the contributions sum to the logits minus lex_bias (exact token attributions)."""
         c = self.config
+        t = input_ids.shape[1]
         cm = content_mask(input_ids, attention_mask).to(self.lex.weight.dtype)  # [B,T]
         n = cm.sum(1).clamp(min=1.0)  # content tokens per window
+        # Right-pad by order-1 non-content positions so every n-gram order has at least one start position
+        # even in windows shorter than the order (e.g. "<s> x </s>" at order 5): without it, slices of
+        # negative length wrap around in the exported graph. Padded n-grams are invalid, so nothing changes.
+        input_ids = F.pad(input_ids, (0, c.lex_order - 1), value=0)
+        cm = F.pad(cm, (0, c.lex_order - 1))
         contrib = torch.zeros(input_ids.shape[0], input_ids.shape[1], 2, dtype=self.lex.weight.dtype, device=input_ids.device)
         for k, rows in enumerate(lex_rows(input_ids, c.lex_buckets, c.lex_order)):
             span = k + 1
@@ -220,7 +226,7 @@ class OriginModel(nn.Module):
             v = w * (valid / span)[:, :, None]  # [B,T-k,2], shared by the span's tokens
             for j in range(span):
                 contrib = contrib + F.pad(v, (0, 0, j, k - j))
-        contrib = contrib / n[:, None, None]
+        contrib = contrib[:, :t] / n[:, None, None]
         return contrib.sum(1) + self.lex_bias, contrib
 
     @torch.no_grad()
