@@ -137,6 +137,30 @@ describe('local judge cache', () => {
     assert.equal(cache.stats.tokenized - back.tokenized, 0);
   });
 
+  it('without analyses between runs (the language server): digests serve unchanged pairs, an edit parses its file and partners', async () => {
+    const docs = workspace(8);
+    const cache = new LocalJudgeCache({ keepAnalyses: false });
+    const plain = await verdicts(pairsOf(docs), contextOf(docs));
+    assert.deepEqual(await verdicts(pairsOf(docs), contextOf(docs), cache), plain);
+    assert.equal(cache.sizes().analyses, 0, 'analyses dropped at the end of the run');
+
+    const again = { ...cache.stats };
+    assert.deepEqual(await verdicts(pairsOf(docs), contextOf(docs), cache), plain);
+    assert.equal(cache.stats.tokenized - again.tokenized, 0, 'an unchanged re-run parses nothing');
+    assert.equal(cache.stats.verdictHits - again.verdictHits, pairsOf(docs).length);
+
+    const i = docs.findIndex((d) => d.name === 'unusual_b.java');
+    const edited = docs.map((d, k) => (k === i ? { ...d, source: `${d.source}\n// reviewed on Tuesday\n` } : d));
+    const pairs = pairsOf(edited);
+    const partners = new Set(pairs.filter((p) => p.file1 === 'unusual_b.java' || p.file2 === 'unusual_b.java')
+      .map((p) => (p.file1 === 'unusual_b.java' ? p.source2 : p.source1)));
+    const before = { ...cache.stats };
+    assert.deepEqual(await verdicts(pairs, contextOf(edited), cache), await verdicts(pairs, contextOf(edited)));
+    assert.equal(cache.stats.tokenized - before.tokenized, 1 + partners.size, 'the edited file, then the other file of each of its pairs');
+    assert.equal(cache.stats.verdictsComputed - before.verdictsComputed, touching(pairs, 'unusual_b.java'));
+    assert.equal(cache.sizes().analyses, 0);
+  });
+
   it('an edit that makes code common re-judges the other pairs that contain it', async () => {
     // Three documents hold the template (two fixtures, one student): not common yet (common needs 4 of these 7).
     const docs = workspace(1);

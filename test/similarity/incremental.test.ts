@@ -84,6 +84,22 @@ describe('fast and incremental pair scoring', function () {
     assert.deepEqual(stable(warm), stable(cold));
   });
 
+  it('regions build their code when read or serialized; remembered ones read the same code in a later run', async () => {
+    const state = newCompareState();
+    const first = await compare({ inputs: [dir], state, minScore: 0.3 });
+    const r = first.similarity.pairs.find((p) => p.matching_regions.length > 0)!.matching_regions[0]!;
+    assert.deepEqual(Object.keys(r).sort(), ['file1_lines', 'file2_lines'], 'no code held as fields');
+    const [a] = r.file1_lines;
+    assert.ok(r.file1_code.startsWith(`${a}: `), r.file1_code);
+    assert.equal(JSON.parse(JSON.stringify(r)).file1_code, r.file1_code);
+    // A second run re-reads the files (new objects, same content): the pairs' regions are remembered, and
+    // the report serializes exactly as a run without any memory.
+    const second = await compare({ inputs: [dir], state, minScore: 0.3 });
+    assert.ok(second.similarity.pairs.some((p, i) => p.matching_regions.length > 0 && p.matching_regions === first.similarity.pairs[i]!.matching_regions));
+    const plain = await compare({ inputs: [dir], minScore: 0.3 });
+    assert.deepEqual(JSON.parse(JSON.stringify(stable(second))), JSON.parse(JSON.stringify(stable(plain))));
+  });
+
   it('an incremental update after an edit scores only that file\'s pairs and equals a from-scratch run', async () => {
     const state = newCompareState();
     const first = await compare({ inputs: [dir], state, minScore: 0.3 });

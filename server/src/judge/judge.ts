@@ -82,7 +82,11 @@ export async function judgePairs(pairs: JudgePairInput[], opts: JudgeOptions): P
   const cache = opts.localCache ?? new LocalJudgeCache();
   await cache.exclusive(async () => {
     const local = await LocalJudge.create(opts.context, cache, selected.map((i) => pairs[i]!), opts.workers ?? 0);
-    for (const i of selected) verdicts.set(i, await local.judge(pairs[i]!));
+    try {
+      for (const i of selected) verdicts.set(i, await local.judge(pairs[i]!));
+    } finally {
+      cache.endRun();
+    }
   });
 
   if (opts.provider === 'gemini' && selected.length > 0) {

@@ -16,7 +16,7 @@ import { sortedUnique } from './hash';
 import { collectInputs, type SourceFile } from './inputs';
 import { PairScorer, type EvidencePostings } from './pairScores';
 import { PairMemory } from './pairMemory';
-import { lineMatches, toRegions, type MatchingRegion } from './regions';
+import { lineMatches, Region, toRegions, type MatchingRegion } from './regions';
 import { clustersOf } from './clusters';
 import { DEFAULT_WEIGHTS, scorePair, type DocEvidence, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
@@ -355,12 +355,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
 
   // Pairs to report, best first.
   const pairs: ReportPair[] = [];
-  const texts = new Map<SourceFile, string[]>();
-  const linesOf = (f: SourceFile) => {
-    let l = texts.get(f);
-    if (!l) texts.set(f, (l = (f.text ?? '').split(/\r?\n/)));
-    return l;
-  };
+  // Remembered regions read their code from this run's files from now on (same paths, same content).
+  const byPath = new Map<string, SourceFile>(files.map((f) => [f.path, f]));
   const zero: PairScore = { score: 0, ast: 0, cfg: 0, dataflow: 0 };
   const oldRegions = state?.regions?.ctx === ctx.id ? state.regions.map : undefined;
   const newRegions = new Map<string, ReportPair['matching_regions']>();
@@ -371,15 +367,14 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     const b = docs[j]!;
     const key = state && s.score >= minScore ? `${a.name}\0${b.name}\0${a.hash}\0${b.hash}` : '';
     const known = key ? oldRegions?.get(key) : undefined;
+    if (known) for (const r of known) if (r instanceof Region) r.rebind(byPath);
     const regions: ReportPair['matching_regions'] = known ?? [];
     if (key) newRegions.set(key, regions);
     if (s.score >= minScore && !known) {
       for (let x = 0; x < a.files.length; x++) {
         for (let y = 0; y < b.files.length; y++) {
           const ms = lineMatches(a.feats[x]!, b.feats[y]!, ctx.ignored.ast);
-          for (const r of toRegions(ms, linesOf(a.files[x]!), linesOf(b.files[y]!))) {
-            regions.push(opts.submissions ? { file1: a.files[x]!.path, file2: b.files[y]!.path, ...r } : r);
-          }
+          regions.push(...toRegions(ms, a.files[x]!, b.files[y]!, !!opts.submissions));
         }
       }
     }

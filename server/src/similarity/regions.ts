@@ -83,11 +83,71 @@ export function numberedLines(lines: string[], start0: number, end0: number): st
   return out.join('\n');
 }
 
-export function toRegions(ms: LineMatch[], linesA: string[], linesB: string[]): MatchingRegion[] {
-  return ms.map((m) => ({
-    file1_lines: [m.aStart + 1, m.aEnd + 1],
-    file2_lines: [m.bStart + 1, m.bEnd + 1],
-    file1_code: numberedLines(linesA, m.aStart, m.aEnd),
-    file2_code: numberedLines(linesB, m.bStart, m.bEnd),
-  }));
+/** What a region's code is read from: the file, whose text the run keeps anyway. */
+export interface RegionSource { path: string; text?: string }
+
+/** The last two files' lines: a pair's regions alternate between its two files. */
+const recentLines: Array<{ text: string; lines: string[] }> = [];
+
+function linesOf(text: string): string[] {
+  const hit = recentLines.find((e) => e.text === text);
+  if (hit) return hit.lines;
+  const lines = text.split(/\r?\n/);
+  recentLines.unshift({ text, lines });
+  recentLines.length = Math.min(recentLines.length, 2);
+  return lines;
+}
+
+/**
+ * A matching region whose code is built when read (and when serialized, through toJSON): a workspace
+ * report holds tens of thousands of regions whose code only an export or the report panel reads, and
+ * as strings that code was about 50 MB of the language server's heap at 5,000 files.
+ */
+export class Region implements MatchingRegion {
+  declare file1?: string;
+  declare file2?: string;
+  readonly file1_lines: [number, number];
+  readonly file2_lines: [number, number];
+  #a: RegionSource;
+  #b: RegionSource;
+
+  constructor(m: LineMatch, a: RegionSource, b: RegionSource, paths: boolean) {
+    if (paths) {
+      this.file1 = a.path;
+      this.file2 = b.path;
+    }
+    this.file1_lines = [m.aStart + 1, m.aEnd + 1];
+    this.file2_lines = [m.bStart + 1, m.bEnd + 1];
+    this.#a = a;
+    this.#b = b;
+  }
+
+  get file1_code(): string {
+    return numberedLines(linesOf(this.#a.text ?? ''), this.file1_lines[0] - 1, this.file1_lines[1] - 1);
+  }
+
+  get file2_code(): string {
+    return numberedLines(linesOf(this.#b.text ?? ''), this.file2_lines[0] - 1, this.file2_lines[1] - 1);
+  }
+
+  /**
+   * Reads the code from these files from now on (a later run's objects for the same paths, with the
+   * same content): a remembered region then keeps no earlier run's text alive.
+   */
+  rebind(byPath: Map<string, RegionSource>): void {
+    this.#a = byPath.get(this.#a.path) ?? this.#a;
+    this.#b = byPath.get(this.#b.path) ?? this.#b;
+  }
+
+  toJSON(): MatchingRegion & { file1?: string; file2?: string } {
+    return {
+      ...(this.file1 !== undefined ? { file1: this.file1, file2: this.file2 } : {}),
+      file1_lines: this.file1_lines, file2_lines: this.file2_lines, file1_code: this.file1_code, file2_code: this.file2_code,
+    };
+  }
+}
+
+/** `paths`: each region names its two files (a pair of multi-file submissions). */
+export function toRegions(ms: LineMatch[], a: RegionSource, b: RegionSource, paths = false): Region[] {
+  return ms.map((m) => new Region(m, a, b, paths));
 }

@@ -68,9 +68,15 @@ export interface LocalCacheLimits {
   docKeys: number;
   /** Pair verdicts kept. */
   verdicts: number;
+  /**
+   * Whether analyses outlive the run that made them. The language server says no: between runs it
+   * keeps only each file's digest of them, which is all a cached verdict needs, and a later run
+   * re-analyses only the files of pairs it must judge anew (an edit's).
+   */
+  keepAnalyses: boolean;
 }
 
-export const LOCAL_CACHE_LIMITS: LocalCacheLimits = { analysisTokens: 2_000_000, docKeys: 1_000_000, verdicts: 20_000 };
+export const LOCAL_CACHE_LIMITS: LocalCacheLimits = { analysisTokens: 2_000_000, docKeys: 1_000_000, verdicts: 20_000, keepAnalyses: true };
 
 /** Counts of work done, for tests and logs. */
 export interface LocalCacheStats {
@@ -94,6 +100,8 @@ export class LocalJudgeCache {
   readonly docKeys: Lru<string, DocKeys>;
   readonly common = new CommonCode();
   readonly verdicts: Lru<string, CachedVerdict>;
+  /** Each file's last `explainedDigest` (by content key) and the generation it was computed for: outlives its analysis. */
+  readonly digests: Lru<string, { gen: number; value: string }>;
   template: { key: string; code: TemplateCode } | undefined;
   /** What the explained code was last built from (template, common-code threshold), and a number bumped whenever it changed. */
   explainedFrom: string | undefined;
@@ -106,6 +114,26 @@ export class LocalJudgeCache {
     this.analyses = new Lru(this.limits.analysisTokens, (a) => Math.max(1, a.tokenCount));
     this.docKeys = new Lru(this.limits.docKeys, (k) => Math.max(1, docKeysSize(k)));
     this.verdicts = new Lru(this.limits.verdicts);
+    this.digests = new Lru(2 * this.limits.verdicts);
+  }
+
+  /** A file's digest under the current explained code, if known without its analysis. */
+  digestOf(key: string): string | undefined {
+    const d = this.digests.get(key);
+    return d?.gen === this.explainedGen ? d.value : undefined;
+  }
+
+  /** Whether a verdict for this pair key stands under the current explained code (no stats counted). */
+  hasVerdict(key: string, k1: string, k2: string): boolean {
+    const d1 = this.digestOf(k1);
+    const d2 = this.digestOf(k2);
+    const hit = d1 !== undefined && d2 !== undefined ? this.verdicts.get(key) : undefined;
+    return !!hit && hit.digest1 === d1 && hit.digest2 === d2;
+  }
+
+  /** The end of a run: analyses go unless they are to be kept (limits.keepAnalyses). */
+  endRun(): void {
+    if (!this.limits.keepAnalyses) this.analyses.clear();
   }
 
   /** Runs `fn` alone: runs that overlap (a superseded analysis, a comparison) take turns with the shared state. */

@@ -62,9 +62,9 @@ export class LocalJudge {
       await judge.count(corpus, wanted);
       if (cache.common.crossed(minDocs)) changed = true;
     }
-    await judge.prefetch(pairs);
     // Unchanged explained code: the files' digests (and so the cached verdicts) stand without recomputing them.
     if (changed) cache.explainedGen++;
+    await judge.prefetch(pairs);
     cache.explainedFrom = from;
     judge.explained = cache.common.explained(cache.template.code, minDocs, active);
     return judge;
@@ -122,10 +122,13 @@ export class LocalJudge {
     }
   }
 
-  /** Analyses of the pairs' files that are not kept yet, on the worker threads. */
+  /** Analyses of the files of pairs without a standing verdict that are not kept yet, on the worker threads. */
   private async prefetch(pairs: JudgePairInput[]): Promise<void> {
     const todo = new Map<string, { source: string; language: LanguageId }>();
     for (const p of pairs) {
+      const k1 = this.keyOf(p.source1, p.language1);
+      const k2 = this.keyOf(p.source2, p.language2);
+      if (this.cache.hasVerdict(verdictKey(k1, k2, p.similarity_score), k1, k2)) continue;
       for (const [source, language] of [[p.source1, p.language1], [p.source2, p.language2]] as const) {
         const key = this.keyOf(source, language);
         if (!this.cache.analyses.has(key)) todo.set(key, { source, language });
@@ -161,9 +164,10 @@ export class LocalJudge {
     return p;
   }
 
-  private digest(a: FileAnalysis): string {
+  private digest(key: string, a: FileAnalysis): string {
     const gen = this.cache.explainedGen;
-    if (a.digest?.gen !== gen) a.digest = { gen, value: explainedDigest(a, this.explained) };
+    if (a.digest?.gen !== gen) a.digest = this.cache.digests.get(key)?.gen === gen ? this.cache.digests.get(key)! : { gen, value: explainedDigest(a, this.explained) };
+    this.cache.digests.set(key, a.digest);
     return a.digest.value;
   }
 
@@ -178,11 +182,16 @@ export class LocalJudge {
   async judge(pair: JudgePairInput): Promise<Verdict> {
     const k1 = this.keyOf(pair.source1, pair.language1);
     const k2 = this.keyOf(pair.source2, pair.language2);
-    const [a, b] = await Promise.all([this.analyse(k1, pair.source1, pair.language1), this.analyse(k2, pair.source2, pair.language2)]);
     // Everything the verdict depends on: both contents, the score, and what the context explains in each file.
-    const key = `${k1}|${k2}|${pair.similarity_score}`;
-    const d1 = this.digest(a);
-    const d2 = this.digest(b);
+    const key = verdictKey(k1, k2, pair.similarity_score);
+    // Digests known without the analyses (they may be gone since the last run): a standing verdict needs no parse.
+    const known1 = this.cache.digestOf(k1);
+    const known2 = this.cache.digestOf(k2);
+    const early = known1 !== undefined && known2 !== undefined ? this.cache.getVerdict(key, known1, known2) : undefined;
+    if (early) return early;
+    const [a, b] = await Promise.all([this.analyse(k1, pair.source1, pair.language1), this.analyse(k2, pair.source2, pair.language2)]);
+    const d1 = this.digest(k1, a);
+    const d2 = this.digest(k2, b);
     const hit = this.cache.getVerdict(key, d1, d2);
     if (hit) return hit;
     const v = decide(pairEvidence(a, b, this.explained), pair.similarity_score);
@@ -191,6 +200,8 @@ export class LocalJudge {
     return v;
   }
 }
+
+const verdictKey = (k1: string, k2: string, score: number) => `${k1}|${k2}|${score}`;
 
 export function copyEvidence(e: PairEvidence): number {
   return Math.max(e.runs, e.lines, e.names, e.sharedComments >= 2 ? 0.8 : 0);

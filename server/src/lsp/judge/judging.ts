@@ -25,7 +25,7 @@ export class Judging {
   private pendingConsent: Promise<boolean> | undefined;
   private readonly reported = new Set<string>();
   /** The local judge's work kept between runs: a re-run after an edit re-does only the edited files' part. */
-  readonly localCache = new LocalJudgeCache();
+  readonly localCache = new LocalJudgeCache({ keepAnalyses: false });
 
   constructor(private readonly deps: JudgingDeps) {}
 

@@ -33,7 +33,10 @@ export function withoutRegionCode(report: CompareReport): CompareReport {
       ...report.similarity,
       pairs: report.similarity.pairs.map((p) => ({
         ...p,
-        matching_regions: p.matching_regions.map(({ file1_code: _a, file2_code: _b, ...r }) => r as typeof p.matching_regions[number]),
+        // Fields picked, not the code left out by a rest pattern: that would build the code (regions.ts).
+        matching_regions: p.matching_regions.map((r) => ({
+          ...(r.file1 !== undefined ? { file1: r.file1, file2: r.file2 } : {}), file1_lines: r.file1_lines, file2_lines: r.file2_lines,
+        }) as typeof p.matching_regions[number]),
       })),
     },
   };

@@ -37,7 +37,7 @@ export interface WorkspaceIndexDeps {
 /** A reported pair as the diagnostics see it: a signature to spot changes, its regions and files. */
 interface PairEntry {
   sig: string;
-  regions: unknown;
+  regions: CompareReport['similarity']['pairs'][number]['matching_regions'];
   files: string[];
   pair: CompareReport['similarity']['pairs'][number];
 }
@@ -238,7 +238,7 @@ export class WorkspaceIndex {
       for (const [key, p] of pairs) {
         const old = this.pairs.get(key);
         // Unchanged pairs share their regions array with the last report (the engine's region memory).
-        if (!old || old.sig !== p.sig || (old.regions !== p.regions && JSON.stringify(old.regions) !== JSON.stringify(p.regions))) for (const f of p.files) affected.add(f);
+        if (!old || old.sig !== p.sig || (old.regions !== p.regions && regionsSig(old.regions) !== regionsSig(p.regions))) for (const f of p.files) affected.add(f);
       }
       for (const [key, old] of this.pairs) if (!pairs.has(key)) for (const f of old.files) affected.add(f);
     }
@@ -337,6 +337,11 @@ function withKnownVerdicts(report: CompareReport, previous: CompareReport | unde
 /** The options that decide what a run computes (an incremental run needs the same as the last). */
 function optionsKey(o: CompareOptions): string {
   return JSON.stringify([o.inputs, o.exclude, o.template, o.minScore, o.maxBytes, o.maxFiles]);
+}
+
+/** What diagnostics show of a pair's regions: their files and lines (not their code, which is built only when read). */
+function regionsSig(regions: CompareReport['similarity']['pairs'][number]['matching_regions']): string {
+  return JSON.stringify(regions.map((r) => [r.file1, r.file2, r.file1_lines, r.file2_lines]));
 }
 
 /** Resident, JS heap and external (wasm, buffers) memory in MB, for the log. */
