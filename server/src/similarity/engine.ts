@@ -231,11 +231,16 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const n = docs.length;
   const allowed = opts.cross ? (i: number, j: number) => docs[i]!.input !== docs[j]!.input : () => true;
   // Built only when something must be indexed or scored (a warm run over unchanged files needs none).
+  // The fingerprint postings serve the index and the candidate checks; the other three only the
+  // common-code count and the bulk scorer, so they are built one at a time and dropped unless the
+  // bulk scorer needs them (together they were ~60 MB at 5,000 files, held through the exact run after an edit).
+  let fpPostings: Postings | undefined;
   let built: EvidencePostings | undefined;
+  const fpPost = () => (fpPostings ??= new Postings(docs.map((d) => d.fpSet)));
   const postings = () => (built ??= {
-    fp: new Postings(docs.map((d) => d.fpSet)), ast: new Postings(docs.map((d) => d.astSet)),
-    cfg: new Postings(docs.map((d) => d.cfg)), df: new Postings(docs.map((d) => d.df)),
+    fp: fpPost(), ast: new Postings(docs.map((d) => d.astSet)), cfg: new Postings(docs.map((d) => d.cfg)), df: new Postings(docs.map((d) => d.df)),
   });
+  const postingsOf = (kind: 'ast' | 'cfg' | 'df') => built?.[kind] ?? new Postings(docs.map((d) => (kind === 'ast' ? d.astSet : d[kind])));
   // The context is a function of the documents' contents and the options: the same documents as a
   // recorded run give that run's context and candidate count without indexing again.
   const keepAll = !!opts.allPairs || n <= MATRIX_MAX_DOCS;
@@ -270,18 +275,18 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     const maxGroups = commonShare > 0 ? Math.max(commonMinDocs, Math.floor(commonShare * n)) : Number.POSITIVE_INFINITY;
     // Keys in more than half of the documents (at most 500) are too common to propose pairs at all.
     const capDocs = Number.isFinite(maxGroups) ? Math.max(maxGroups, commonMinDocs, Math.min(Math.ceil(n / 2), 500)) : n;
-    const post = postings();
-    const index = buildIndex(post.fp, capDocs, post.fp.flags(templateFp), allowed);
+    const fp = fpPost();
+    const index = buildIndex(fp, capDocs, fp.flags(templateFp), allowed);
     candidateCount = index.candidates;
     if (Number.isFinite(maxGroups)) {
       const groupMax = Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount));
       const add = (into: Set<number>, p: Postings) => {
         for (const k of commonKeys(p, index.groupOf, groupMax)) into.add(k);
       };
-      add(ignored.ast, post.ast);
-      add(ignored.fp, post.fp);
-      add(ignored.cfg, post.cfg);
-      add(ignored.df, post.df);
+      add(ignored.ast, postingsOf('ast'));
+      add(ignored.fp, fp);
+      add(ignored.cfg, postingsOf('cfg'));
+      add(ignored.df, postingsOf('df'));
     }
     ctx = { ignored, templateFp, capDocs, id: '' };
     ctx.id = contextId(ctx, weights, fopts, floor, opts);
@@ -296,9 +301,11 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const scorerFor = () => (scorer ??= new PairScorer(docs, { capDocs: ctx.capDocs, templateFp: ctx.templateFp, ignored: ctx.ignored, weights, allowed }, postings()));
   // The same documents as the recorded run: every stored pair is still a candidate.
   // A quick update keeps the other pairs as they were (the exact run that follows checks them).
-  const templateFlags = incremental || (recorded && known.every(Boolean)) ? undefined : postings().fp.flags(ctx.templateFp);
-  // A quick update scores its few changed documents by direct merges (no postings of the workspace).
-  const few = incremental ? docs.map((_, i) => i).filter((i) => !known[i]) : [];
+  const templateFlags = incremental || (recorded && known.every(Boolean)) ? undefined : fpPost().flags(ctx.templateFp);
+  // A few documents the pair memory does not know (a quick update's changed ones; the same in the exact
+  // run after it) are scored by direct merges: no postings of the workspace for the bulk scorer.
+  const unknown = docs.map((_, i) => i).filter((i) => !known[i]);
+  const direct = unknown.length <= 20 && unknown.length < n;
   const evMemo = state && state.evidence?.ctx === ctx.id ? state.evidence.map : new Map<string, DocEvidence>();
   if (state) state.evidence = { ctx: ctx.id, map: evMemo };
   const ev = (i: number) => {
@@ -319,16 +326,16 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   if (memory) {
     memory.pairsAmong(docs.map((d) => d.hash), known, (i, j, s) => {
       // Still a candidate? (another document can push a shared key past the cap.)
-      if (allowed(Math.min(i, j), Math.max(i, j)) && (!templateFlags || sharesProposingKey(postings().fp, i, j, ctx.capDocs, templateFlags))) keep(i, j, s);
+      if (allowed(Math.min(i, j), Math.max(i, j)) && (!templateFlags || sharesProposingKey(fpPost(), i, j, ctx.capDocs, templateFlags))) keep(i, j, s);
     });
   }
   const fresh: Array<[number, number, PairScore]> = [];
   const step = Math.max(1, Math.floor(n / 100));
-  const fpSets = incremental ? docs.map((d) => d.fpSet) : [];
+  const fpSets = direct ? docs.map((d) => d.fpSet) : [];
   for (let a = 0; a < n; a++) {
     if (known[a]) {
       // Its pairs with unknown documents are scored from their side.
-    } else if (incremental && few.length <= 20) {
+    } else if (direct) {
       const bs = candidatesOf(a, fpSets, ctx.capDocs, ctx.templateFp, (b) => (b > a || known[b]!) && allowed(Math.min(a, b), Math.max(a, b)));
       for (const b of bs) {
         const s = scorePair(ev(a), ev(b), ctx.ignored, weights);
@@ -350,6 +357,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     // A quick update leaves writing to the exact run that follows it.
     if (cache && !incremental) memory.persist(cache);
   }
+  // A long-lived caller's cache (the language server's) keeps only what its inputs use now.
+  if (!incremental && state && cache) cache.prune(new Set(keys.filter((k): k is string => !!k)));
   if (!incremental) cache?.save();
   mark('score');
 
