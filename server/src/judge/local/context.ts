@@ -2,6 +2,7 @@
 // documents of the analysis. `buildExplained` computes it from scratch; `CommonCode` keeps the
 // document frequencies between runs and updates them with the documents that changed (cache.ts).
 import type { JudgeContext } from '../types';
+import { CountTable } from './countTable';
 import { kgramHashes, textHash } from './kgrams';
 import { tokenize, type TokenizedFile } from './tokens';
 
@@ -58,9 +59,9 @@ export class CommonCode {
   /** Counted documents (by content key) and how many times each is counted. */
   readonly counted = new Map<string, { keys: DocKeys; n: number }>();
   size = 0;
-  private readonly hashDocs = new Map<number, number>();
-  private readonly nameDocs = new Map<number, number>();
-  private readonly lineDocs = new Map<number, number>();
+  private readonly hashDocs = new CountTable();
+  private readonly nameDocs = new CountTable();
+  private readonly lineDocs = new CountTable();
 
   /** Counts before the first change since `track()`, to tell whether any key crossed a threshold. */
   private readonly touched = { hashes: new Map<number, number>(), names: new Map<number, number>(), lines: new Map<number, number>() };
@@ -73,27 +74,30 @@ export class CommonCode {
     if (now === 0) this.counted.delete(key);
     else this.counted.set(key, { keys, n: now });
     this.size += n;
-    const bump = <K>(m: Map<K, number>, touched: Map<K, number>, k: K) => {
-      const old = m.get(k) ?? 0;
-      if (!touched.has(k)) touched.set(k, old);
-      const v = old + n;
-      if (v === 0) m.delete(k);
-      else m.set(k, v);
+    const bump = (m: CountTable, touched: Map<number, number>, k: number) => {
+      const old = m.add(k, n);
+      if (this.recording && !touched.has(k)) touched.set(k, old);
     };
     for (const h of keys.hashes) bump(this.hashDocs, this.touched.hashes, h);
     for (const x of keys.names) bump(this.nameDocs, this.touched.names, x);
     for (const x of keys.lines) bump(this.lineDocs, this.touched.lines, x);
   }
 
-  /** Starts recording changes afresh. */
-  track(): void {
+  private recording = true;
+
+  /**
+   * Starts recording changes afresh; `record` false when the caller re-derives everything anyway (a
+   * first count touches every key: a million-entry record for nothing).
+   */
+  track(record = true): void {
     for (const m of Object.values(this.touched)) m.clear();
+    this.recording = record;
   }
 
   /** Whether a count changed since `track()` took a key across `minDocs` (into or out of the common code). */
   crossed(minDocs: number): boolean {
-    const any = <K>(m: Map<K, number>, touched: Map<K, number>) => {
-      for (const [k, old] of touched) if ((old >= minDocs) !== ((m.get(k) ?? 0) >= minDocs)) return true;
+    const any = (m: CountTable, touched: Map<number, number>) => {
+      for (const [k, old] of touched) if ((old >= minDocs) !== (m.get(k) >= minDocs)) return true;
       return false;
     };
     const out = any(this.hashDocs, this.touched.hashes) || any(this.nameDocs, this.touched.names) || any(this.lineDocs, this.touched.lines);
@@ -103,8 +107,8 @@ export class CommonCode {
 
   /** The template's code, and (when `active`) code in at least `minDocs` counted documents. */
   explained(template: TemplateCode, minDocs: number, active: boolean): ExplainedCode {
-    const common = <K>(own: Set<K>, df: Map<K, number>): Has<K> => ({
-      has: active ? (x: K) => own.has(x) || (df.get(x) ?? 0) >= minDocs : (x: K) => own.has(x),
+    const common = (own: Set<number>, df: CountTable): Has<number> => ({
+      has: active ? (x: number) => own.has(x) || df.get(x) >= minDocs : (x: number) => own.has(x),
     });
     return { hashes: common(template.hashes, this.hashDocs), lines: common(template.lines, this.lineDocs), names: common(template.names, this.nameDocs) };
   }

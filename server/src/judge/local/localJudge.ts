@@ -58,7 +58,7 @@ export class LocalJudge {
     cache.explainedFrom = undefined; // until the counts are brought up to date
     if (active) {
       const wanted = new Set(pairs.flatMap((p) => [judge.keyOf(p.source1, p.language1), judge.keyOf(p.source2, p.language2)]));
-      cache.common.track();
+      cache.common.track(!changed);
       await judge.count(corpus, wanted);
       if (cache.common.crossed(minDocs)) changed = true;
     }
