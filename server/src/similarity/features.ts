@@ -39,7 +39,8 @@ export interface FileFeatures {
   astSet: Float64Array;
   cfg: Float64Array;
   df: Float64Array;
-  fp: Fingerprints;
+  /** Fingerprint hashes only: the rows each covers are not read by scoring or regions (10 MB at 5,000 files). */
+  fp: Pick<Fingerprints, 'hash'>;
   /** Sorted unique fingerprint hashes. */
   fpSet: Float64Array;
   syntaxErrors: boolean;
@@ -59,7 +60,7 @@ export async function featuresOfSource(text: string, language: LanguageId, opts:
     const df = sortedUnique(dataflowKeys(defUseEdges(x)));
     const fp = winnow(x.tokens, x.tokenRows, opts.k, opts.w);
     return {
-      language, lineCount: x.lineCount, total: x.total, tracked: x.tracked, astSet: sortedUnique(x.tracked.hash), cfg, df, fp, fpSet: sortedUnique(fp.hash),
+      language, lineCount: x.lineCount, total: x.total, tracked: x.tracked, astSet: sortedUnique(x.tracked.hash), cfg, df, fp: { hash: fp.hash }, fpSet: sortedUnique(fp.hash),
       syntaxErrors: parsed.tree.rootNode.hasError,
     };
   } finally {
