@@ -115,6 +115,8 @@ async function main() {
     const quickId = s.last.analysis_id;
     await s.waitFor(() => s.last.analysis_id !== quickId, 300_000).catch(() => undefined);
     const exact = (Date.now() - t) / 1000;
+    // ...and its verdicts (the judge runs after the structural report): the peak below includes them.
+    if (s.last.analysis_id !== quickId) await s.judgedAt();
     const rssWarm = s.rss();
     await s.stop();
     console.log(`${String(n).padStart(5)}  ${cold.toFixed(1).padStart(6)}  ${warm.toFixed(1).padStart(6)}  ${edit.toFixed(2).padStart(18)}  ${rss.toFixed(0).padStart(8)}  ${rssWarm.toFixed(0).padStart(8)}` +

@@ -30,7 +30,9 @@ function docSources(files: SourceFile[]): Map<string, DocSource> {
     const counts = new Map<LanguageId, number>();
     for (const f of list) counts.set(f.language!, (counts.get(f.language!) ?? 0) + f.text!.length);
     const language = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
-    out.set(doc, { language, source: list.filter((f) => f.language === language).map((f) => f.text!).join('\n') });
+    // A one-file document's source is its text itself (joining would copy every file of a workspace per run).
+    const parts = list.filter((f) => f.language === language);
+    out.set(doc, { language, source: parts.length === 1 ? parts[0]!.text! : parts.map((f) => f.text!).join('\n') });
   }
   return out;
 }
