@@ -306,8 +306,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   // run after it) are scored by direct merges: no postings of the workspace for the bulk scorer.
   const unknown = docs.map((_, i) => i).filter((i) => !known[i]);
   const direct = unknown.length <= 20 && unknown.length < n;
-  const evMemo = state && state.evidence?.ctx === ctx.id ? state.evidence.map : new Map<string, DocEvidence>();
-  if (state) state.evidence = { ctx: ctx.id, map: evMemo };
+  // Prepared evidence is kept from one quick update to the next only: a full run drops it (after an edit it
+  // held thousands of documents' evidence, ~17 MB at 5,000 files, for the next edit's few pairs).
+  const evMemo = incremental && state?.evidence?.ctx === ctx.id ? state.evidence.map : new Map<string, DocEvidence>();
+  if (state) state.evidence = incremental ? { ctx: ctx.id, map: evMemo } : undefined;
   const ev = (i: number) => {
     const d = docs[i]!;
     let e = evMemo.get(d.hash);

@@ -6,6 +6,7 @@
 // (template and common-code) evidence kept, and diagnostics are republished for the files whose
 // results changed. An exact full run follows in the background; with pair scores remembered it
 // scores only what the changed common-code set affects, and it also picks up new files.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -219,7 +220,8 @@ export class WorkspaceIndex {
       if (p.similarity_score < s.reportThreshold) continue;
       const { matching_regions: regions, ...rest } = p;
       const files = [...new Set([p.file1, p.file2, ...regions.flatMap((r) => [r.file1, r.file2].filter((f): f is string => !!f))])];
-      const entry = { sig: JSON.stringify(rest), regions, files, pair: p };
+      // A digest, not the JSON itself: kept for every reported pair between runs (with verdicts, ~500 bytes each).
+      const entry = { sig: crypto.createHash('sha1').update(JSON.stringify(rest)).digest('base64'), regions, files, pair: p };
       pairs.set(`${p.file1}\0${p.file2}`, entry);
       for (const f of files) {
         const list = byFile.get(f);
