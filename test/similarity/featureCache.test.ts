@@ -1,5 +1,5 @@
 // The feature cache's file: entries round-trip (deflated), a damaged entry is a miss, and pruning drops
-// the entries of contents no longer in use once they are a quarter of the database.
+// the entries of contents no longer in use once they outnumber a quarter of those in use.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +31,7 @@ describe('feature cache', () => {
     d.close();
   });
 
-  it('prunes entries no longer in use once they outnumber a quarter of the database, and the file shrinks', async () => {
+  it('prunes entries no longer in use once they outnumber a quarter of those in use, and the file shrinks', async () => {
     const file = path.join(dir, 'b.sqlite');
     const c = await FeatureCache.open(file);
     const keys: string[] = [];

@@ -112,9 +112,9 @@ export class FeatureCache {
   }
 
   /**
-   * Drops the entries of contents no longer in use (edited or deleted files) once they are a quarter of
-   * the database: a workspace's cache would otherwise grow with every save of every file, and sql.js
-   * holds all of it in memory. Returns the number of entries dropped.
+   * Drops the entries of contents no longer in use (edited or deleted files) once they outnumber a
+   * quarter of those in use (plus 64): a workspace's cache would otherwise grow with every save of every
+   * file, and sql.js holds all of it in memory. Returns the number of entries dropped.
    */
   prune(inUse: Set<string>): number {
     const rows = Number(this.db.exec('SELECT COUNT(*) FROM features')[0]?.values[0]?.[0] ?? 0);
