@@ -16,7 +16,7 @@ import { sortedUnique } from './hash';
 import { collectInputs, type SourceFile } from './inputs';
 import { PairScorer, type EvidencePostings } from './pairScores';
 import { PairMemory } from './pairMemory';
-import { lineMatches, Region, toRegions, type MatchingRegion } from './regions';
+import { lineMatches, toRegions, type MatchingRegion, type Region } from './regions';
 import { clustersOf } from './clusters';
 import { DEFAULT_WEIGHTS, scorePair, type DocEvidence, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
@@ -115,7 +115,7 @@ export interface CompareState {
   /** The feature cache, open across runs. */
   cache?: FeatureCache;
   /** Matching regions of reported pairs in one context, by the pair's documents and their identities. */
-  regions?: { ctx: string; map: Map<string, ReportPair['matching_regions']> };
+  regions?: { ctx: string; map: Map<string, Region[]> };
 }
 
 /** The files (and template files) the last run of `state` analysed, for callers that need their text. */
@@ -370,7 +370,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const byPath = new Map<string, SourceFile>(files.map((f) => [f.path, f]));
   const zero: PairScore = { score: 0, ast: 0, cfg: 0, dataflow: 0 };
   const oldRegions = state?.regions?.ctx === ctx.id ? state.regions.map : undefined;
-  const newRegions = new Map<string, ReportPair['matching_regions']>();
+  const newRegions = new Map<string, Region[]>();
   const emit = (i: number, j: number) => {
     const s = scores.get(i * n + j) ?? zero;
     if (!opts.allPairs && s.score < minScore) return;
@@ -378,8 +378,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     const b = docs[j]!;
     const key = state && s.score >= minScore ? `${a.name}\0${b.name}\0${a.hash}\0${b.hash}` : '';
     const known = key ? oldRegions?.get(key) : undefined;
-    if (known) for (const r of known) if (r instanceof Region) r.rebind(byPath);
-    const regions: ReportPair['matching_regions'] = known ?? [];
+    if (known) for (const r of known) r.rebind(byPath);
+    const regions: Region[] = known ?? [];
     if (key) newRegions.set(key, regions);
     if (s.score >= minScore && !known) {
       for (let x = 0; x < a.files.length; x++) {

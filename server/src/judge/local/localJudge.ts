@@ -129,10 +129,8 @@ export class LocalJudge {
       const k1 = this.keyOf(p.source1, p.language1);
       const k2 = this.keyOf(p.source2, p.language2);
       if (this.cache.hasVerdict(verdictKey(k1, k2, p.similarity_score), k1, k2)) continue;
-      for (const [source, language] of [[p.source1, p.language1], [p.source2, p.language2]] as const) {
-        const key = this.keyOf(source, language);
-        if (!this.cache.analyses.has(key)) todo.set(key, { source, language });
-      }
+      if (!this.cache.analyses.has(k1)) todo.set(k1, { source: p.source1, language: p.language1 });
+      if (!this.cache.analyses.has(k2)) todo.set(k2, { source: p.source2, language: p.language2 });
     }
     const all = [...todo];
     for (let c0 = 0; c0 < all.length; c0 += WORK_CHUNK) {
@@ -166,7 +164,10 @@ export class LocalJudge {
 
   private digest(key: string, a: FileAnalysis): string {
     const gen = this.cache.explainedGen;
-    if (a.digest?.gen !== gen) a.digest = this.cache.digests.get(key)?.gen === gen ? this.cache.digests.get(key)! : { gen, value: explainedDigest(a, this.explained) };
+    if (a.digest?.gen !== gen) {
+      const kept = this.cache.digests.get(key);
+      a.digest = kept?.gen === gen ? kept : { gen, value: explainedDigest(a, this.explained) };
+    }
     this.cache.digests.set(key, a.digest);
     return a.digest.value;
   }
