@@ -174,7 +174,9 @@ describe('judge over LSP', function () {
         assert.match(html.text, /Semantic judge/);
         const seenByClient = JSON.stringify(events.filter((e) => e.kind !== 'http')) + JSON.stringify(report) + JSON.stringify(again) + md + html.text;
         assert.ok(!seenByClient.includes(KEY), 'the API key leaked to the client side');
-        for (const f of fs.readdirSync(storage)) assert.ok(!fs.readFileSync(path.join(storage, f)).includes(KEY), `the key is stored in ${f}`);
+        const stored = (fs.readdirSync(storage, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(storage, f)).isFile());
+        assert.ok(stored.some((f) => f.includes('.features')), 'the feature shards are among the files checked');
+        for (const f of stored) assert.ok(!fs.readFileSync(path.join(storage, f)).includes(KEY), `the key is stored in ${f}`);
       } finally {
         await s.close();
       }

@@ -112,7 +112,7 @@ export interface CompareState {
   evidence?: { ctx: string; map: Map<string, DocEvidence> };
   /** The last fully indexed run's context, by the documents and options it was for. */
   recorded?: RecordedRun;
-  /** The feature cache, open across runs. */
+  /** The feature cache, kept across runs (its files are closed between them). */
   cache?: FeatureCache;
   /** Matching regions of reported pairs in one context, by the pair's documents and their identities. */
   regions?: { ctx: string; map: Map<string, Region[]> };
@@ -182,7 +182,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   }
   mark('collect');
 
-  // A caller's state keeps the database open between runs (reading it is most of a warm start).
+  // A caller's state keeps the cache between runs (its database files are opened as a run needs them).
   let cache: FeatureCache | undefined;
   if (opts.cachePath) {
     cache = state?.cache?.file === opts.cachePath ? state.cache : await FeatureCache.open(opts.cachePath);
@@ -361,7 +361,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   }
   // A long-lived caller's cache (the language server's) keeps only what its inputs use now.
   if (!incremental && state && cache) cache.prune(new Set(keys.filter((k): k is string => !!k)));
-  if (!incremental) cache?.save();
+  // Written back and closed: sql.js would hold the databases in memory until the next run.
+  if (!incremental) cache?.release();
   mark('score');
 
   // Pairs to report, best first.
@@ -537,6 +538,7 @@ async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: Fe
   state: CompareState | undefined, onProgress: CompareOptions['onProgress']): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[]; memoHits: number }> {
   const out: Array<FileFeatures | undefined> = new Array(files.length);
   const todo: number[] = [];
+  const lookup: number[] = [];
   const keys: string[] = [];
   let done = 0;
   const step = Math.max(1, Math.floor(files.length / 100));
@@ -555,15 +557,21 @@ async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: Fe
     keys[i] = FeatureCache.key(f.text, f.language, fopts);
     seen.add(keys[i]!);
     const inMemory = memo?.get(keys[i]!);
-    if (inMemory) memoHits++;
-    const hit = inMemory ?? cache?.get(keys[i]!);
+    if (inMemory) {
+      memoHits++;
+      out[i] = inMemory;
+      tick();
+    } else lookup.push(i);
+  });
+  // The rest from the database, shard by shard.
+  const found = cache ? cache.getMany(lookup.map((i) => keys[i]!)) : [];
+  lookup.forEach((i, k) => {
+    const hit = found[k];
     if (hit) {
       out[i] = hit;
       memo?.set(keys[i]!, hit);
       tick();
-      return;
-    }
-    todo.push(i);
+    } else todo.push(i);
   });
   workerPool.resetWorkersUsed();
   const computed = workers > 0 && todo.length > 50
