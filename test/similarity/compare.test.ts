@@ -9,6 +9,7 @@ import { zipSync } from 'fflate';
 import { runCli } from '../../server/src/cli/main';
 import { compare } from '../../server/src/similarity/engine';
 import { readZip } from '../../server/src/similarity/zip';
+import { AUTO_MIN_CHARS, resolveWorkers } from '../../server/src/core/workerPool';
 
 const FIX = path.resolve('test/fixtures/similarity');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -237,5 +238,17 @@ describe('compare with worker threads', () => {
     assert.equal(copies.length, 15, 'six copies of one file: 15 pairs');
     assert.ok(copies.every((p) => / \(shared runs \d+% of tokens, template\/common [1-9]\d*% of that/.test(p)), `every pair judged, with common code: ${seq[0]}`);
     assert.deepEqual(run('2'), seq);
+    // 'auto' (the default) starts no worker for 60 small files: their start would cost more than it saves.
+    const auto = spawnSync(process.execPath, [cli, 'compare', d], { encoding: 'utf8' });
+    assert.equal(auto.status, 0, auto.stderr);
+    assert.equal(JSON.parse(auto.stdout).metadata.workers_used, 0);
+  });
+
+  it("'auto' starts workers only for large inputs; a handful of files never starts any", () => {
+    const cores = Math.min(8, os.availableParallelism());
+    assert.equal(resolveWorkers('auto', 259, 1_000_000), 0);
+    assert.equal(resolveWorkers('auto', 5000, AUTO_MIN_CHARS), cores);
+    assert.equal(resolveWorkers(2, 60, 10), 2, 'an explicit count is kept');
+    assert.equal(resolveWorkers(2, 50, 10_000_000), 0, 'an edit or a handful of files stays on this thread');
   });
 });

@@ -9,6 +9,7 @@ import { refine } from './refine';
 import { mapLimit } from './retry';
 import { summarize } from './summary';
 import type { JudgeContext, JudgedPair, JudgePairInput, JudgeProvider, LlmSummary, Verdict } from './types';
+import type { WorkerCount } from '../core/workerPool';
 
 export const JUDGE_DEFAULTS = {
   threshold: 0.7,
@@ -46,7 +47,7 @@ export interface JudgeOptions {
    */
   localCache?: LocalJudgeCache;
   /** Worker threads for the local judge's per-file work (0: this thread; `judgeReport` takes the comparison's). */
-  workers?: number;
+  workers?: WorkerCount;
   /** Skip Gemini where the local judge is already sure (default true). */
   prefilter?: boolean;
   log?: (message: string) => void;

@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import v8 from 'node:v8';
 import type { LanguageId } from '../core/languages';
+import { resolveWorkers, type WorkerCount } from '../core/workerPool';
 import { FeatureCache } from './cache';
 import { buildIndex, commonKeys, Postings, sharesProposingKey } from './candidates';
 import { candidatesOf, evidenceOf } from './changedPairs';
@@ -46,8 +47,8 @@ export interface CompareOptions {
   commonMinDocs?: number;
   cachePath?: string;
   features?: FeatureOptions;
-  /** Worker threads for parsing (0: parse in this thread). */
-  workers?: number;
+  /** Worker threads for parsing (0: parse in this thread; 'auto': by the size of what must be parsed). */
+  workers?: WorkerCount;
   /** Analyse at most this many files (the first ones in input order); the rest are counted as skipped. */
   maxFiles?: number;
   /** Called as features are computed and documents scored (for progress reports). */
@@ -534,7 +535,7 @@ async function refresh(last: LastRun, changed: string[], collectOpts: { submissi
 }
 
 /** Features per file (undefined where the file has an error, which is then recorded on it), with their cache keys. */
-async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: number,
+async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: WorkerCount,
   state: CompareState | undefined, onProgress: CompareOptions['onProgress']): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[]; memoHits: number }> {
   const out: Array<FileFeatures | undefined> = new Array(files.length);
   const todo: number[] = [];
@@ -574,8 +575,9 @@ async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: Fe
     } else todo.push(i);
   });
   workerPool.resetWorkersUsed();
-  const computed = workers > 0 && todo.length > 50
-    ? await workerPool.computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language! })), fopts, workers, tick)
+  const threads = resolveWorkers(workers, todo.length, todo.reduce((n, i) => n + files[i]!.text!.length, 0));
+  const computed = threads > 0
+    ? await workerPool.computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language! })), fopts, threads, tick)
     : await Promise.all(todo.map(async (i) => {
       try {
         return await featuresOfSource(files[i]!.text!, files[i]!.language!, fopts);

@@ -40,11 +40,13 @@ fs.writeFileSync(out, JSON.stringify(pairs));
 }
 
 /** Dolos similarity per file pair: Map "a|b" (sorted paths) -> score. */
-export function runDolos(dolosDir, files, language, tmp, k = 23, w = 17) {
+export function runDolos(dolosDir, files, language, tmp, k = 23, w = 17, { allowFail = false } = {}) {
   const list = path.join(tmp, `dolos-files-${Date.now()}.json`);
   const out = path.join(tmp, `dolos-out-${Date.now()}.json`);
   fs.writeFileSync(list, JSON.stringify(files));
-  const t = timed('node', [path.join(dolosDir, 'run-dolos.mjs'), list, language, String(k), String(w), out], { cwd: dolosDir, tmp });
+  const t = timed('node', [path.join(dolosDir, 'run-dolos.mjs'), list, language, String(k), String(w), out], { cwd: dolosDir, tmp, allowFail });
+  // With allowFail, a run that ends without its output (out of memory at scale) returns its times and why.
+  if (!fs.existsSync(out)) return { scores: undefined, failed: /heap out of memory|Allocation failed/.test(t.stderr) ? 'out of memory' : `failed: ${t.stderr.trim().split('\n').pop()?.slice(0, 200)}`, ...t };
   const scores = new Map();
   for (const [a, b, s] of JSON.parse(fs.readFileSync(out, 'utf8'))) scores.set([a, b].sort().join('|'), s);
   return { scores, ...t };

@@ -1,6 +1,6 @@
 // `code-origin compare PATH...`: structural similarity between files or submissions.
 import fs from 'node:fs';
-import os from 'node:os';
+import type { WorkerCount } from '../../core/workerPool';
 import type { Command } from 'commander';
 import { parseLanguage } from '../../core/languages';
 import { compare, type CompareReport } from '../../similarity/engine';
@@ -51,7 +51,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--common-share <x>', 'ignore evidence found in more than this share of files (0: off)', '0.1')
     .option('--common-min-docs <n>', 'never treat evidence in this many files or fewer as common', '3')
     .option('--cache <file>', 'sql.js database caching per-file features by content hash (off by default)')
-    .option('--workers <n>', 'worker threads for parsing: a number (0: none) or auto (one per core, up to 8)', 'auto')
+    .option('--workers <n>', 'worker threads for parsing: a number (0: none) or auto (one per core, up to 8, once there are 2 million characters to parse)', 'auto')
     .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
     .option('-f, --format <format>', 'json, table or html', 'json')
     .option('-o, --output <file>', 'write the report to a file instead of stdout'))
@@ -62,8 +62,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       if (opts.cross && paths.length < 2) throw new UsageError('--cross needs at least two inputs');
       const commonMinDocs = Number(opts.commonMinDocs);
       if (!Number.isInteger(commonMinDocs) || commonMinDocs < 1) throw new UsageError(`--common-min-docs must be a positive integer, got "${opts.commonMinDocs}"`);
-      const workers = opts.workers === 'auto' ? Math.min(8, os.availableParallelism()) : Number(opts.workers);
-      if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new UsageError(`--workers must be auto or an integer from 0 to 64, got "${opts.workers}"`);
+      const workers: WorkerCount = opts.workers === 'auto' ? 'auto' : Number(opts.workers);
+      if (workers !== 'auto' && (!Number.isInteger(workers) || workers < 0 || workers > 64)) throw new UsageError(`--workers must be auto or an integer from 0 to 64, got "${opts.workers}"`);
       for (const p of [...paths, ...(opts.template ?? [])]) {
         if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
       }

@@ -2,7 +2,7 @@
 // worker threads of core/workerPool.ts: a judged workspace is mostly this work, and a worker's parser
 // memory goes when the run ends instead of growing the server's.
 import type { LanguageId } from '../../core/languages';
-import { registerTask, runTasks } from '../../core/workerPool';
+import { registerTask, resolveWorkers, runTasks, type WorkerCount } from '../../core/workerPool';
 import { docKeys, type DocKeys } from './context';
 import { detectAlgorithms } from './detect';
 import { analyseFile, type FileAnalysis } from './evidence';
@@ -23,8 +23,8 @@ async function fileWork(w: FileWork): Promise<FileWorkResult> {
 registerTask('judge.file', fileWork);
 
 /** Each file's work on up to `workers` threads; a file whose job failed is done again here (its error, if any, surfaces). */
-export async function fileWorkAll(jobs: FileWork[], workers: number): Promise<FileWorkResult[]> {
-  // Starting workers costs a few hundred milliseconds: a handful of files (an edit) stays on this thread.
-  const { results } = await runTasks<FileWork, FileWorkResult>('judge.file', jobs, jobs.length > 50 ? workers : 0);
+export async function fileWorkAll(jobs: FileWork[], workers: WorkerCount): Promise<FileWorkResult[]> {
+  const threads = resolveWorkers(workers, jobs.length, jobs.reduce((n, j) => n + j.source.length, 0));
+  const { results } = await runTasks<FileWork, FileWorkResult>('judge.file', jobs, threads);
   return Promise.all(results.map((r, i) => ('value' in r ? r.value : fileWork(jobs[i]!))));
 }

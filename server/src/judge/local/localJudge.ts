@@ -9,6 +9,7 @@ import { commonMinDocs, templateCode, type ExplainedCode } from './context';
 import { explainedDigest, pairEvidence, type FileAnalysis, type PairEvidence } from './evidence';
 import { analysed, fileWorkAll } from './fileWork';
 import { tokenize, type TokenizedFile } from './tokens';
+import type { WorkerCount } from '../../core/workerPool';
 
 /** Bumped whenever the local judge's decisions change (part of the verdict cache key). */
 export const LOCAL_JUDGE_VERSION = 1;
@@ -38,13 +39,13 @@ export class LocalJudge {
   private readonly keys = new Map<LanguageId, Map<string, string>>();
   private readonly pending = new Map<string, Promise<FileAnalysis>>();
   private explained: ExplainedCode = { hashes: new Set(), lines: new Set(), names: new Set() };
-  private constructor(private readonly cache: LocalJudgeCache, private readonly workers: number) {}
+  private constructor(private readonly cache: LocalJudgeCache, private readonly workers: WorkerCount) {}
 
   /**
    * `pairs`: the pairs about to be judged, whose files are then analysed from the parse the common code
    * needs anyway; `workers`: threads for that per-file work (0: this thread).
    */
-  static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = [], workers = 0): Promise<LocalJudge> {
+  static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = [], workers: WorkerCount = 0): Promise<LocalJudge> {
     const judge = new LocalJudge(cache, workers);
     const templates = ctx?.templates ?? [];
     const tkey = templates.map((t) => judge.keyOf(t.source, t.language)).join(',');
