@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FeatureCache, SHARDS } from '../../server/src/similarity/cache';
 import { DEFAULT_FEATURE_OPTIONS, featuresOfSource, type FileFeatures } from '../../server/src/similarity/features';
+import { PairMemory } from '../../server/src/similarity/pairMemory';
 import { loadSqlJs } from '../../server/src/store/sqlite';
 
 const variant = (i: number) => `def f${i}(xs):\n    total = 0\n    for x in xs:\n        if x > ${i}:\n            total += x * ${i}\n    return total\n`;
@@ -111,6 +112,32 @@ describe('feature cache', () => {
     const d = await FeatureCache.open(file);
     assert.ok(d.get(keys[5]!));
     assert.equal(d.get(keys[50]!), undefined);
+    d.close();
+  });
+
+  it('keeps the pair scores in a file of their own: they round-trip for their context only, and a damaged file is a miss', async () => {
+    const file = path.join(dir, 'pairs.sqlite');
+    const docs = ['d0', 'd1', 'd2', 'd3'];
+    const m = new PairMemory('ctx-1');
+    m.update(docs, [[0, 1, { score: 0.91, ast: 0.9, cfg: 0.8, dataflow: 1 }], [2, 3, { score: 1 / 3, ast: 0.25, cfg: 0.5, dataflow: 0.125 }]]);
+    const c = await FeatureCache.open(file);
+    m.persist(c);
+    c.release();
+    assert.ok(fs.existsSync(`${file}.pairs`));
+    const seen = (mem: PairMemory) => {
+      const out: string[] = [];
+      mem.pairsAmong(docs, mem.knownOf(docs), (i, j, s) => out.push(`${i}-${j} ${s.score} ${s.ast} ${s.cfg} ${s.dataflow}`));
+      return out.sort();
+    };
+    const d = await FeatureCache.open(file);
+    const back = PairMemory.load(d, 'ctx-1');
+    assert.ok(back);
+    assert.deepEqual(seen(back), seen(m));
+    assert.deepEqual(seen(back), ['0-1 0.91 0.9 0.8 1', `2-3 ${1 / 3} 0.25 0.5 0.125`]);
+    assert.equal(PairMemory.load(d, 'ctx-2'), undefined, 'another context');
+    // Cut short (a crash cannot do this: the file is replaced whole), read as a miss, not garbage.
+    fs.truncateSync(`${file}.pairs`, fs.statSync(`${file}.pairs`).size - 8);
+    assert.equal(PairMemory.load(d, 'ctx-1'), undefined);
     d.close();
   });
 

@@ -3,10 +3,10 @@
 // used so the bundled CLI needs no extra .wasm file beside it.
 //
 // sql.js holds a whole database in memory and copies all of it on every save, so the features are split
-// by content hash into SHARDS database files in a folder beside the main file (which keeps the pair
-// scores and run records), each opened when first used and closed after the run that used it: after an
-// edit only the edited file's shard is read and written (at 5,000 files, 1.6 MB instead of 25 MB, and
-// nothing held between runs).
+// by content hash into SHARDS database files in a folder beside the main file (which keeps the run
+// records), each opened when first used and closed after the run that used it: after an edit only the
+// edited file's shard is read and written (at 5,000 files, 1.6 MB instead of 25 MB, and nothing held
+// between runs). The pair scores are one blob in a plain file beside them (`putPairs`).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,10 +20,7 @@ import { sortedUnique } from './hash';
 /** Feature shards: the first hex digit of the content hash picks one. */
 export const SHARDS = 16;
 
-const MAIN_SCHEMA = [
-  'CREATE TABLE IF NOT EXISTS pair_scores (ctx TEXT PRIMARY KEY, data BLOB NOT NULL)',
-  'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)',
-];
+const MAIN_SCHEMA = ['CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)'];
 const SHARD_SCHEMA = ['CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)'];
 
 /** One database file: opened on first use, written back when changed, closed by `release`. */
@@ -114,9 +111,10 @@ export class FeatureCache {
 
   static async open(file: string): Promise<FeatureCache> {
     const c = new FeatureCache(file, await loadSqlJs());
-    // Caches written before the features were sharded kept them in the main file: drop them there.
-    if (fs.existsSync(file) && c.main.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'features'") > 0) {
-      c.main.run('DROP TABLE features');
+    // Caches written before kept the features and the pair scores in the main file: drop them there.
+    if (fs.existsSync(file) && c.main.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('features', 'pair_scores')") > 0) {
+      c.main.run('DROP TABLE IF EXISTS features');
+      c.main.run('DROP TABLE IF EXISTS pair_scores');
       c.main.run('VACUUM');
     }
     return c;
@@ -180,7 +178,15 @@ export class FeatureCache {
 
   /** The pair memory stored for a scoring context (engine.ts), if it is the one stored. */
   getPairs(ctx: string): Uint8Array | undefined {
-    return this.main.lookup('SELECT data FROM pair_scores WHERE ctx = ?', ctx, false);
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(this.pairsFile);
+    } catch {
+      return undefined;
+    }
+    const n = buf.length >= 4 ? buf.readUInt32LE(0) : -1;
+    if (n < 0 || 4 + n > buf.length || buf.toString('utf8', 4, 4 + n) !== ctx) return undefined;
+    return buf.subarray(4 + n);
   }
 
   /** Small records of the engine's (the last run's context). */
@@ -192,10 +198,20 @@ export class FeatureCache {
     this.main.run('INSERT OR REPLACE INTO meta (key, data) VALUES (?, ?)', [key, data]);
   }
 
-  /** Keeps one context only: a workspace has one, and old ones would only grow the file. */
-  putPairs(ctx: string, data: Uint8Array): void {
-    this.main.run('DELETE FROM pair_scores');
-    this.main.run('INSERT INTO pair_scores (ctx, data) VALUES (?, ?)', [ctx, data]);
+  /**
+   * Keeps one context only (a workspace has one), in a plain file beside the databases: with the whole
+   * matrix (up to 1,000 documents) it holds every candidate pair's scores, ~20 MB at 1,000 files, which
+   * sql.js would copy into its memory (whose size never shrinks) and again on every save.
+   */
+  putPairs(ctx: string, data: Uint8Array[]): void {
+    const id = Buffer.from(ctx, 'utf8');
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(id.length);
+    writeFileAtomic(this.pairsFile, [head, id, ...data]);
+  }
+
+  private get pairsFile(): string {
+    return `${this.file}.pairs`;
   }
 
   put(key: string, f: FileFeatures): void {

@@ -123,7 +123,10 @@ export class PairMemory {
     return this.slots.size;
   }
 
-  /** Written into the feature cache's database (one context kept: the latest). */
+  /**
+   * Written beside the feature cache (one context kept: the latest): the names and known documents,
+   * then the pairs and their scores as raw float64 arrays (no serialized copy of the largest part).
+   */
   persist(cache: FeatureCache): void {
     if (!this.dirty) return;
     const pairs = new Float64Array(this.slots.size);
@@ -134,7 +137,10 @@ export class PairMemory {
       vals.set(this.vals.subarray(slot * 4, slot * 4 + 4), k * 4);
       k++;
     }
-    cache.putPairs(this.ctx, v8.serialize({ names: this.names, known: [...this.known], pairs, vals }));
+    const head = v8.serialize({ names: this.names, known: [...this.known], count: pairs.length });
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(head.length);
+    cache.putPairs(this.ctx, [len, head, new Uint8Array(pairs.buffer), new Uint8Array(vals.buffer)]);
     this.dirty = false;
   }
 
@@ -142,12 +148,20 @@ export class PairMemory {
     const blob = cache.getPairs(ctx);
     if (!blob) return undefined;
     try {
-      const { names, known, pairs, vals } = v8.deserialize(blob) as { names: string[]; known: Array<[string, number]>; pairs: Float64Array; vals: Float64Array };
+      const h = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+      const headEnd = 4 + h.readUInt32LE(0);
+      const { names, known, count } = v8.deserialize(h.subarray(4, headEnd)) as { names: string[]; known: Array<[string, number]>; count: number };
+      if (h.length !== headEnd + count * 40) return undefined; // cut short
+      // Copied out: the arrays start at any byte offset of the file.
+      const pairs = new Float64Array(count);
+      new Uint8Array(pairs.buffer).set(blob.subarray(headEnd, headEnd + count * 8));
+      const vals = new Float64Array(count * 4);
+      new Uint8Array(vals.buffer).set(blob.subarray(headEnd + count * 8, headEnd + count * 40));
       const m = new PairMemory(ctx);
       m.names = names;
       names.forEach((h, i) => m.ids.set(h, i));
       m.known = new Map(known);
-      m.vals = vals.length ? Float64Array.from(vals) : new Float64Array(4096);
+      m.vals = vals.length ? vals : new Float64Array(4096);
       pairs.forEach((p, i) => m.slots.set(p, i));
       m.nextSlot = pairs.length;
       return m;

@@ -41,15 +41,17 @@ let writes = 0;
 export const TEMP_MARKER = '.tmp-';
 
 /**
- * Writes a whole database: a temp file beside it, fsynced, then renamed over the old one, so the file
- * on disk is always either the old or the new complete database.
+ * Writes a whole database (or other file, from its chunks): a temp file beside it, fsynced, then renamed
+ * over the old one, so the file on disk is always either the old or the new complete content.
  */
-export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+export function writeFileAtomic(file: string, bytes: Uint8Array | Uint8Array[]): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}${TEMP_MARKER}${process.pid}-${++writes}`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, bytes);
+    for (const chunk of Array.isArray(bytes) ? bytes : [bytes]) {
+      for (let off = 0; off < chunk.length;) off += fs.writeSync(fd, chunk, off);
+    }
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
