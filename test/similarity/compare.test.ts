@@ -184,6 +184,14 @@ describe('compare', () => {
     // The a–b pair is reused from the first run; c (changed) has no candidate partner.
     assert.deepEqual(second.metadata.cache, { path: db, hits: 2, misses: 1, pair_hits: 1, pair_scored: 0 });
     assert.equal(second.similarity.pairs[0]!.similarity_score, first.similarity.pairs[0]!.similarity_score);
+    // Damaged shards: reported, replaced, their files recomputed; the scores are the same.
+    for (const f of fs.readdirSync(`${db}.features`)) fs.writeFileSync(path.join(`${db}.features`, f), 'not a database');
+    const third = await compare({ inputs: [d], cachePath: db });
+    assert.equal(third.metadata.cache?.misses, 3);
+    assert.ok(third.metadata.cache?.warnings?.length && third.metadata.cache.warnings.every((w) => /unreadable.*starting a new one/.test(w)), JSON.stringify(third.metadata.cache));
+    assert.equal(third.similarity.pairs[0]!.similarity_score, first.similarity.pairs[0]!.similarity_score);
+    const fourth = await compare({ inputs: [d], cachePath: db });
+    assert.deepEqual([fourth.metadata.cache?.hits, fourth.metadata.cache?.warnings], [3, undefined]);
   });
 
   it('CLI: json to stdout, table and self-contained html, usage errors', async () => {

@@ -88,8 +88,11 @@ export interface CompareReport {
     thresholds: { min_score: number; cluster: number; common_share: number; common_min_documents: number; min_subtree: number; kgram: number; window: number };
     submissions: boolean;
     cross: boolean;
-    /** Feature cache hits/misses (files); pair_hits/pair_scored: candidate pairs reused from an earlier run / scored in this one. */
-    cache?: { path?: string; hits: number; misses: number; pair_hits: number; pair_scored: number };
+    /**
+     * Feature cache hits/misses (files); pair_hits/pair_scored: candidate pairs reused from an earlier run / scored in this one;
+     * warnings: cache files found damaged in this run (each replaced by a new one).
+     */
+    cache?: { path?: string; hits: number; misses: number; pair_hits: number; pair_scored: number; warnings?: string[] };
     timings_ms: Record<string, number>;
     /** Worker threads that parsed files in this run (0: all in the main thread). */
     workers_used: number;
@@ -192,7 +195,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       state.cache = cache;
     }
   }
-  const [hits0, misses0] = [cache?.hits ?? 0, cache?.misses ?? 0];
+  const [hits0, misses0, warned0] = [cache?.hits ?? 0, cache?.misses ?? 0, cache?.warnings.length ?? 0];
   const all = [...files, ...template];
   const { feats, keys, memoHits } = await featuresFor(all, fopts, cache, opts.workers ?? 0, state, opts.onProgress);
   const workersUsed = workerPool.lastWorkersUsed;
@@ -453,7 +456,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       },
       submissions: !!opts.submissions, cross: !!opts.cross,
       ...(cache || memory ? {
-        cache: { ...(opts.cachePath ? { path: opts.cachePath } : {}), hits: (cache?.hits ?? 0) - hits0 + memoHits, misses: (cache?.misses ?? 0) - misses0, pair_hits: pairHits, pair_scored: pairScored },
+        cache: {
+          ...(opts.cachePath ? { path: opts.cachePath } : {}), hits: (cache?.hits ?? 0) - hits0 + memoHits, misses: (cache?.misses ?? 0) - misses0, pair_hits: pairHits, pair_scored: pairScored,
+          ...(cache && cache.warnings.length > warned0 ? { warnings: cache.warnings.slice(warned0) } : {}),
+        },
       } : {}),
       timings_ms: timings, workers_used: workersUsed,
       ...(skipped ? { skipped_files: skipped } : {}),

@@ -124,6 +124,7 @@ export class WorkspaceIndex {
         this.remember(structural, statsBefore);
         this.fullPending = !!structural.metadata.incremental;
         this.warnCap(structural, options.maxFiles!);
+        for (const w of structural.metadata.cache?.warnings ?? []) connection.console.warn(`similarity: ${w}`);
         // Structural results are published at once, with the last verdicts of pairs that did not change;
         // the judge (seconds on a large workspace) then republishes the files whose verdicts changed.
         const judging = this.deps.judgeEnabled();
