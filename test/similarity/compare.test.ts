@@ -192,6 +192,12 @@ describe('compare', () => {
     assert.equal(third.similarity.pairs[0]!.similarity_score, first.similarity.pairs[0]!.similarity_score);
     const fourth = await compare({ inputs: [d], cachePath: db });
     assert.deepEqual([fourth.metadata.cache?.hits, fourth.metadata.cache?.warnings], [3, undefined]);
+    // A cache that cannot be written (its folder is a file): the analysis goes on and says so.
+    const blocked = path.join(tmpdir(), 'not-a-folder');
+    fs.writeFileSync(blocked, 'x');
+    const fifth = await compare({ inputs: [d], cachePath: path.join(blocked, 'cache.sqlite') });
+    assert.equal(fifth.similarity.pairs[0]!.similarity_score, first.similarity.pairs[0]!.similarity_score);
+    assert.ok(fifth.metadata.cache?.warnings?.some((w) => /cannot write cache .*results are not cached/.test(w)), JSON.stringify(fifth.metadata.cache));
   });
 
   it('CLI: json to stdout, table and self-contained html, usage errors', async () => {

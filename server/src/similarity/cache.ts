@@ -23,6 +23,17 @@ export const SHARDS = 16;
 const MAIN_SCHEMA = ['CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)'];
 const SHARD_SCHEMA = ['CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)'];
 
+/** Writes a cache file; a failure (a read-only or full disk) is a warning, not a failed analysis. */
+function writeOrWarn(file: string, bytes: () => Uint8Array | Uint8Array[], warn: (m: string) => void): boolean {
+  try {
+    writeFileAtomic(file, bytes());
+    return true;
+  } catch (e) {
+    warn(`cannot write cache ${file} (${(e as Error).message}); results are not cached`);
+    return false;
+  }
+}
+
 /** One database file: opened on first use, written back when changed, closed by `release`. */
 class DbFile {
   private db: SqlDatabase | undefined;
@@ -79,10 +90,7 @@ class DbFile {
   }
 
   save(): void {
-    if (this.db && this.dirty) {
-      writeFileAtomic(this.file, this.db.export());
-      this.dirty = false;
-    }
+    if (this.db && this.dirty && writeOrWarn(this.file, () => this.db!.export(), this.warn)) this.dirty = false;
   }
 
   /** Closes the database without writing it (see `save`). */
@@ -207,7 +215,7 @@ export class FeatureCache {
     const id = Buffer.from(ctx, 'utf8');
     const head = Buffer.alloc(4);
     head.writeUInt32LE(id.length);
-    writeFileAtomic(this.pairsFile, [head, id, ...data]);
+    writeOrWarn(this.pairsFile, () => [head, id, ...data], (m) => this.warnings.push(m));
   }
 
   private get pairsFile(): string {

@@ -90,7 +90,7 @@ export interface CompareReport {
     cross: boolean;
     /**
      * Feature cache hits/misses (files); pair_hits/pair_scored: candidate pairs reused from an earlier run / scored in this one;
-     * warnings: cache files found damaged in this run (each replaced by a new one).
+     * warnings: cache files found damaged (each replaced by a new one) or that could not be written in this run.
      */
     cache?: { path?: string; hits: number; misses: number; pair_hits: number; pair_scored: number; warnings?: string[] };
     timings_ms: Record<string, number>;
