@@ -12,6 +12,17 @@ import { loadSqlJs } from '../../server/src/store/sqlite';
 
 const variant = (i: number) => `def f${i}(xs):\n    total = 0\n    for x in xs:\n        if x > ${i}:\n            total += x * ${i}\n    return total\n`;
 const shardFile = (file: string, key: string) => path.join(`${file}.features`, `${FeatureCache.shardOf(key).toString(16)}.sqlite`);
+/** Puts the features of variants from..from+count-1 into the cache; their keys and features. */
+async function fill(c: FeatureCache, from: number, count: number): Promise<{ keys: string[]; feats: FileFeatures[] }> {
+  const keys: string[] = [];
+  const feats: FileFeatures[] = [];
+  for (let i = from; i < from + count; i++) {
+    keys.push(FeatureCache.key(variant(i), 'python', DEFAULT_FEATURE_OPTIONS));
+    feats.push(await featuresOfSource(variant(i), 'python'));
+    c.put(keys.at(-1)!, feats.at(-1)!);
+  }
+  return { keys, feats };
+}
 const dirSize = (dir: string) => fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
 
 describe('feature cache', () => {
@@ -46,13 +57,7 @@ describe('feature cache', () => {
   it('spreads entries over the shards and reads them back shard by shard; a damaged shard is replaced with a warning', async () => {
     const file = path.join(dir, 'm.sqlite');
     const c = await FeatureCache.open(file);
-    const keys: string[] = [];
-    const feats: FileFeatures[] = [];
-    for (let i = 0; i < 64; i++) {
-      keys.push(FeatureCache.key(variant(i), 'python', DEFAULT_FEATURE_OPTIONS));
-      feats.push(await featuresOfSource(variant(i), 'python'));
-      c.put(keys[i]!, feats[i]!);
-    }
+    const { keys, feats } = await fill(c, 0, 64);
     c.release();
     const written = fs.readdirSync(`${file}.features`);
     assert.ok(written.length > SHARDS / 2, `${written.length} shards`);
@@ -98,11 +103,7 @@ describe('feature cache', () => {
   it('prunes entries no longer in use once they outnumber a quarter of those in use, and the files shrink', async () => {
     const file = path.join(dir, 'b.sqlite');
     const c = await FeatureCache.open(file);
-    const keys: string[] = [];
-    for (let i = 0; i < 400; i++) {
-      keys.push(FeatureCache.key(variant(i), 'python', DEFAULT_FEATURE_OPTIONS));
-      c.put(keys[i]!, await featuresOfSource(variant(i), 'python'));
-    }
+    const { keys } = await fill(c, 0, 400);
     c.save();
     const before = dirSize(`${file}.features`);
     assert.equal(c.prune(new Set(keys.slice(0, 300))), 0, 'a quarter or less unused: kept');
@@ -144,11 +145,7 @@ describe('feature cache', () => {
   it('prunes only the shards a run opened', async () => {
     const file = path.join(dir, 'p.sqlite');
     const c = await FeatureCache.open(file);
-    const keys: string[] = [];
-    for (let i = 0; i < 200; i++) {
-      keys.push(FeatureCache.key(variant(1000 + i), 'python', DEFAULT_FEATURE_OPTIONS));
-      c.put(keys[i]!, await featuresOfSource(variant(1000 + i), 'python'));
-    }
+    const { keys } = await fill(c, 1000, 200);
     c.release();
     const d = await FeatureCache.open(file);
     // One lookup opens one shard: only its entries can be dropped.

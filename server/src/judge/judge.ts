@@ -1,5 +1,6 @@
 // The judge for one analysis: pairs at or above the threshold get a verdict (local, or Gemini after
 // the local pre-filter), a refined risk level, and the report an `llm_summary`.
+import type { WorkerCount } from '../core/workerPool';
 import { CallBudget, CallCapError, GeminiJudge } from './gemini/geminiJudge';
 import { DEFAULT_GEMINI_MODEL, PROMPT_VERSION } from './gemini/prompt';
 import { VerdictCache, verdictKey } from './cache';
@@ -9,7 +10,6 @@ import { refine } from './refine';
 import { mapLimit } from './retry';
 import { summarize } from './summary';
 import type { JudgeContext, JudgedPair, JudgePairInput, JudgeProvider, LlmSummary, Verdict } from './types';
-import type { WorkerCount } from '../core/workerPool';
 
 export const JUDGE_DEFAULTS = {
   threshold: 0.7,

@@ -3,13 +3,13 @@
 // algorithm; long identical runs, identical lines and shared distinctive names are a copy. When the
 // evidence is thin it answers STANDARD_ALGORITHM with LOW confidence (conservative by design).
 import type { LanguageId } from '../../core/languages';
+import type { WorkerCount } from '../../core/workerPool';
 import type { Confidence, JudgeContext, JudgePairInput, Verdict, Classification } from '../types';
 import { contentKey, LocalJudgeCache } from './cache';
 import { commonMinDocs, templateCode, type ExplainedCode } from './context';
 import { explainedDigest, pairEvidence, type FileAnalysis, type PairEvidence } from './evidence';
 import { analysed, fileWorkAll } from './fileWork';
 import { tokenize, type TokenizedFile } from './tokens';
-import type { WorkerCount } from '../../core/workerPool';
 
 /** Bumped whenever the local judge's decisions change (part of the verdict cache key). */
 export const LOCAL_JUDGE_VERSION = 1;
