@@ -92,3 +92,22 @@ export function progpedia(cacheDir) {
   const jplag = JSON.parse(fs.readFileSync(path.join(PLAG, 'progpedia-jplag/results-progpedia.json'), 'utf8'));
   return { name: 'PROGpedia', dir: root, zipPath, files: subs, pairs, language: 'java', csvHead: csv.split('\n').slice(0, 3), jplag };
 }
+
+/**
+ * The same pairs with positives closed transitively (A~B and B~C make A~C). SOCO's qrel lists the pairs
+ * its annotators were shown, not every pair inside a group of copies; this view is reported beside the
+ * official labels (never instead of them), for every tool alike.
+ */
+export function closeTransitively(pairs) {
+  const parent = new Map();
+  const find = (x) => {
+    while (parent.has(x)) x = parent.get(x);
+    return x;
+  };
+  for (const p of pairs) {
+    if (!p.label) continue;
+    const [ra, rb] = [find(p.a), find(p.b)];
+    if (ra !== rb) parent.set(ra, rb);
+  }
+  return pairs.map((p) => ({ ...p, label: p.label || find(p.a) === find(p.b) ? 1 : 0 }));
+}
