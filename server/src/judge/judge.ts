@@ -5,6 +5,8 @@ import { CallBudget, CallCapError, GeminiJudge } from './gemini/geminiJudge';
 import { DEFAULT_GEMINI_MODEL, PROMPT_VERSION } from './gemini/prompt';
 import { VerdictCache, verdictKey } from './cache';
 import { LocalJudgeCache } from './local/cache';
+import { DOC_KEYS_VERSION } from './local/context';
+import { LocalJudgeStore } from './local/diskStore';
 import { LOCAL_JUDGE_VERSION, LocalJudge } from './local/localJudge';
 import { refine } from './refine';
 import { mapLimit } from './retry';
@@ -46,6 +48,11 @@ export interface JudgeOptions {
    * the same files again (the language server). Verdicts are the same with or without it.
    */
   localCache?: LocalJudgeCache;
+  /**
+   * Folder keeping the local judge's per-document keys and verdicts between processes (diskStore.ts);
+   * `judgeReport` puts it beside the comparison's feature cache (`cachePath` + `.judge`), if it has one.
+   */
+  storeDir?: string;
   /** Worker threads for the local judge's per-file work (0: this thread; `judgeReport` takes the comparison's). */
   workers?: WorkerCount;
   /** Skip Gemini where the local judge is already sure (default true). */
@@ -81,12 +88,15 @@ export async function judgePairs(pairs: JudgePairInput[], opts: JudgeOptions): P
   const selected = pairs.map((p, i) => (p.similarity_score >= threshold ? i : -1)).filter((i) => i >= 0);
   const verdicts = new Map<number, Verdict>();
   const cache = opts.localCache ?? new LocalJudgeCache();
+  const store = opts.storeDir ? new LocalJudgeStore(opts.storeDir, `${DOC_KEYS_VERSION}|${LOCAL_VERSION}`) : undefined;
   await cache.exclusive(async () => {
-    const local = await LocalJudge.create(opts.context, cache, selected.map((i) => pairs[i]!), opts.workers ?? 0);
     try {
+      const local = await LocalJudge.create(opts.context, cache, selected.map((i) => pairs[i]!), opts.workers ?? 0, store);
       for (const i of selected) verdicts.set(i, await local.judge(pairs[i]!));
+      local.persist();
     } finally {
       cache.endRun();
+      for (const w of store?.warnings ?? []) opts.log?.(`warning: ${w}`);
     }
   });
 

@@ -68,7 +68,8 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
       templates: template, corpus: [...sources.values()],
       commonShare: report.metadata.thresholds.common_share, commonMinDocs: report.metadata.thresholds.common_min_documents,
     };
-    outcome = await judgePairs(pairs, { workers: inputs.workers, ...opts, context });
+    const storeDir = inputs.cachePath ? `${inputs.cachePath}.judge` : undefined;
+    outcome = await judgePairs(pairs, { workers: inputs.workers, storeDir, ...opts, context });
   } else {
     // Nothing to judge (or the judge is off): no sources are read again.
     outcome = await judgePairs([], opts);

@@ -87,6 +87,10 @@ export interface LocalCacheStats {
   verdictHits: number;
   /** Documents added to or removed from the common-code counts. */
   commonUpdates: number;
+  /** Documents counted from keys stored on disk (diskStore.ts) instead of a parse. */
+  keysLoaded: number;
+  /** Verdicts served from those stored on disk. */
+  verdictsLoaded: number;
 }
 
 interface CachedVerdict { verdict: Verdict; digest1: string; digest2: string }
@@ -106,7 +110,7 @@ export class LocalJudgeCache {
   /** What the explained code was last built from (template, common-code threshold), and a number bumped whenever it changed. */
   explainedFrom: string | undefined;
   explainedGen = 0;
-  readonly stats: LocalCacheStats = { tokenized: 0, verdictsComputed: 0, verdictHits: 0, commonUpdates: 0 };
+  readonly stats: LocalCacheStats = { tokenized: 0, verdictsComputed: 0, verdictHits: 0, commonUpdates: 0, keysLoaded: 0, verdictsLoaded: 0 };
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(limits: Partial<LocalCacheLimits> = {}) {

@@ -44,6 +44,9 @@ export async function templateCode(templates: JudgeContext['templates']): Promis
 /** The distinct k-grams, names and lines one document adds to the document frequencies. */
 export interface DocKeys { hashes: Float64Array; names: Float64Array; lines: Float64Array }
 
+/** Names what `docKeys` computes, for keys stored between runs: bump it when tokens, k-grams, names or lines change. */
+export const DOC_KEYS_VERSION = `keys-v1-k${EVIDENCE_K}`;
+
 export function docKeys(tf: TokenizedFile, source: string): DocKeys {
   return {
     hashes: Float64Array.from(new Set(kgramHashes(tf.tokens, EVIDENCE_K))),

@@ -2,7 +2,7 @@
 // standard algorithm explains, and the copy-specific rest (long identical runs, identical lines,
 // the same distinctive names, the same comments).
 import crypto from 'node:crypto';
-import type { ExplainedCode } from './context';
+import type { DocKeys, ExplainedCode } from './context';
 import { EVIDENCE_K, lineKey, nameKey, normLine } from './context';
 import type { DetectedAlgorithm } from './detect';
 import { coveredBy, kgramHashes } from './kgrams';
@@ -93,6 +93,21 @@ export function explainedDigest(a: FileAnalysis, explained: ExplainedCode): stri
   for (const l of a.lines.keys()) bits[i++] = explained.lines.has(l) ? 1 : 0;
   for (const n of a.names) bits[i++] = explained.names.has(n) ? 1 : 0;
   return crypto.createHash('sha1').update(bits).digest('base64');
+}
+
+/**
+ * `explainedDigest` from a document's keys (context.ts) instead of its analysis: the keys hold every
+ * k-gram, line and name the analysis reads (and more), so equal digests still mean equal verdicts, and
+ * a document whose keys are known (counted, or stored on disk) needs no parse to tell that its verdicts
+ * stand. Prefixed so that it never equals an analysis's digest.
+ */
+export function keysDigest(k: DocKeys, explained: ExplainedCode): string {
+  const bits = new Uint8Array(k.hashes.length + k.lines.length + k.names.length);
+  let i = 0;
+  for (const h of k.hashes) bits[i++] = explained.hashes.has(h) ? 1 : 0;
+  for (const l of k.lines) bits[i++] = explained.lines.has(l) ? 1 : 0;
+  for (const n of k.names) bits[i++] = explained.names.has(n) ? 1 : 0;
+  return `k:${crypto.createHash('sha1').update(bits).digest('base64')}`;
 }
 
 function sum(m: Uint8Array): number {

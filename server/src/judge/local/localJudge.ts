@@ -7,7 +7,8 @@ import type { WorkerCount } from '../../core/workerPool';
 import type { Confidence, JudgeContext, JudgePairInput, Verdict, Classification } from '../types';
 import { contentKey, LocalJudgeCache } from './cache';
 import { commonMinDocs, templateCode, type ExplainedCode } from './context';
-import { explainedDigest, pairEvidence, type FileAnalysis, type PairEvidence } from './evidence';
+import type { LocalJudgeStore, VerdictEntry } from './diskStore';
+import { explainedDigest, keysDigest, pairEvidence, type FileAnalysis, type PairEvidence } from './evidence';
 import { analysed, fileWorkAll } from './fileWork';
 import { tokenize, type TokenizedFile } from './tokens';
 
@@ -39,14 +40,18 @@ export class LocalJudge {
   private readonly keys = new Map<LanguageId, Map<string, string>>();
   private readonly pending = new Map<string, Promise<FileAnalysis>>();
   private explained: ExplainedCode = { hashes: new Set(), lines: new Set(), names: new Set() };
-  private constructor(private readonly cache: LocalJudgeCache, private readonly workers: WorkerCount) {}
+  /** This run's verdicts with their digests, for the store; and whether any was computed anew. */
+  private readonly judged: VerdictEntry[] = [];
+  private computed = false;
+  private constructor(private readonly cache: LocalJudgeCache, private readonly workers: WorkerCount, private readonly store?: LocalJudgeStore) {}
 
   /**
    * `pairs`: the pairs about to be judged, whose files are then analysed from the parse the common code
-   * needs anyway; `workers`: threads for that per-file work (0: this thread).
+   * needs anyway; `workers`: threads for that per-file work (0: this thread); `store`: documents' keys
+   * and verdicts kept on disk between processes (`persist` writes them).
    */
-  static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = [], workers: WorkerCount = 0): Promise<LocalJudge> {
-    const judge = new LocalJudge(cache, workers);
+  static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = [], workers: WorkerCount = 0, store?: LocalJudgeStore): Promise<LocalJudge> {
+    const judge = new LocalJudge(cache, workers, store);
     const templates = ctx?.templates ?? [];
     const tkey = templates.map((t) => judge.keyOf(t.source, t.language)).join(',');
     if (cache.template?.key !== tkey) cache.template = { key: tkey, code: await templateCode(templates) };
@@ -65,9 +70,9 @@ export class LocalJudge {
     }
     // Unchanged explained code: the files' digests (and so the cached verdicts) stand without recomputing them.
     if (changed) cache.explainedGen++;
+    judge.explained = cache.common.explained(cache.template.code, minDocs, active);
     await judge.prefetch(pairs);
     cache.explainedFrom = from;
-    judge.explained = cache.common.explained(cache.template.code, minDocs, active);
     return judge;
   }
 
@@ -98,21 +103,36 @@ export class LocalJudge {
         cache.stats.commonUpdates++;
       }
     }
-    // Documents new to the counts and not seen recently: parsed on the worker threads, a chunk at a time
-    // (each chunk's results go into the counts and caches at once, so they are never all held together).
-    const todo = [...now].filter(([key, d]) => d.n > (cache.common.counted.get(key)?.n ?? 0) && !cache.docKeys.has(key));
+    // Documents new to the counts and not seen recently: their stored keys if the store has them, else
+    // parsed on the worker threads, a chunk at a time (each chunk's results go into the counts and caches
+    // at once, so they are never all held together).
+    let todo = [...now].filter(([key, d]) => d.n > (cache.common.counted.get(key)?.n ?? 0) && !cache.docKeys.has(key));
+    const { store } = this;
+    if (store) {
+      todo = todo.filter(([key, d]) => {
+        const keys = store.getKeys(key);
+        if (!keys) return true;
+        cache.docKeys.set(key, keys);
+        cache.common.add(key, keys, d.n - (cache.common.counted.get(key)?.n ?? 0));
+        cache.stats.commonUpdates++;
+        cache.stats.keysLoaded++;
+        return false;
+      });
+    }
     for (let c0 = 0; c0 < todo.length; c0 += WORK_CHUNK) {
       const chunk = todo.slice(c0, c0 + WORK_CHUNK);
       const done = await fileWorkAll(chunk.map(([key, d]) => ({ source: d.source, language: d.language, analyse: wanted.has(key) && !cache.analyses.has(key) })), this.workers);
       chunk.forEach(([key, d], i) => {
         const work = done[i]!;
         cache.docKeys.set(key, work.keys);
+        store?.putKeys(key, work.keys);
         if (work.analysis && !cache.analyses.has(key)) cache.analyses.set(key, work.analysis);
         cache.common.add(key, work.keys, d.n - (cache.common.counted.get(key)?.n ?? 0));
         cache.stats.commonUpdates++;
       });
     }
     cache.stats.tokenized += todo.length;
+    store?.saveKeys(new Set(now.keys()));
     for (const [key, d] of now) {
       const have = cache.common.counted.get(key)?.n ?? 0;
       if (d.n <= have) continue;
@@ -129,7 +149,7 @@ export class LocalJudge {
     for (const p of pairs) {
       const k1 = this.keyOf(p.source1, p.language1);
       const k2 = this.keyOf(p.source2, p.language2);
-      if (this.cache.hasVerdict(verdictKey(k1, k2, p.similarity_score), k1, k2)) continue;
+      if (this.standing(verdictKey(k1, k2, p.similarity_score), k1, k2)) continue;
       if (!this.cache.analyses.has(k1)) todo.set(k1, { source: p.source1, language: p.language1 });
       if (!this.cache.analyses.has(k2)) todo.set(k2, { source: p.source2, language: p.language2 });
     }
@@ -163,7 +183,45 @@ export class LocalJudge {
     return p;
   }
 
+  /**
+   * A file's digest under the current explained code without its analysis: the one kept from before,
+   * or one from its keys when they are known (counted documents: always, once there is common code).
+   */
+  private knownDigest(key: string): string | undefined {
+    const kept = this.cache.digestOf(key);
+    if (kept !== undefined) return kept;
+    const keys = this.cache.common.counted.get(key)?.keys ?? this.cache.docKeys.get(key);
+    if (!keys) return undefined;
+    const d = { gen: this.cache.explainedGen, value: keysDigest(keys, this.explained) };
+    this.cache.digests.set(key, d);
+    return d.value;
+  }
+
+  /** A verdict that stands for this pair key and these digests: kept in memory, or stored on disk. */
+  private standingVerdict(key: string, d1: string, d2: string): Verdict | undefined {
+    const hit = this.cache.getVerdict(key, d1, d2);
+    if (hit) return hit;
+    const stored = this.store?.verdict(key);
+    if (!stored || stored[1] !== d1 || stored[2] !== d2) return undefined;
+    this.cache.putVerdict(key, d1, d2, stored[3]);
+    this.cache.stats.verdictHits++;
+    this.cache.stats.verdictsLoaded++;
+    return { ...stored[3] };
+  }
+
+  /** Whether a pair's verdict stands without analysing its files (no stats counted). */
+  private standing(key: string, k1: string, k2: string): boolean {
+    const d1 = this.knownDigest(k1);
+    const d2 = this.knownDigest(k2);
+    if (d1 === undefined || d2 === undefined) return false;
+    if (this.cache.hasVerdict(key, k1, k2)) return true;
+    const stored = this.store?.verdict(key);
+    return !!stored && stored[1] === d1 && stored[2] === d2;
+  }
+
   private digest(key: string, a: FileAnalysis): string {
+    const known = this.knownDigest(key);
+    if (known !== undefined) return known;
     const gen = this.cache.explainedGen;
     if (a.digest?.gen !== gen) {
       const kept = this.cache.digests.get(key);
@@ -187,19 +245,31 @@ export class LocalJudge {
     // Everything the verdict depends on: both contents, the score, and what the context explains in each file.
     const key = verdictKey(k1, k2, pair.similarity_score);
     // Digests known without the analyses (they may be gone since the last run): a standing verdict needs no parse.
-    const known1 = this.cache.digestOf(k1);
-    const known2 = this.cache.digestOf(k2);
-    const early = known1 !== undefined && known2 !== undefined ? this.cache.getVerdict(key, known1, known2) : undefined;
-    if (early) return early;
+    const known1 = this.knownDigest(k1);
+    const known2 = this.knownDigest(k2);
+    const early = known1 !== undefined && known2 !== undefined ? this.standingVerdict(key, known1, known2) : undefined;
+    if (early) return this.keep(key, known1!, known2!, early);
     const [a, b] = await Promise.all([this.analyse(k1, pair.source1, pair.language1), this.analyse(k2, pair.source2, pair.language2)]);
     const d1 = this.digest(k1, a);
     const d2 = this.digest(k2, b);
     const hit = this.cache.getVerdict(key, d1, d2);
-    if (hit) return hit;
+    if (hit) return this.keep(key, d1, d2, hit);
     const v = decide(pairEvidence(a, b, this.explained), pair.similarity_score);
     this.cache.stats.verdictsComputed++;
+    this.computed = true;
     this.cache.putVerdict(key, d1, d2, v);
+    return this.keep(key, d1, d2, v);
+  }
+
+  private keep(key: string, d1: string, d2: string, v: Verdict): Verdict {
+    // Only digests from keys can be checked by a later process without parsing.
+    if (d1.startsWith('k:') && d2.startsWith('k:')) this.judged.push([key, d1, d2, { ...v }]);
     return v;
+  }
+
+  /** The end of a run: its verdicts go to the store if any was computed anew (else what is stored stands). */
+  persist(): void {
+    if (this.store && this.computed) this.store.saveVerdicts(this.judged);
   }
 }
 
