@@ -217,6 +217,23 @@ if (args.includes('--speed')) {
     results.speed[name] = t;
     log(`| ${name} | ${t.wall.toFixed(2)} s | ${t.cpu.toFixed(2)} s | ${t.rssMiB.toFixed(0)} MiB | ${dolos ? `${(dolos.cpu / t.cpu).toFixed(2)}×` : '–'} |`);
   }
+  // Re-analysis after one file changed: a copy of the set, the cache primed by one run, then each run
+  // edits one file first (a new process each time; Dolos has no cache, so its full run is the peer).
+  const copy = path.join(TMP, 'soco-java-edited');
+  fs.rmSync(copy, { recursive: true, force: true });
+  fs.cpSync(ds.dir, copy, { recursive: true });
+  const cacheArgs = ['--cache', path.join(TMP, 'speed-cache.sqlite')];
+  fs.rmSync(cacheArgs[1], { force: true });
+  for (const suffix of ['.features', '.pairs', '.judge']) fs.rmSync(cacheArgs[1] + suffix, { recursive: true, force: true });
+  runOurs([copy], cacheArgs, TMP);
+  let edits = 0;
+  const t = measure(() => {
+    fs.appendFileSync(path.join(copy, ds.files[0]), `\n// edit ${++edits}\n`);
+    return runOurs([copy], cacheArgs, TMP);
+  });
+  const name = 'after one file changed (--cache, new process, judge local)';
+  results.speed[name] = t;
+  log(`| ${name} | ${t.wall.toFixed(2)} s | ${t.cpu.toFixed(2)} s | ${t.rssMiB.toFixed(0)} MiB | ${dolos ? `${(dolos.cpu / t.cpu).toFixed(2)}×` : '–'} |`);
   if (dolos) log(`| Dolos 3.5.1 | ${dolos.wall.toFixed(2)} s | ${dolos.cpu.toFixed(2)} s | ${dolos.rssMiB.toFixed(0)} MiB | 1× |`);
 }
 
