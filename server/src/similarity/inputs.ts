@@ -95,13 +95,26 @@ async function walkFolder(root: string, input: number, opts: CollectOptions, ig:
     }
   }
   found.sort((a, b) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
+  // Files are read READ_AHEAD at a time: each stat and read is a round trip to libuv's thread pool, and one
+  // file at a time that latency was most of a re-run over cached features. `addFile` takes its place in
+  // `out` before its first await, so the order stays; an archive waits for the files before it.
+  const reading = new Set<Promise<void>>();
   for (const f of found) {
     const doc = opts.submissions ? submissionOf(root, f.p) : f.p;
     if (f.kind === 'error') out.push({ path: f.p, input, doc, error: f.error });
-    else if (f.kind === 'zip') await addZip(f.p, input, opts, ig, out, opts.submissions && doc === f.p ? 'one' : 'files', opts.submissions ? doc : undefined);
-    else await addFile(f.p, doc, input, opts, out, false);
+    else if (f.kind === 'zip') {
+      await Promise.all(reading);
+      await addZip(f.p, input, opts, ig, out, opts.submissions && doc === f.p ? 'one' : 'files', opts.submissions ? doc : undefined);
+    } else {
+      const r: Promise<void> = addFile(f.p, doc, input, opts, out, false).finally(() => reading.delete(r));
+      reading.add(r);
+      if (reading.size >= READ_AHEAD) await Promise.race(reading);
+    }
   }
+  await Promise.all(reading);
 }
+
+const READ_AHEAD = 16;
 
 /** The immediate child of the input that holds `p` (a sub-folder, an archive, or a loose file). */
 function submissionOf(root: string, p: string): string {
