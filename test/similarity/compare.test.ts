@@ -136,6 +136,20 @@ describe('compare', () => {
     assert.equal(r.similarity.pairs.length, 1);
   });
 
+  it('a folder\'s files keep their sorted order (with an archive, a bad file and 40 files read ahead)', async () => {
+    const d = tmpdir();
+    const names = Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, '0')}.py`);
+    write(d, Object.fromEntries(names.map((n, i) => [n, `${PY_OTHER}\nx_${i} = ${i}\n`])));
+    fs.writeFileSync(path.join(d, 'f20a.zip'), zipSync({ 'in/z.py': enc(PY) }));
+    fs.writeFileSync(path.join(d, 'f05a.py'), Buffer.from([0, 1, 2, 0, 255, 0]));
+    const r = await compare({ inputs: [d] });
+    const got = r.files.map((f) => path.relative(d, f.path));
+    const want = [...names, 'f05a.py', 'f20a.zip'].sort().map((n) => (n === 'f20a.zip' ? 'f20a.zip!/in/z.py' : n));
+    assert.deepEqual(got, want);
+    assert.match(r.files.find((f) => f.path.endsWith('f05a.py'))!.error!, /binary/);
+    assert.ok(r.files.filter((f) => !f.path.endsWith('f05a.py')).every((f) => !f.error));
+  });
+
   it('archive attacks are refused with a clear message', async () => {
     const limits = { maxEntries: 50, maxTotalBytes: 1_000_000, maxEntryBytes: 200_000 };
     const escape = readZip(zipSync({ '../evil.py': enc('x=1'), '/abs.py': enc('x=1'), 'ok.py': enc('x=1') }), limits);
