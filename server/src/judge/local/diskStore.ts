@@ -14,6 +14,7 @@ import v8 from 'node:v8';
 import { writeFileAtomic } from '../../store/sqlite';
 import type { Verdict } from '../types';
 import type { DocKeys } from './context';
+import { textHash } from './kgrams';
 
 const SHARDS = 16;
 /** Bumped when the stored layout changes; a file of another format or version is ignored (and rewritten). */
@@ -35,9 +36,7 @@ export class LocalJudgeStore {
   constructor(readonly dir: string, private readonly version: string) {}
 
   private shardOf(key: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    return (h >>> 0) % SHARDS;
+    return textHash(key) % SHARDS;
   }
 
   private read<T>(file: string): T[] | undefined {
@@ -103,10 +102,11 @@ export class LocalJudgeStore {
     return path.join(this.dir, 'verdicts');
   }
 
-  /** The stored verdict of a pair key with the digests it was given under (read on first use). */
-  verdict(pair: string): VerdictEntry | undefined {
+  /** The stored verdict of a pair key, if it was given under these digests (the file is read on first use). */
+  verdict(pair: string, digest1: string, digest2: string): Verdict | undefined {
     this.verdictMap ??= new Map((this.read<VerdictEntry>(this.verdictsFile) ?? []).map((e) => [e[0], e]));
-    return this.verdictMap.get(pair);
+    const e = this.verdictMap.get(pair);
+    return e && e[1] === digest1 && e[2] === digest2 ? e[3] : undefined;
   }
 
   /** Replaces the stored verdicts with a run's (the pairs judged now are the ones worth keeping). */

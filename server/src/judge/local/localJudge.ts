@@ -201,12 +201,12 @@ export class LocalJudge {
   private standingVerdict(key: string, d1: string, d2: string): Verdict | undefined {
     const hit = this.cache.getVerdict(key, d1, d2);
     if (hit) return hit;
-    const stored = this.store?.verdict(key);
-    if (!stored || stored[1] !== d1 || stored[2] !== d2) return undefined;
-    this.cache.putVerdict(key, d1, d2, stored[3]);
+    const stored = this.store?.verdict(key, d1, d2);
+    if (!stored) return undefined;
+    this.cache.putVerdict(key, d1, d2, stored);
     this.cache.stats.verdictHits++;
     this.cache.stats.verdictsLoaded++;
-    return { ...stored[3] };
+    return { ...stored };
   }
 
   /** Whether a pair's verdict stands without analysing its files (no stats counted). */
@@ -214,9 +214,7 @@ export class LocalJudge {
     const d1 = this.knownDigest(k1);
     const d2 = this.knownDigest(k2);
     if (d1 === undefined || d2 === undefined) return false;
-    if (this.cache.hasVerdict(key, k1, k2)) return true;
-    const stored = this.store?.verdict(key);
-    return !!stored && stored[1] === d1 && stored[2] === d2;
+    return this.cache.hasVerdict(key, k1, k2) || !!this.store?.verdict(key, d1, d2);
   }
 
   private digest(key: string, a: FileAnalysis): string {
