@@ -235,6 +235,10 @@ if (args.includes('--speed')) {
   results.speed[name] = t;
   log(`| ${name} | ${t.wall.toFixed(2)} s | ${t.cpu.toFixed(2)} s | ${t.rssMiB.toFixed(0)} MiB | ${dolos ? `${(dolos.cpu / t.cpu).toFixed(2)}×` : '–'} |`);
   if (dolos) log(`| Dolos 3.5.1 | ${dolos.wall.toFixed(2)} s | ${dolos.cpu.toFixed(2)} s | ${dolos.rssMiB.toFixed(0)} MiB | 1× |`);
+  // The floor under any web-tree-sitter tool: parse and visit every node, nothing else (out/bench/parse-floor.js).
+  const floor = measure(() => timed('node', [path.join(import.meta.dirname, '../../out/bench/parse-floor.js'), ds.dir, 'java'], { tmp: TMP }));
+  results.speed.floor = floor;
+  log(`| floor: web-tree-sitter parse + one cursor walk of every node, no features (not a tool) | ${floor.wall.toFixed(2)} s | ${floor.cpu.toFixed(2)} s | ${floor.rssMiB.toFixed(0)} MiB | ${dolos ? `${(dolos.cpu / floor.cpu).toFixed(2)}×` : '–'} |`);
 }
 
 const outDir = path.resolve(import.meta.dirname, 'similarity');
