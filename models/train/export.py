@@ -166,7 +166,7 @@ def manifest_metrics(ev):
     }
 
 
-def write_manifest(model, out, info, evaluation):
+def write_manifest(model, out, info, evaluation, canonical=None, verdict=None):
     c = model.config
     man = {
         'name': 'code-origin-small',
@@ -201,7 +201,12 @@ def write_manifest(model, out, info, evaluation):
         'ig_baseline': 'pad-token embedding at non-special positions: baseline inputs_embeds = embeddings(input_ids '
                        'with every token except <s> and </s> replaced by <pad> (id 1)); <s>/</s> keep their own '
                        'embeddings; attention_mask unchanged',
-        'threshold': evaluation.get('threshold', 0.5) if evaluation else 0.5,
+        # with a verdict block, the legacy two-way threshold is its llm threshold (same meaning for old readers)
+        'threshold': verdict['llm_threshold'] if verdict else (evaluation.get('threshold', 0.5) if evaluation else 0.5),
+        **({'input': {'canonicalization': canonical,
+                      'note': 'the run time canonicalizes source text (server/src/origin/canonical.ts) before tokenizing'}}
+           if canonical else {}),
+        **({'verdict': verdict} if verdict else {}),
         'metrics': manifest_metrics(evaluation) if evaluation else {},
         'training': {k: v for k, v in info.items() if k != 'args'},
     }
@@ -215,6 +220,8 @@ def main():
     ap.add_argument('checkpoint')
     ap.add_argument('out')
     ap.add_argument('--eval', help='eval.json from evaluate.py (threshold + metrics for the manifest)')
+    ap.add_argument('--canonical', help='input canonicalization the model was trained on (e.g. tokens-v1)')
+    ap.add_argument('--verdict', help='summarise.py OUT.json: its `verdict` block (LOSO thresholds, calibration)')
     a = ap.parse_args()
     torch.set_num_threads(2)
     model, info = load(a.checkpoint)
@@ -225,7 +232,8 @@ def main():
         model.fold_temperature(t)
         info['temperature_folded'] = t
     export(model, a.out)
-    man = write_manifest(model, a.out, info, evaluation)
+    verdict = json.load(open(a.verdict))['verdict'] if a.verdict else None
+    man = write_manifest(model, a.out, info, evaluation, a.canonical, verdict)
     sizes = {f: os.path.getsize(os.path.join(a.out, f)) for f in man['files'].values()}
     print(json.dumps({'parameters': man['parameters'], 'sizes': sizes}))
     return 0

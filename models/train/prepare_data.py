@@ -5,7 +5,10 @@ sub-samples big sources to the CPU budget, validates the result loudly and write
   models/code-origin-small/work/{split}.jsonl   {id, code} for tokenize-dataset (git-ignored)
   models/code-origin-small/work/meta.jsonl      {id, split, label, language, source, generator, group}
   models/code-origin-small/work/mix.json        counts per split/source/language/label (for MODEL.md)
-Usage: prepare_data.py [--pool PATH] [--out DIR] [--small N] [--full-train]   (--small: N files per split, for the smoke test)
+Usage: prepare_data.py [--pool PATH] [--out DIR] [--small N] [--full-train] [--human-extra JSONL]
+  --small: N files per split, for the smoke test.
+  --human-extra: human-only rows from real projects (realworld/build_corpus.py train set), source 'debian':
+    whole projects go to train or dev (every DEV_EVERY-th project by name to dev), never to test.
 """
 import argparse
 import collections
@@ -31,6 +34,8 @@ CAPS = {
 }
 MIN_CHARS = 40        # the pool's own cut; anything shorter is trivial
 MIN_NONSPACE = 20     # ... and so is code with almost no non-whitespace
+HUMAN_ONLY_SOURCES = {'debian'}  # real projects: human code only, so no label balance to check
+DEV_EVERY = 6
 
 
 def norm(code):
@@ -124,6 +129,24 @@ def assign_groups(rows, rng):
     return where
 
 
+def load_extra(path, pool_norms):
+    """Human rows of real projects; a file whose whitespace-free form is in the pool is dropped."""
+    out, seen = [], set(pool_norms)
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            r = json.loads(line)
+            if len(r['code']) < MIN_CHARS or r['label'] != 'human':
+                continue
+            r['norm'] = norm(r['code'])
+            if r['norm'] in seen:
+                continue
+            seen.add(r['norm'])
+            out.append({'id': r['id'], 'code': r['code'], 'label': 'human', 'language': r['language'],
+                        'source': 'debian', 'generator': 'human', 'group': r['group'], 'split_group': r['group'],
+                        'norm': r['norm']})
+    return out
+
+
 def validate(splits, log):
     """Fails loudly: leakage of groups or near duplicates across splits, trivial code, missing labels."""
     errors = []
@@ -147,7 +170,7 @@ def validate(splits, log):
         for src in sorted({r['source'] for r in rs}):
             h, l = c[(src, 'human')], c[(src, 'llm')]
             balance[f'{s}/{src}'] = {'human': h, 'llm': l, 'llm_share': round(l / (h + l), 3)}
-            if h == 0 or l == 0:
+            if (h == 0 or l == 0) and src not in HUMAN_ONLY_SOURCES:
                 errors.append(f'{s}/{src} has only one label (human {h}, llm {l})')
     log['label_balance'] = balance
     if errors:
@@ -163,6 +186,7 @@ def main():
     ap.add_argument('--small', type=int, default=0)
     ap.add_argument('--full-train', action='store_true',
                     help='also write work/train_full.jsonl: every training-split file, before the caps (for lexical.py)')
+    ap.add_argument('--human-extra', help='JSONL of human rows from real projects (source becomes "debian")')
     a = ap.parse_args()
     rng = random.Random(SEED)
     log = {'seed': SEED, 'pool_sha1': hashlib.sha1(open(a.pool, 'rb').read()).hexdigest()}
@@ -170,6 +194,14 @@ def main():
     holdout = [r for r in rows if r['source'] == HOLDOUT_SOURCE]
     rows = [r for r in rows if r['source'] != HOLDOUT_SOURCE]
     where = assign_groups(rows, rng)
+    if a.human_extra:
+        extra = load_extra(a.human_extra, {r['norm'] for r in rows})
+        projects = sorted({r['group'] for r in extra})
+        for k, g in enumerate(projects):
+            where[g] = 'dev' if k % DEV_EVERY == DEV_EVERY - 1 else 'train'
+        rows += extra
+        log['human_extra'] = {'files': len(extra), 'projects': len(projects),
+                              'dev_projects': [g for g in projects if where[g] == 'dev']}
     full = {s: [r for r in rows if where[r['split_group']] == s] for s in FRACTIONS}
     full['gptsniffer_test'] = holdout
     log['full_split_counts'] = {s: len(v) for s, v in full.items()}
@@ -199,7 +231,7 @@ def main():
         for s, rs in splits.items():
             with open(os.path.join(work, f'{s}.jsonl'), 'w', encoding='utf-8') as f:
                 for r in rs:
-                    f.write(json.dumps({'id': r['id'], 'code': r['code']}) + '\n')
+                    f.write(json.dumps({'id': r['id'], 'code': r['code'], 'language': r['language']}) + '\n')
                     meta.write(json.dumps({'id': r['id'], 'split': s, 'label': r['label'], 'language': r['language'],
                                            'source': r['source'], 'generator': r['generator'],
                                            'group': r['group']}) + '\n')

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The shipped origin model, end to end (CPU; ~1.5 h on 2 idle cores): formatting-blind input (tokens-v1),
+# human code of real projects beside the pool, leave-one-source-out validation that chooses the verdict
+# thresholds and the calibration, then the same recipe on every source.
+# Usage: bash models/train/recipe.sh [STEP...]   steps: corpus data loso final export (default: all)
+# Each step skips work already done (loso.py resumes per fold), so an interrupted run can be restarted.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=/usr/bin/python3
+T=models/train
+W=$T/work/canon/work          # tokenized pool + real-world human code (git-ignored)
+L=$T/work/loso                 # LOSO predictions and summaries (git-ignored; results copied to the model card)
+OUT=models/code-origin-small
+TOKENS=${TRANSFORMER_TOKENS:-400000}
+steps=("$@")
+[ ${#steps[@]} -eq 0 ] && steps=(corpus data loso final export)
+has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
+
+if has corpus; then
+  # Debian source packages of real projects released before November 2022 (never the reserved ones)
+  $PY $T/realworld/build_corpus.py
+fi
+
+if has data; then
+  $PY $T/prepare_data.py --out $T/work/canon --human-extra $T/work/realworld/train.jsonl
+  cat $W/train.jsonl $W/dev.jsonl $W/test.jsonl $W/gptsniffer_test.jsonl > $W/all.jsonl
+  npm run build >/dev/null
+  node dist/tokenize-dataset.js --canonical --tokenizer $OUT/tokenizer.json --in $W/all.jsonl --out $W/tok_all
+fi
+
+if has loso; then
+  (cd $T && $PY loso.py "../../$W" "../../$L" --recipe hybrid --transformer-tokens "$TOKENS")
+  (cd $T && $PY loso.py "../../$W" "../../$L" --recipe tfidf)
+  (cd $T && $PY summarise.py "../../$L/preds_hybrid.jsonl" "../../$L/summary" --compare "tfidf=../../$L/preds_tfidf.jsonl")
+fi
+
+if has final; then
+  (cd $T && $PY loso.py "../../$W" "../../$L" --recipe hybrid --final --transformer-tokens "$TOKENS")
+  (cd $T && $PY evaluate.py "../../$L/final/final.pt" "../../$L/eval.json" --work "../../$W/views/final")
+fi
+
+if has export; then
+  (cd $T && $PY export.py "../../$L/final/final.pt" "../../$OUT" --eval "../../$L/eval.json" \
+    --canonical tokens-v1 --verdict "../../$L/summary.json")
+  cp $L/summary.md $OUT/loso.md
+  cp $L/summary.json $OUT/loso.json
+  cp $L/eval.json $OUT/eval.json
+  node $T/check_onnx.mjs $OUT
+fi

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Turns leave-one-source-out predictions (loso.py) into what ships and what is reported:
+  - the verdict thresholds: `llm` at the smallest p_llm where human code of unseen sources is flagged at most
+    --max-fpr overall and at most --max-fold-fpr in every source with enough human files; `human` at the
+    largest p_llm where at most --max-miss of LLM code is cleared; in between `inconclusive`;
+  - an isotonic calibration p_llm -> P(llm) fit on the pooled LOSO predictions, with its ECE measured
+    cross-fitted (each fold calibrated by a map fit on the other folds);
+  - per source and per language tables (AUC, TPR, FPR at the chosen threshold and at 0.5), beside other
+    prediction files (e.g. the TF-IDF baseline) given with --compare.
+Writes OUT.json (the manifest's `verdict` block + tables) and OUT.md.
+Usage: summarise.py PREDS.jsonl OUT [--compare NAME=PREDS.jsonl ...] [--max-fpr 0.01]
+"""
+import argparse
+import collections
+import json
+import sys
+
+import numpy as np
+from sklearn.isotonic import IsotonicRegression
+
+import metrics
+
+MIN_FOLD_HUMAN = 50      # a source's FPR constrains the threshold only with this many human files
+MIN_EVAL_PER_LABEL = 100  # a language is "evaluated" with this many LOSO files of each label
+
+
+def load(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+def arrays(rows):
+    return np.array([r['label'] == 'llm' for r in rows], dtype=int), np.array([r['p'] for r in rows])
+
+
+def choose_llm_threshold(rows, max_fpr, max_fold_fpr):
+    y, p = arrays(rows)
+    by_fold = collections.defaultdict(list)
+    for r in rows:
+        if r['label'] == 'human':
+            by_fold[r['fold']].append(r['p'])
+    candidates = np.unique(np.concatenate([p, [0.5, 1.0]]))
+    for t in candidates[candidates >= 0.5]:
+        if (p[y == 0] >= t).mean() > max_fpr:
+            continue
+        if any(len(v) >= MIN_FOLD_HUMAN and (np.array(v) >= t).mean() > max_fold_fpr for v in by_fold.values()):
+            continue
+        # strictly above every human p that would be flagged at a lower candidate
+        return float(t)
+    return 1.0
+
+
+def choose_human_threshold(rows, max_miss, llm_threshold):
+    y, p = arrays(rows)
+    llm = np.sort(p[y == 1])
+    if len(llm) == 0:
+        return 0.0
+    k = int(np.floor(max_miss * len(llm)))
+    t = llm[k] - 1e-9 if k < len(llm) else llm[-1]
+    return float(min(max(t, 0.0), llm_threshold))
+
+
+def fit_calibration(y, p, knots=40):
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds='clip').fit(p, y)
+    xs = np.unique(np.concatenate([[0.0, 1.0], np.quantile(p, np.linspace(0, 1, knots))]))
+    ys = np.maximum.accumulate(np.clip(iso.predict(xs), 0.0, 1.0))
+    return {'method': 'isotonic', 'x': [round(float(v), 6) for v in xs], 'y': [round(float(v), 6) for v in ys]}
+
+
+def apply_calibration(cal, p):
+    return np.interp(p, cal['x'], cal['y'])
+
+
+def ece(y, q, bins=10):
+    idx = np.minimum((q * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            total += m.mean() * abs(q[m].mean() - y[m].mean())
+    return float(total)
+
+
+def cross_fitted_ece(rows):
+    """Each fold's predictions calibrated by a map fit on the other folds; the ECE of all of them."""
+    fold_names = sorted({r['fold'] for r in rows})
+    ys, qs = [], []
+    for f in fold_names:
+        train = [r for r in rows if r['fold'] != f]
+        test = [r for r in rows if r['fold'] == f]
+        cal = fit_calibration(*arrays(train))
+        y, p = arrays(test)
+        ys.append(y)
+        qs.append(apply_calibration(cal, p))
+    y, q = np.concatenate(ys), np.concatenate(qs)
+    return ece(y, q), {f: ece(a, b) for f, a, b in zip(fold_names, ys, qs)}
+
+
+def table(rows, key, thr):
+    out = {}
+    for v in sorted({r[key] for r in rows}):
+        sel = [r for r in rows if r[key] == v]
+        y, p = arrays(sel)
+        out[v] = {
+            'n_human': int((y == 0).sum()), 'n_llm': int((y == 1).sum()),
+            'auc': metrics.auc(y, p) if 0 < y.sum() < len(y) else None,
+            'tpr': float((p[y == 1] >= thr).mean()) if (y == 1).any() else None,
+            'fpr': float((p[y == 0] >= thr).mean()) if (y == 0).any() else None,
+            'fpr_at_0.5': float((p[y == 0] >= 0.5).mean()) if (y == 0).any() else None,
+            'tpr_at_0.5': float((p[y == 1] >= 0.5).mean()) if (y == 1).any() else None,
+        }
+    return out
+
+
+def fmt(v, d=3):
+    return '–' if v is None or (isinstance(v, float) and np.isnan(v)) else f'{v:.{d}f}'
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('preds')
+    ap.add_argument('out')
+    ap.add_argument('--compare', action='append', default=[], help='NAME=PREDS.jsonl, reported beside')
+    ap.add_argument('--max-fpr', type=float, default=0.01)
+    ap.add_argument('--max-fold-fpr', type=float, default=0.03)
+    ap.add_argument('--max-miss', type=float, default=0.05)
+    a = ap.parse_args()
+    rows = load(a.preds)
+    llm_t = choose_llm_threshold(rows, a.max_fpr, a.max_fold_fpr)
+    human_t = choose_human_threshold(rows, a.max_miss, llm_t)
+    y, p = arrays(rows)
+    cal = fit_calibration(y, p)
+    ece_cf, ece_folds = cross_fitted_ece(rows)
+    by_lang = table(rows, 'language', llm_t)
+    by_fold = table(rows, 'fold', llm_t)
+    by_source = table(rows, 'source', llm_t)
+    evaluated = [lang for lang, s in by_lang.items() if s['n_human'] >= MIN_EVAL_PER_LABEL and s['n_llm'] >= MIN_EVAL_PER_LABEL]
+    aucs = [s['auc'] for s in by_fold.values() if s['auc'] is not None]
+    verdict = {
+        'llm_threshold': round(llm_t, 6), 'human_threshold': round(human_t, 6), 'calibration': cal,
+        'evaluated_languages': evaluated,
+        'per_language': {lang: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in s.items()
+                                if k in ('fpr', 'tpr', 'n_human', 'n_llm')} for lang, s in by_lang.items()},
+        'fpr': round(float((p[y == 0] >= llm_t).mean()), 4), 'tpr': round(float((p[y == 1] >= llm_t).mean()), 4),
+        'source': 'leave-one-source-out predictions (models/train/loso.py)',
+    }
+    compare = {}
+    for spec in a.compare:
+        name, path = spec.split('=', 1)
+        crows = load(path)
+        compare[name] = {'by_fold': table(crows, 'fold', 0.5), 'by_language': table(crows, 'language', 0.5)}
+    res = {'verdict': verdict, 'ece_cross_fitted': ece_cf, 'ece_by_fold': ece_folds,
+           'auc_mean_over_sources': float(np.mean(aucs)) if aucs else None, 'auc_worst_source': float(min(aucs)) if aucs else None,
+           'human_share_inconclusive': float(((p[y == 0] > human_t) & (p[y == 0] < llm_t)).mean()),
+           'llm_share_inconclusive': float(((p[y == 1] > human_t) & (p[y == 1] < llm_t)).mean()),
+           'llm_share_called_human': float((p[y == 1] <= human_t).mean()),
+           'by_fold': by_fold, 'by_source': by_source, 'by_language': by_lang, 'compare': compare,
+           'args': vars(a)}
+    with open(a.out + '.json', 'w') as f:
+        json.dump(metrics.json_safe(res), f, indent=1)
+    lines = [f'# LOSO: {a.preds}', '',
+             f'llm threshold {llm_t:.4f} (pooled human FPR ≤ {a.max_fpr}, every source ≤ {a.max_fold_fpr}), '
+             f'human threshold {human_t:.4f} (≤ {a.max_miss} of LLM files cleared); '
+             f'overall FPR {verdict["fpr"]:.4f}, TPR {verdict["tpr"]:.4f}; cross-fitted ECE {ece_cf:.4f}; '
+             f'AUC mean over sources {fmt(res["auc_mean_over_sources"])}, worst {fmt(res["auc_worst_source"])}.', '']
+    for title, t in (('source (fold)', by_fold), ('language', by_lang)):
+        head = f'| {title} | human | llm | AUC | TPR | FPR | FPR@0.5 |' + ''.join(f' {n} AUC | {n} FPR@0.5 |' for n in compare)
+        lines += [head, '|' + '---|' * (7 + 2 * len(compare))]
+        for k, s in t.items():
+            extra = ''
+            for n, c in compare.items():
+                cs = c['by_fold' if t is by_fold else 'by_language'].get(k, {})
+                extra += f' {fmt(cs.get("auc"))} | {fmt(cs.get("fpr_at_0.5"))} |'
+            lines.append(f'| {k} | {s["n_human"]} | {s["n_llm"]} | {fmt(s["auc"])} | {fmt(s["tpr"])} | {fmt(s["fpr"])} | '
+                         f'{fmt(s["fpr_at_0.5"])} |' + extra)
+        lines.append('')
+    with open(a.out + '.md', 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    print('\n'.join(lines[:3]))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
