@@ -132,6 +132,18 @@ describe('robustness: hostile Gemini replies (in process, real SDK)', function (
     assert.ok(s.seen[1]!.body.length < s.seen[0]!.body.length + 10_000, `repair request of ${s.seen[1]!.body.length} bytes`);
   });
 
+  it('keeps messages short when a reply quotes a huge field, and redacts a key hidden in JSON escapes', async () => {
+    const escaped = [...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+    await serve((_req, res, n) => sendJson(res, 200, verdictBody(n === 0
+      ? JSON.stringify({ ...VERDICT, classification: 'Q'.repeat(200_000) })
+      : `{"classification":"LIKELY_COPY","confidence":"HIGH","algorithm_detected":null,"reasoning":"key ${escaped}"}`)));
+    const { o, logs } = opts();
+    const out = await judgePairs([PAIR], o);
+    const v = out.results[0]!.llm_verdict;
+    assert.equal(v.reasoning, 'key [redacted]');
+    assert.ok(logs.every((l) => l.length < 2000), `a log line of ${Math.max(...logs.map((l) => l.length))} characters`);
+  });
+
   it('retries a 429 and then gets the verdict', async () => {
     const s = await serve((_req, res, n) => (n === 0
       ? sendJson(res, 429, JSON.stringify({ error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED' } }))

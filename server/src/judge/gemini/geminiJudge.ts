@@ -32,6 +32,9 @@ export class TimeLimitError extends Error {}
 
 /** How much of an unreadable reply is sent back in the repair request. */
 const MAX_REPAIR_ECHO_CHARS = 4000;
+/** Longest error or log message (a parse error can quote a huge field of the reply). */
+const MAX_MESSAGE_CHARS = 1000;
+const cut = (text: string) => (text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}… [cut]` : text);
 
 /** Requests allowed for the whole analysis, repairs included. */
 export class CallBudget {
@@ -61,7 +64,7 @@ export class GeminiJudge {
   }
 
   private log(msg: string): void {
-    this.o.log?.(this.redact(msg));
+    this.o.log?.(cut(this.redact(msg)));
   }
 
   /** `deadline` aborts the analysis's remaining Gemini work (TimeLimitError). */
@@ -75,7 +78,7 @@ export class GeminiJudge {
     const base = { source: 'gemini' as const, model: this.o.model };
     const unknown = (error: string): Verdict => ({
       classification: 'UNKNOWN', confidence: 'LOW', algorithm_detected: null, reasoning: 'The Gemini judge gave no usable verdict.', ...base,
-      error: this.redact(error),
+      error: cut(this.redact(error)),
     });
     const contents: Content[] = [{ role: 'user', parts: [{ text: buildPrompt(pair) }] }];
     let reply: Reply;
@@ -124,7 +127,9 @@ export class GeminiJudge {
             abortSignal: deadline,
           },
         });
-        return replyOf(res);
+        // Redacted on arrival: parse errors, the repair echo and the verdict never see the key.
+        const reply = replyOf(res);
+        return 'text' in reply ? { text: this.redact(reply.text) } : reply;
       } catch (e) {
         if (deadline?.aborted) throw new TimeLimitError('judge time limit reached');
         const why = describe(e, this.o.timeoutMs, this.redact);
