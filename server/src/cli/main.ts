@@ -8,6 +8,7 @@ import { registerCompareRepos } from './commands/compareRepos';
 import { registerSummary } from './commands/summary';
 import { registerScan } from './commands/scan';
 import { type CliContext, ExitCode, UsageError } from './context';
+import { terminalSafe } from './terminalText';
 
 declare const CODE_ORIGIN_VERSION: string | undefined;
 
@@ -44,8 +45,9 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 
 if (require.main === module) {
   const ctx: CliContext = {
-    out: (s) => process.stdout.write(`${s}\n`),
-    err: (s) => process.stderr.write(`${s}\n`),
+    // Everything printed passes terminalSafe: no control sequence from an input reaches the terminal.
+    out: (s) => process.stdout.write(`${terminalSafe(s)}\n`),
+    err: (s) => process.stderr.write(`${terminalSafe(s)}\n`),
     exitCode: ExitCode.Ok,
   };
   void runCli(process.argv.slice(2), ctx).then((code) => {

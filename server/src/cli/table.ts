@@ -1,7 +1,9 @@
-// Plain-text tables for `--format table`: columns padded to width, numbers right-aligned.
+// Plain-text tables for `--format table`: columns padded to width, numbers right-aligned; cells are
+// escaped (oneLine), so a file name cannot break a row or reach the terminal as a control sequence.
+import { oneLine } from './terminalText';
 
 export function renderTable(header: string[], rows: Array<Array<string | number>>): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
+  const cells = [header, ...rows.map((r) => r.map((c) => oneLine(String(c))))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === ''));
   const line = (r: string[]) =>

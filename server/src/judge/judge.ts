@@ -1,7 +1,8 @@
 // The judge for one analysis: pairs at or above the threshold get a verdict (local, or Gemini after
 // the local pre-filter), a refined risk level, and the report an `llm_summary`.
 import type { WorkerCount } from '../core/workerPool';
-import { CallBudget, CallCapError, GeminiJudge } from './gemini/geminiJudge';
+import { CallBudget, CallCapError, GeminiJudge, TimeLimitError } from './gemini/geminiJudge';
+import { redactVerdict } from './gemini/redact';
 import { DEFAULT_GEMINI_MODEL, PROMPT_VERSION } from './gemini/prompt';
 import { VerdictCache, verdictKey } from './cache';
 import { LocalJudgeCache } from './local/cache';
@@ -21,6 +22,8 @@ export const JUDGE_DEFAULTS = {
   maxRetries: 4,
   backoffBaseMs: 1000,
   backoffMaxMs: 30_000,
+  /** All Gemini requests of one analysis together (retries and backoff included). */
+  totalTimeoutMs: 300_000,
 } as const;
 
 export interface JudgeOptions {
@@ -35,6 +38,11 @@ export interface JudgeOptions {
   maxRetries?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Overall limit on the Gemini part of one analysis: when it fires, requests in flight are aborted,
+   * verdicts obtained so far are kept and the other pairs keep the local verdict, marked unjudged.
+   */
+  totalTimeoutMs?: number;
   /** Where the key comes from: SecretStorage in the editor, GEMINI_API_KEY in the CLI. */
   apiKey?: () => Promise<string | undefined> | string | undefined;
   /** Asked once before the first Gemini call; false keeps the local verdicts. */
@@ -147,23 +155,45 @@ async function askGemini(
     // Highest scores first, so the cap leaves out the least suspicious pairs.
     todo.sort((x, y) => pairs[y]!.similarity_score - pairs[x]!.similarity_score);
     let capped = 0;
-    await mapLimit(todo, opts.concurrency ?? JUDGE_DEFAULTS.concurrency, async (i) => {
-      const p = pairs[i]!;
-      let v: Verdict;
-      try {
-        v = await gemini.judge(p, budget);
-      } catch (e) {
-        if (!(e instanceof CallCapError)) throw e;
-        capped++;
-        verdicts.set(i, { ...verdicts.get(i)!, error: `Gemini call cap (${maxCalls}) reached; local verdict` });
-        return;
-      }
-      verdicts.set(i, v);
-      if (v.classification !== 'UNKNOWN') cache?.put(verdictKey(p.source1, p.source2, model, version), v);
-    });
+    let late = 0;
+    const limitMs = opts.totalTimeoutMs ?? JUDGE_DEFAULTS.totalTimeoutMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), limitMs);
+    const limitText = `${+(limitMs / 1000).toFixed(3)} s`;
+    try {
+      await mapLimit(todo, opts.concurrency ?? JUDGE_DEFAULTS.concurrency, async (i) => {
+        const p = pairs[i]!;
+        let v: Verdict;
+        try {
+          if (deadline.signal.aborted) throw new TimeLimitError('judge time limit reached');
+          v = await gemini.judge(p, budget, deadline.signal);
+        } catch (e) {
+          if (e instanceof TimeLimitError) {
+            late++;
+            verdicts.set(i, { ...verdicts.get(i)!, error: `not judged by Gemini: the judge time limit (${limitText}) was reached; local verdict` });
+            return;
+          }
+          if (!(e instanceof CallCapError)) throw e;
+          capped++;
+          verdicts.set(i, { ...verdicts.get(i)!, error: `Gemini call cap (${maxCalls}) reached; local verdict` });
+          return;
+        }
+        verdicts.set(i, v);
+        if (v.classification !== 'UNKNOWN') cache?.put(verdictKey(p.source1, p.source2, model, version), v);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
     stats.geminiCalls = budget.used;
-    stats.localFallbacks += capped;
+    stats.localFallbacks += capped + late;
     if (capped > 0) stats.notes.push(`Gemini call cap of ${maxCalls} reached: ${capped} pairs keep the local verdict`);
+    if (late > 0) {
+      const note = `judge time limit of ${limitText} reached: ${late} of ${todo.length} pairs were not judged by Gemini and keep the local verdict`;
+      stats.notes.push(note);
+      opts.log?.(`warning: ${note}`);
+    }
+    // Verdicts from the cache too: one written before redaction existed must not bring the key back.
+    for (const i of selected) verdicts.set(i, redactVerdict(verdicts.get(i)!, gemini.redact));
     cache?.save();
   } finally {
     cache?.close();

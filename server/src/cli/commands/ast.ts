@@ -4,6 +4,7 @@ import { astOfFile } from '../../core/analyze';
 import type { AstJsonNode } from '../../core/astView';
 import { parseLanguage } from '../../core/languages';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
+import { oneLine } from '../terminalText';
 
 export function registerAst(program: Command, ctx: CliContext): void {
   program
@@ -23,11 +24,11 @@ export function registerAst(program: Command, ctx: CliContext): void {
       const maxNodes = positiveInt(opts.maxNodes, '--max-nodes');
       const r = await astOfFile(file, { language, maxDepth, maxNodes, maxBytes: parseSize(opts.maxFileSize) });
       if (!r.ok) {
-        ctx.err(`${file}: ${r.error}`);
+        ctx.err(`${oneLine(file)}: ${oneLine(r.error)}`);
         ctx.exitCode = ExitCode.AnalysisProblem;
         return;
       }
-      if (r.result.truncated) ctx.err(`${file}: tree truncated: ${r.result.truncated_reason}`);
+      if (r.result.truncated) ctx.err(`${oneLine(file)}: tree truncated: ${r.result.truncated_reason}`);
       ctx.out(format === 'json' ? JSON.stringify({ path: file, ...r.result }, null, 2) : outline(r.result.root));
       ctx.exitCode = ExitCode.Ok;
     });

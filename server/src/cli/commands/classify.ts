@@ -11,6 +11,7 @@ import {
 import { readTextForOrigin, type OriginLanguage } from '../../origin/sourceText';
 import { expandInputs } from '../files';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
+import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
 import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type UnitResult } from './scan';
 
@@ -173,12 +174,12 @@ async function classifyFiles(
     let entry: FileEntry;
     if (!src.ok) {
       ok = false;
-      ctx.err(`${path}: skipped: ${src.reason}`);
+      ctx.err(`${oneLine(path)}: skipped: ${oneLine(src.reason)}`);
       entry = { path, error: src.reason };
     } else {
       entry = { path, language: src.language, ...(await classifyOne(src.text, o)) };
       if (o.units !== undefined && src.language !== 'unknown') entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows });
-      if (entry.truncated) ctx.err(`${path}: long file: only its first ${entry.windows} windows were classified`);
+      if (entry.truncated) ctx.err(`${oneLine(path)}: long file: only its first ${entry.windows} windows were classified`);
       if (entry.explain_error) {
         ok = false;
         if (!explainNoticeShown) ctx.err(`code-origin: ${entry.explain_error}`);

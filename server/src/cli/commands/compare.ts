@@ -7,6 +7,7 @@ import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
 import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
+import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
 import { addJudgeOptions, judgeOptionsFromCli, judgeReport, JudgeConfigError, renderJudgeHtml, renderJudgeTable, type JudgeCliFlags } from '../../judge';
 
@@ -78,8 +79,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const report = await compare(compareOpts);
       const analysed = report.files.filter((f) => !f.error).length;
       if (analysed === 0) throw new UsageError('no supported source files could be analysed in the given paths');
-      for (const f of report.files) if (f.error) ctx.err(`${f.path}: skipped: ${f.error}`);
-      for (const w of report.metadata.cache?.warnings ?? []) ctx.err(`warning: ${w}`);
+      for (const f of report.files) if (f.error) ctx.err(`${oneLine(f.path)}: skipped: ${oneLine(f.error)}`);
+      for (const w of report.metadata.cache?.warnings ?? []) ctx.err(`warning: ${oneLine(w)}`);
       const judged = await judgeReport(report, compareOpts, judgeOpts).catch((e: unknown) => {
         throw e instanceof JudgeConfigError ? new UsageError(e.message) : e;
       });

@@ -11,6 +11,7 @@ import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
 import { expandInputs } from '../files';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
+import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
 import type { FileEntry } from './classify';
 
@@ -114,13 +115,13 @@ export function registerScan(program: Command, ctx: CliContext): void {
             const src = await readTextForOrigin(p, maxBytes);
             if (!src.ok) {
               ok = false;
-              ctx.err(`${p}: skipped: ${src.reason}`);
+              ctx.err(`${oneLine(p)}: skipped: ${oneLine(src.reason)}`);
               files.push({ path: p, error: src.reason });
               continue;
             }
             const c = await model.classify(src.text, { maxWindows });
             const entry: ScanFile = { path: p, language: src.language, label: c.label, p_llm: c.p_llm, windows: c.windows, ...(c.truncated ? { truncated: true } : {}) };
-            if (c.truncated) ctx.err(`${p}: long file: only its first ${c.windows} windows were classified`);
+            if (c.truncated) ctx.err(`${oneLine(p)}: long file: only its first ${c.windows} windows were classified`);
             if (src.language !== 'unknown') entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows });
             files.push(entry);
           }

@@ -5,6 +5,7 @@ import { parseLanguage } from '../../core/languages';
 import type { FileSummary } from '../../core/summary';
 import { expandInputs } from '../files';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
+import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
 
 export function registerSummary(program: Command, ctx: CliContext): void {
@@ -30,10 +31,10 @@ export function registerSummary(program: Command, ctx: CliContext): void {
 
       let problems = 0;
       for (const r of results) {
-        if (!r.ok) { problems++; ctx.err(`${r.path}: skipped: ${r.error}`); continue; }
+        if (!r.ok) { problems++; ctx.err(`${oneLine(r.path)}: skipped: ${oneLine(r.error)}`); continue; }
         for (const e of r.result.syntax_errors) {
           problems++;
-          ctx.err(`${r.path}:${e.line}:${e.column}: ${e.message}`);
+          ctx.err(`${oneLine(r.path)}:${e.line}:${e.column}: ${oneLine(e.message)}`);
         }
       }
       if (format === 'json') {
