@@ -21,9 +21,9 @@ const CASES: Case[] = [
   {
     lang: 'python',
     variants: [
-      `import sys\nimport os\n\nclass Acc():\n    '''Totals   things.'''\n    def add(self, xs, k=0XFF):\n        # add them all up and return the\n        # total of the values\n        total = sum(xs) + k * 2\n        return {'total': total, 'name': u'it\\'s',}\n`,
-      `import os\nimport sys\n\n\nclass Acc:\n    """Totals things."""\n\n    def add(self, xs, k=0xFF):\n        # add them all up and return the total of the values\n        total = (\n            sum(xs)\n            + k * 2\n        )\n        return {\n            "total": total,\n            "name": "it's"\n        }\n`,
-      crlf(`\uFEFFimport os\nimport sys\nclass Acc:\n  """\n  Totals things.\n  """\n  def add(self, xs, k=0xff):\n    #   add them all up and return the total of the values\n    total = sum(xs) + \\\n      k * 2\n    return {"total": total, "name": "it's"}\n`),
+      `import sys\nimport os\nfrom a.b import (c,\n    d,)\n\nclass Acc():\n    '''Totals   things.'''\n    def add(self, xs, k=0XFF):\n        # add them all up and return the\n        # total of the values\n        total = sum(xs) + k * 2\n        return {'total': total, 'name': u'it\\'s',}\n`,
+      `import os\nimport sys\nfrom a.b import c, d\n\n\nclass Acc:\n    """Totals things."""\n\n    def add(self, xs, k=0xFF):\n        # add them all up and return the total of the values\n        total = (\n            sum(xs)\n            + k * 2\n        )\n        return {\n            "total": total,\n            "name": "it's"\n        }\n`,
+      crlf(`\uFEFFimport os\nimport sys\nfrom a.b import (\n  c, d\n)\nclass Acc:\n  """\n  Totals things.\n  """\n  def add(self, xs, k=0xff):\n    #   add them all up and return the total of the values\n    total = sum(xs) + \\\n      k * 2\n    return {"total": total, "name": "it's"}\n`),
     ],
     different: [
       `import os\nimport sys\nclass Acc:\n    """Totals things."""\n    def add(self, xs, k=0xff):\n        # add them all up and return the total of the values\n        total = sum(xs) - k * 2\n        return {"total": total, "name": "it's"}\n`,
@@ -64,7 +64,7 @@ const CASES: Case[] = [
     lang: 'c',
     variants: [
       `#include <stdlib.h>\n#include <stdio.h>\n#define SQ(x) ((x)*(x))\n/* Prints the squares\n * of the numbers. */\nint main(void) {\n    for (int i = 0; i < 10; i++) printf("%d\\n", SQ(i));\n    return 0;\n}\n`,
-      `#include <stdio.h>\n#include <stdlib.h>\n#define SQ(x) ((x) * (x))\n// Prints the squares of the numbers.\nint main(void)\n{\n  for (int i = 0; i < 10; i++)\n    printf("%d\\n",\n           SQ(i));\n  return 0;\n}\n`,
+      `# include <stdio.h>\n#include <stdlib.h>\n#  define SQ(x) ((x) * (x))\n// Prints the squares of the numbers.\nint main(void)\n{\n  for (int i = 0; i < 10; i++)\n    printf("%d\\n",\n           SQ(i));\n  return 0;\n}\n`,
     ],
     different: [
       `#include <stdio.h>\n#include <stdlib.h>\n#define SQ(x) ((x) * (x))\n// Prints the squares of the numbers.\nint main(void) {\n  for (int j = 0; j < 10; j++) printf("%d\\n", SQ(j));\n  return 0;\n}\n`,

@@ -61,6 +61,8 @@ interface Tok {
   comment?: boolean;
   end: number;
   dropped?: boolean;
+  /** Optional bracket: dropped after the trailing-comma pass has seen it. */
+  late?: boolean;
   /** Comma in a Rust match arm or use list. */
   listComma?: boolean;
 }
@@ -80,20 +82,40 @@ interface Frame {
 export async function canonicalizeForOrigin(source: string, language: LanguageId | 'unknown'): Promise<CanonicalText> {
   try {
     if (language === 'unknown' || typeof source !== 'string') return collapseFallback(String(source ?? ''));
-    // Index-preserving clean-up: BOM → space, CRLF → " \n", lone CR → LF, so tree indices stay source indices.
-    const clean = source.replace(/^\uFEFF/, ' ').replace(/\r\n?/g, (m) => (m.length === 2 ? ' \n' : '\n'));
+    // CRLF / CR → LF and BOM cut (a space would be an indent to Python, `\ ` no line continuation);
+    // `orig` takes clean indices back to source indices.
+    const { clean, orig } = normalizeNewlines(source);
     // tree-sitter's error recovery is superlinear on some garbage (200 KB of broken C: minutes); past the
     // budget the parse is cancelled and the fallback rule applies. Only pathological input gets there.
     const deadline = Date.now() + PARSE_BUDGET_MS;
     const parsed = await parseSource(clean, language, { progressCallback: () => Date.now() > deadline });
     try {
-      return canonicalFromTree(clean, language, parsed.tree.walk());
+      const out = canonicalFromTree(clean, language, parsed.tree.walk());
+      if (orig) for (let i = 0; i < out.map.length; i++) out.map[i] = orig[out.map[i]!]!;
+      return out;
     } finally {
       parsed.dispose();
     }
   } catch {
     return collapseFallback(typeof source === 'string' ? source : '');
   }
+}
+
+function normalizeNewlines(source: string): { clean: string; orig?: Int32Array } {
+  const bom = source.startsWith('\uFEFF') ? 1 : 0;
+  if (!bom && !source.includes('\r')) return { clean: source };
+  const chars: string[] = [];
+  const orig: number[] = [];
+  for (let i = bom; i < source.length; i++) {
+    const ch = source[i]!;
+    if (ch === '\r') {
+      if (source[i + 1] === '\n') continue;
+      chars.push('\n');
+    } else chars.push(ch);
+    orig.push(i);
+  }
+  orig.push(source.length);
+  return { clean: chars.join(''), orig: Int32Array.from(orig) };
 }
 
 /** Rule 8: whitespace runs → one space, trimmed (BOM stripped, CR counts as whitespace). */
@@ -217,9 +239,18 @@ function emitLeaf(src: string, lang: LanguageId, isJs: boolean, type: string, st
     return;
   }
   if (type === 'line_continuation') return;
-  if ((raw === '(' || raw === ')') && parent && (parent.type === 'parenthesized_expression' || parent.dropParens)) return;
-  if ((raw === '{' || raw === '}') && parent?.dropParens && parent.type === 'block') return;
+  if ((raw === '(' || raw === ')') && parent && (parent.type === 'parenthesized_expression' || parent.dropParens)) return void toks.push({ text: raw, start, end, late: true });
+  if ((raw === '{' || raw === '}') && parent?.dropParens && parent.type === 'block') return void toks.push({ text: raw, start, end, late: true });
   if (lang === 'python' && raw.trim() === '\\') return; // line continuation
+  // black wraps a long `from x import a, b` in parens.
+  if ((raw === '(' || raw === ')') && lang === 'python' && parent?.type === 'import_from_statement') return void toks.push({ text: raw, start, end, late: true });
+  // `# include` → clang-format writes `#include`.
+  if ((lang === 'c' || lang === 'cpp') && raw.startsWith('#') && /\s/.test(raw)) {
+    const t = collapsed(raw, start);
+    const keep = [...t.text].map((ch, i) => (ch === ' ' ? -1 : i)).filter((i) => i >= 0);
+    toks.push({ text: keep.map((i) => t.text[i]).join(''), start, end, map: keep.map((i) => t.map[i]!) });
+    return;
+  }
   if (raw === ';' && (isJs || lang === 'go')) return;
   if (NUMBER_TYPES.has(type)) {
     let text = raw.toLowerCase();
@@ -422,6 +453,7 @@ function postProcess(src: string, lang: LanguageId, _isJs: boolean, toks: Tok[])
     if (lang === 'rust' && t.text === ';' && next?.text === '}') { t.dropped = true; continue; }
     next = t;
   }
+  for (const t of toks) if (t.late) t.dropped = true;
 }
 
 /** Token order with each run of consecutive import items sorted by canonical text. */
