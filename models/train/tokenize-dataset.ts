@@ -3,15 +3,25 @@
 //   OUT.u16          all token ids (no specials), little-endian uint16, files back to back
 //   OUT.index.jsonl  one {"id", "start", "count"} per file (start/count in tokens)
 //   OUT.offsets.jsonl (with --offsets) one {"id", "starts", "ends"} per file, UTF-16 spans
-// Usage: node dist/tokenize-dataset.js --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets]
+// Usage: node dist/tokenize-dataset.js --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--canonical]
+// --canonical: tokenizes canonicalizeForOrigin(code, row.language) (formatting-invariant, issue 19) instead of the
+// raw code; offsets are then offsets in the canonical text.
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { OriginTokenizer } from '../../server/src/origin/tokenizer';
+import { canonicalizeForOrigin, CANONICAL_VERSION } from '../../server/src/origin/canonical';
+import { LANGUAGES, type LanguageId } from '../../server/src/core/languages';
 
 interface Row {
   id: string;
   code: string;
+  language?: string;
+}
+
+function canonicalLanguage(name: string | undefined): LanguageId | 'unknown' {
+  const n = (name ?? '').toLowerCase();
+  return (LANGUAGES as readonly string[]).includes(n) ? (n as LanguageId) : 'unknown';
 }
 
 function arg(name: string): string | undefined {
@@ -32,13 +42,15 @@ async function main(): Promise<void> {
   const inPath = arg('--in');
   const out = arg('--out');
   if (!tokPath || !inPath || !out) {
-    console.error('usage: tokenize-dataset --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets]');
+    console.error('usage: tokenize-dataset --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--canonical]');
     process.exit(2);
   }
   const tok = OriginTokenizer.fromFile(tokPath);
   const ids = createWriteStream(`${out}.u16`);
   const index = createWriteStream(`${out}.index.jsonl`);
   const offsets = process.argv.includes('--offsets') ? createWriteStream(`${out}.offsets.jsonl`) : null;
+  const canonical = process.argv.includes('--canonical');
+  if (canonical) console.error(`tokenize-dataset: canonical input ${CANONICAL_VERSION}`);
   let start = 0;
   let files = 0;
   const t0 = Date.now();
@@ -46,7 +58,8 @@ async function main(): Promise<void> {
   for await (const line of lines) {
     if (!line.trim()) continue;
     const row = JSON.parse(line) as Row;
-    const enc = tok.encode(row.code);
+    const text = canonical ? (await canonicalizeForOrigin(row.code, canonicalLanguage(row.language))).text : row.code;
+    const enc = tok.encode(text);
     const buf = Buffer.alloc(enc.ids.length * 2);
     enc.ids.forEach((v, i) => buf.writeUInt16LE(v, i * 2));
     await write(ids, buf);
@@ -54,6 +67,7 @@ async function main(): Promise<void> {
     if (offsets) await write(offsets, JSON.stringify({ id: row.id, starts: enc.starts, ends: enc.ends }) + '\n');
     start += enc.ids.length;
     files++;
+    if (files % 1000 === 0) console.error(`tokenize-dataset: ${files} files, ${(files / ((Date.now() - t0) / 1000)).toFixed(0)} files/s`);
   }
   await Promise.all([close(ids), close(index), ...(offsets ? [close(offsets)] : [])]);
   console.error(`tokenize-dataset: ${files} files, ${start} tokens, ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,7 +1,7 @@
 // Loads web-tree-sitter and the grammars once, and parses source text into syntax trees.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type ParseOptions, type Tree } from 'web-tree-sitter';
 import { GRAMMAR_FILES, type LanguageId } from './languages';
 
 /**
@@ -54,9 +54,12 @@ export interface Parsed {
   dispose(): void;
 }
 
-export async function parseSource(source: string, lang: LanguageId): Promise<Parsed> {
+/** `options.progressCallback` may cancel a parse (returning true); a cancelled parse throws. */
+export async function parseSource(source: string, lang: LanguageId, options?: ParseOptions): Promise<Parsed> {
   const parser = await parserFor(lang);
-  const tree = parser.parse(source);
+  const tree = options ? parser.parse(source, null, options) : parser.parse(source);
+  // A cancelled parse would otherwise resume on the parser's next call, with another text.
+  if (!tree) parser.reset();
   if (!tree) throw new Error(`tree-sitter returned no tree for ${lang} source`);
   return { language: lang, source, tree, dispose: () => tree.delete() };
 }
