@@ -136,10 +136,10 @@ describe('origin analysis over LSP', function () {
       for (const d of diags) {
         assert.equal(d.source, 'Code Origin');
         assert.equal(d.severity, 3);
-        assert.match(d.message, /^Likely LLM-generated \(\d{1,3}%\)/);
+        assert.match(d.message, /^Likely LLM-generated \(about \d{1,2}%\)/);
         assert.equal(d.codeDescription?.href, 'https://github.com/code-origin/code-origin#how-the-origin-verdict-works');
-        const p = (d.data as { p_llm: number }).p_llm;
-        assert.ok(d.message.startsWith(`Likely LLM-generated (${Math.round(p * 100)}%)`));
+        const c = (d.data as { confidence: number }).confidence;
+        assert.ok(d.message.startsWith(`Likely LLM-generated (about ${Math.min(99, Math.max(1, Math.round(c * 100)))}%)`));
       }
       const st = s.statuses.get(uri)!;
       assert.equal(st.file?.label, r.file.label);
@@ -188,7 +188,8 @@ describe('origin analysis over LSP', function () {
     const u = r.units.find((x) => x.label !== 'too-short')!;
     const hover = await s.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: u.name_range.start });
     const md = (hover!.contents as MarkupContent).value;
-    const verdict = u.label === 'llm' ? `Likely LLM-generated (${Math.round(u.p_llm! * 100)}%)` : `Likely human-written (${Math.round((1 - u.p_llm!) * 100)}%)`;
+    const pct = Math.min(99, Math.max(1, Math.round(u.confidence! * 100)));
+    const verdict = u.label === 'llm' ? `Likely LLM-generated (about ${pct}%)` : `Likely human-written (about ${pct}%)`;
     assert.ok(md.includes(verdict), md);
     assert.match(md, /Top tokens \(Integrated Gradients/);
     const rows = md.split('\n').filter((l) => /^\| `.*` \| \d+ \| [+−]\d+\.\d{3} \|$/.test(l));

@@ -59,8 +59,8 @@ describe('code-origin classify (CLI)', function () {
     assert.deepEqual(lines.map((l) => l.path), [py, java]);
     const t = run([dir]);
     assert.equal(t.status, 0, t.stderr);
-    assert.match(t.stdout, /^file\s+language\s+label\s+p_llm\s+windows\s+note/m);
-    assert.match(t.stdout, /avg\.py\s+python\s+(human|llm)\s+\d\.\d{4}\s+1/);
+    assert.match(t.stdout, /^file\s+language\s+label\s+confidence\s+p_llm\s+windows\s+note/m);
+    assert.match(t.stdout, /avg\.py\s+python\s+(human|llm)\s+about \d{1,2}%\s+\d\.\d{4}\s+1/);
   });
 
   it('explains with --explain --top', function () {
@@ -93,7 +93,7 @@ describe('code-origin classify (CLI)', function () {
     assert.equal(r.status, 1, r.stderr);
     const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; label?: string; p_llm?: number; error?: string });
     assert.deepEqual(out.map((o) => o.id), ['a', null, 7, 'c', 'd']);
-    assert.deepEqual(Object.keys(out[0]!), ['id', 'label', 'p_llm']);
+    assert.deepEqual(Object.keys(out[0]!), ['id', 'label', 'p_llm', 'confidence']);
     assert.match(out[1]!.error!, /line 2: invalid JSON/);
     assert.match(out[3]!.error!, /line 5: "code" must be a string/);
     assert.match(r.stderr, /line 2: invalid JSON/);

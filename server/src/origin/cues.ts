@@ -28,7 +28,8 @@ const KEYWORDS = new Set((
   + 'lambda let loop match mod module move mut namespace new nonlocal not or and is pass package private protected pub public '
   + 'raise return select self static struct super switch template this throw throws trait try type typedef typeof union unsafe '
   + 'use using var virtual void volatile where while with yield int long short char float double bool boolean byte unsigned '
-  + 'signed string str auto crate dyn ref true false null nil None True False undefined chan map range println printf'
+  + 'signed string str auto crate dyn ref true false null nil None True False undefined chan map range println printf '
+  + 'String Object Integer Long Double Boolean Character List Map Set Vec Option Result Some Ok Err std System print len size_t'
 ).split(' '));
 
 /** Per source character: 0 code, 1 comment/docstring, 2 string. */
