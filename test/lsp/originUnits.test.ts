@@ -81,6 +81,9 @@ describe('origin settings and checks', () => {
     assert.equal(s.maxWindows, DEFAULT_ORIGIN_SETTINGS.maxWindows);
     assert.equal(s.debounceMs, DEFAULT_ORIGIN_SETTINGS.debounceMs);
     assert.equal(readOriginSettings({ threshold: 1.5 }).threshold, undefined);
+    assert.equal(DEFAULT_ORIGIN_SETTINGS.unevaluatedLanguages, false);
+    assert.equal(readOriginSettings({ unevaluatedLanguages: true }).unevaluatedLanguages, true);
+    assert.equal(readOriginSettings({ unevaluatedLanguages: 'yes' }).unevaluatedLanguages, false);
     assert.equal(readOriginSettings({ threshold: null }).threshold, undefined);
   });
 

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, hasAttribution, longSource, MODEL_DIR, requireModel, SHIPPED_MODEL_DIR, SMALL_JAVA, SMALL_PY, tempDir } from './helpers';
+import {
+  CLI, hasAttribution, longSource, MODEL_DIR, modelVariant, requireModel, SHIPPED_MODEL_DIR, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock,
+} from './helpers';
 
 function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
   return spawnSync(process.execPath, [CLI, 'classify', ...args], {
@@ -176,6 +178,38 @@ describe('code-origin classify (CLI)', function () {
       assert.match(r.stderr, /explanations are unavailable .*attribution\.onnx is missing/);
     } finally {
       fs.rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  it('three-way labels with a verdict manifest: "inconclusive" for an unevaluated language, --unevaluated-languages turns it on', () => {
+    const variant = modelVariant({ verdict: verdictBlock({ llm: 0.99, human: 0.001, languages: ['python'] }) });
+    try {
+      const input = [
+        JSON.stringify({ id: 'j', code: SMALL_JAVA, language: 'java' }),
+        JSON.stringify({ id: 'p', code: SMALL_PY, language: 'python' }),
+        JSON.stringify({ id: 'x', code: SMALL_PY }),
+      ].join('\n');
+      const r = run(['--input-jsonl', '-', '--model', variant], { input });
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; label: string; p_llm: number; confidence: number; reason?: string });
+      assert.equal(out[0]!.label, 'inconclusive');
+      assert.equal(out[0]!.reason, 'not evaluated for Java');
+      assert.ok(['llm', 'human', 'inconclusive'].includes(out[1]!.label));
+      assert.ok(out[1]!.reason === undefined || /between thresholds/.test(out[1]!.reason));
+      assert.equal(out[2]!.label, 'inconclusive'); // no language given: unknown, not evaluated
+      for (const o of out) assert.ok(o.confidence > 0 && o.confidence < 1);
+      // --language fills in records without one; the flag gives verdicts for unevaluated languages
+      const forced = run(['--input-jsonl', '-', '--model', variant, '--language', 'python'], { input });
+      assert.equal((JSON.parse(forced.stdout.trim().split('\n')[2]!) as { label: string }).label, out[1]!.label);
+      const on = run(['--input-jsonl', '-', '--model', variant, '--unevaluated-languages'], { input });
+      const j = JSON.parse(on.stdout.trim().split('\n')[0]!) as { label: string; reason?: string; p_llm: number };
+      assert.notEqual(j.reason, 'not evaluated for Java');
+      assert.equal(j.label, j.p_llm >= 0.99 ? 'llm' : j.p_llm <= 0.001 ? 'human' : 'inconclusive');
+      const t = run([java, '--model', variant]);
+      assert.equal(t.status, 0, t.stderr);
+      assert.match(t.stdout, /Main\.java\s+java\s+inconclusive\s+about \d{1,2}%\s+\d\.\d{4}\s+1\s+not evaluated for Java/);
+    } finally {
+      fs.rmSync(variant, { recursive: true, force: true });
     }
   });
 });

@@ -101,7 +101,8 @@ export function originHoverMarkdown(o: {
   notes?: string[];
 }): string {
   const v = o.verdict;
-  const lines = [`**Code Origin** · ${o.subject}: **${verdictText(v)}**`, ''];
+  // The verdict sentence says it in full ("Likely LLM-generated (calibrated confidence about 87%)"), so the title names only the subject.
+  const lines = [v.label === 'too-short' ? `**Code Origin** · ${o.subject}: **${verdictText(v)}**` : `**Code Origin** · ${o.subject}`, ''];
   lines.push(verdictExplanation(v, o.info.verdict, o.language).join(' '));
   const cue = cueLine(v, o.cues);
   if (cue) lines.push('', cue);
