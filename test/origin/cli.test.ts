@@ -212,4 +212,31 @@ describe('code-origin classify (CLI)', function () {
       fs.rmSync(variant, { recursive: true, force: true });
     }
   });
+
+  it('scan: three-way verdicts with calibrated confidence in the table, JSON and HTML report, never 100%', () => {
+    const variant = modelVariant({ verdict: verdictBlock({ llm: 0.99, human: 0.001, languages: ['python'] }) });
+    const html = path.join(dir, 'report.html');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'scan', py, java, '--model', variant, '--no-similarity', '--format', 'json', '-o', html], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { model: { human_threshold: number }; files: Array<Entry & { confidence: number; reason?: string; units?: Array<{ label: string; reason?: string }> }> };
+      assert.equal(out.model.human_threshold, 0.001);
+      const j = out.files.find((f) => f.path === java)!;
+      assert.equal(j.label, 'inconclusive');
+      assert.equal(j.reason, 'not evaluated for Java');
+      // units follow their file's language
+      assert.ok(j.units!.every((u) => u.label === 'too-short' || u.reason === 'not evaluated for Java'));
+      const page = fs.readFileSync(html, 'utf8');
+      assert.match(page, /inconclusive \(not evaluated for Java\)/);
+      assert.match(page, /Confidence is calibrated and shown between 1% and 99%/);
+      assert.match(page, /about \d{1,2}%/);
+      assert.doesNotMatch(page, /100%/);
+      const on = spawnSync(process.execPath, [CLI, 'scan', java, '--model', variant, '--no-similarity', '--unevaluated-languages'], { encoding: 'utf8' });
+      assert.equal(on.status, 0, on.stderr);
+      assert.doesNotMatch(on.stdout, /not evaluated for Java/);
+      assert.match(on.stdout, /^file\s+language\s+label\s+confidence\s+p_llm/m);
+    } finally {
+      fs.rmSync(variant, { recursive: true, force: true });
+    }
+  });
 });

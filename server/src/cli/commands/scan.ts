@@ -148,6 +148,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       const man = model?.folder.manifest;
       const info = man ? {
         name: man.name, version: man.version, threshold: man.threshold,
+        calibrated: !!man.verdict.calibration,
         ...(man.verdict.legacy ? {} : { human_threshold: man.verdict.humanThreshold, evaluated_languages: man.verdict.evaluatedLanguages, fpr: man.verdict.fpr }),
       } : undefined;
       if (format === 'json') ctx.out(JSON.stringify({ model: info ?? { error: modelError }, files, similarity }, null, 2));
@@ -199,7 +200,7 @@ function verdictCell(v: { label?: string; p_llm?: number; confidence?: number; r
   return `<td class="${esc(v.label)}"${title}>${word}</td><td class="num">${conf}</td><td class="num">${v.p_llm.toFixed(3)}</td>`;
 }
 
-type ScanInfo = { name: string; version: string; threshold: number; human_threshold?: number; fpr?: number };
+type ScanInfo = { name: string; version: string; threshold: number; calibrated: boolean; human_threshold?: number; fpr?: number };
 
 function scanHtml(files: ScanFile[], sim: CompareReport | undefined, info: ScanInfo | undefined, modelError?: string): string {
   const fileRows = files.map((f) => `<tr><td><a href="#f-${files.indexOf(f)}">${esc(f.path)}</a></td><td>${esc(f.language ?? '')}</td>${verdictCell(f)}`
@@ -218,7 +219,7 @@ function scanHtml(files: ScanFile[], sim: CompareReport | undefined, info: ScanI
     ? `<p class="error">Origin verdicts unavailable: ${esc(modelError)}</p>`
     : `<p>Model <code>${esc(info!.name)}</code> v${esc(info!.version)}: LLM at raw p(LLM) ≥ ${info!.threshold.toFixed(2)}${info!.human_threshold !== undefined ? `, human at ≤ ${info!.human_threshold.toFixed(2)}, inconclusive between` : ''}.`
       + `${info!.fpr !== undefined ? ` On code from sources the model never saw, ${(info!.fpr * 100).toFixed(1)}% of human files got an LLM verdict.` : ''}`
-      + ` Confidence is ${info!.human_threshold !== undefined ? 'calibrated' : 'the raw score'} and shown between 1% and 99%. A verdict is a statistical estimate, not proof: see “How the origin verdict works” in the README.</p>
+      + ` Confidence is ${info!.calibrated ? 'calibrated' : 'the raw score, not calibrated,'} and shown between 1% and 99%. A verdict is a statistical estimate, not proof: see “How the origin verdict works” in the README.</p>
 <table><tr><th>file</th><th>language</th><th>verdict</th><th>confidence</th><th>raw p(LLM)</th><th>note</th></tr>
 ${fileRows}
 </table>
