@@ -271,6 +271,12 @@ export class OriginModel {
   async classifyMany(texts: string[], opts: ClassifyOptions = {}): Promise<Classification[]> {
     const langs = texts.map((_, i) => opts.languages?.[i] ?? opts.language ?? 'unknown');
     const docs = await Promise.all(texts.map((t, i) => this.sourceWindows(t, langs[i], opts.maxWindows ?? DEFAULT_MAX_WINDOWS)));
+    return this.classifyWindows(docs, { ...opts, languages: langs });
+  }
+
+  /** classifyMany() on windows already cut by sourceWindows() (callers that count tokens first canonicalize once). */
+  async classifyWindows(docs: Array<{ windows: ModelWindow[]; truncated: boolean; tokens: number }>, opts: ClassifyOptions = {}): Promise<Classification[]> {
+    const langs = docs.map((_, i) => opts.languages?.[i] ?? opts.language ?? 'unknown');
     const all = docs.flatMap((d) => d.windows);
     const logits = await this.windowLogits(all);
     let k = 0;

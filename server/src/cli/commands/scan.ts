@@ -40,10 +40,11 @@ export async function classifyUnits(
   const units = await findUnits(text, language);
   const texts = units.map((u) => text.slice(u.start, u.end));
   // Units follow their file's language: for canonicalization, and for abstaining where it is not evaluated.
-  const counts: number[] = [];
-  for (const t of texts) counts.push((await model.sourceWindows(t, language, maxWindows)).tokens);
+  const windows: Array<Awaited<ReturnType<OriginModel['sourceWindows']>>> = [];
+  for (const t of texts) windows.push(await model.sourceWindows(t, language, maxWindows));
+  const counts = windows.map((w) => w.tokens);
   const judged = texts.map((_, i) => i).filter((i) => counts[i]! >= minTokens);
-  const cs = judged.length ? await model.classifyMany(judged.map((i) => texts[i]!), { maxWindows, language, unevaluatedLanguages: o.unevaluatedLanguages }) : [];
+  const cs = judged.length ? await model.classifyWindows(judged.map((i) => windows[i]!), { language, unevaluatedLanguages: o.unevaluatedLanguages }) : [];
   const byIndex = new Map(judged.map((i, k) => [i, cs[k]!]));
   return units.map((u, i): UnitResult => {
     const c = byIndex.get(i);

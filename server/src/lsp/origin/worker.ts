@@ -41,14 +41,16 @@ function infoOf(m: OriginModel): ModelInfo {
 async function classify(m: OriginModel, texts: string[], languages: OriginLanguage[], minTokens: number, maxWindows: number): Promise<TextVerdict[]> {
   const out: TextVerdict[] = new Array(texts.length);
   const judged: number[] = [];
+  const windows: Array<Awaited<ReturnType<OriginModel['sourceWindows']>>> = [];
   for (let i = 0; i < texts.length; i++) {
     // Counted on what the model reads (the canonical form when the model uses one).
     const w = await m.sourceWindows(texts[i]!, languages[i] ?? 'unknown', maxWindows);
+    windows.push(w);
     if (w.tokens < minTokens) out[i] = { tokens: w.tokens, tooShort: true };
     else judged.push(i);
   }
   const cs: Classification[] = judged.length
-    ? await m.classifyMany(judged.map((i) => texts[i]!), { maxWindows, languages: judged.map((i) => languages[i] ?? 'unknown') })
+    ? await m.classifyWindows(judged.map((i) => windows[i]!), { languages: judged.map((i) => languages[i] ?? 'unknown') })
     : [];
   judged.forEach((i, k) => {
     const c = cs[k]!;
