@@ -188,6 +188,7 @@ describe('code-origin classify (CLI)', function () {
         JSON.stringify({ id: 'j', code: SMALL_JAVA, language: 'java' }),
         JSON.stringify({ id: 'p', code: SMALL_PY, language: 'python' }),
         JSON.stringify({ id: 'x', code: SMALL_PY }),
+        JSON.stringify({ id: 'php', code: '<?php\nfunction area($w, $h) {\n    return $w * $h;\n}\necho area(3, 4);\n', language: 'PHP' }),
       ].join('\n');
       const r = run(['--input-jsonl', '-', '--model', variant], { input });
       assert.equal(r.status, 0, r.stderr);
@@ -197,6 +198,8 @@ describe('code-origin classify (CLI)', function () {
       assert.ok(['llm', 'human', 'inconclusive'].includes(out[1]!.label));
       assert.ok(out[1]!.reason === undefined || /between thresholds/.test(out[1]!.reason));
       assert.equal(out[2]!.label, 'inconclusive'); // no language given: unknown, not evaluated
+      assert.match(out[2]!.reason!, /language unknown/);
+      assert.equal(out[3]!.reason, 'not evaluated for PHP'); // a language the runtime does not parse keeps its name
       for (const o of out) assert.ok(o.confidence > 0 && o.confidence < 1);
       // --language fills in records without one; the flag gives verdicts for unevaluated languages
       const forced = run(['--input-jsonl', '-', '--model', variant, '--language', 'python'], { input });

@@ -14,7 +14,7 @@ export { cueGroups, cueSentence, CUE_NAMES, type Cue, type CueGroup } from './cu
 export { CANONICAL_VERSION } from './canonical';
 export {
   OriginModel, DEFAULT_MAX_WINDOWS, DEFAULT_BATCH_SIZE,
-  type Classification, type ClassifyOptions, type ModelInput, type Explanation, type ExplainOptions, type OriginLabel, type WindowScore,
+  type Classification, type ClassifyOptions, type ModelInput, type VerdictLanguage, type Explanation, type ExplainOptions, type OriginLabel, type WindowScore,
 } from './model';
 export type { TokenAttribution, WindowCompleteness } from './explanation';
 export { DEFAULT_IG_STEPS } from './integratedGradients';

@@ -9,7 +9,18 @@ import { DEFAULT_IG_STEPS, integratedGradients, type AttributionRunner, type IgR
 import { completeness, sourceAttributions, topTokens, type TokenAttribution, type WindowCompleteness } from './explanation';
 import { canonicalizeForOrigin } from './canonical';
 import { decide, type OriginLabel } from './verdict';
+import { LANGUAGES } from '../core/languages';
 import type { OriginLanguage } from './sourceText';
+
+/**
+ * A language name as records give it: one of the parsed languages, or another name (php, csharp...) that is
+ * read as raw-ish "unknown" text but still decides whether the verdict abstains (evaluated_languages).
+ */
+export type VerdictLanguage = OriginLanguage | (string & {});
+
+function parsedLanguage(l: VerdictLanguage): OriginLanguage {
+  return (LANGUAGES as readonly string[]).includes(l) ? (l as OriginLanguage) : 'unknown';
+}
 
 export type { OriginLabel } from './verdict';
 
@@ -25,9 +36,9 @@ export interface ClassifyOptions {
   /** Windows classified per document, from its start (default 16); more makes the result `truncated`. */
   maxWindows?: number;
   /** The document's language: canonicalized input needs it, and verdicts abstain where it was not evaluated. */
-  language?: OriginLanguage;
+  language?: VerdictLanguage;
   /** classifyMany: one language per text (overrides `language`). */
-  languages?: OriginLanguage[];
+  languages?: VerdictLanguage[];
   /** Verdicts for languages outside the manifest's evaluated_languages too. */
   unevaluatedLanguages?: boolean;
   /** A user threshold for `llm` instead of the manifest's. */
@@ -61,7 +72,7 @@ export interface Classification {
   confidence: number;
   /** Why the verdict is inconclusive. */
   reason?: string;
-  language: OriginLanguage;
+  language: VerdictLanguage;
   /** Windows classified. */
   windows: number;
   /** True when the document had more windows than were classified (only its start was). */
@@ -193,14 +204,14 @@ export class OriginModel {
   }
 
   /** What the model reads for `text`: its canonical form when the manifest asks for one, else the text itself. */
-  async input(text: string, language: OriginLanguage = 'unknown'): Promise<ModelInput> {
+  async input(text: string, language: VerdictLanguage = 'unknown'): Promise<ModelInput> {
     if (!this.folder.manifest.canonicalization) return { text };
-    const c = await canonicalizeForOrigin(text, language);
+    const c = await canonicalizeForOrigin(text, parsedLanguage(language));
     return { text: c.text, map: c.map };
   }
 
   /** The document's windows with ranges in SOURCE offsets (canonicalized first when the model needs it). */
-  async sourceWindows(text: string, language: OriginLanguage = 'unknown', maxWindows = DEFAULT_MAX_WINDOWS): Promise<{ windows: ModelWindow[]; truncated: boolean; tokens: number }> {
+  async sourceWindows(text: string, language: VerdictLanguage = 'unknown', maxWindows = DEFAULT_MAX_WINDOWS): Promise<{ windows: ModelWindow[]; truncated: boolean; tokens: number }> {
     const input = await this.input(text, language);
     const d = this.windows(input.text, maxWindows);
     return input.map ? { ...d, windows: d.windows.map((w) => toSource(w, input.map!)) } : d;
@@ -253,7 +264,7 @@ export class OriginModel {
     });
   }
 
-  private result(scores: WindowScore[], truncated: boolean, tokens: number, language: OriginLanguage, opts: ClassifyOptions): Classification {
+  private result(scores: WindowScore[], truncated: boolean, tokens: number, language: VerdictLanguage, opts: ClassifyOptions): Classification {
     const m = this.folder.manifest;
     const p = aggregate(scores, m.aggregation, this.folder.llmIndex, m.temperature);
     const v = decide(m.verdict, p, { language, unevaluatedLanguages: opts.unevaluatedLanguages, llmThreshold: opts.llmThreshold });

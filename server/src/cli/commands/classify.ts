@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { parseLanguage, type LanguageId } from '../../core/languages';
 import {
   aboutPercent, DEFAULT_BATCH_SIZE, DEFAULT_IG_STEPS, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel,
-  resolveModelDir, type Classification, type TokenAttribution,
+  resolveModelDir, type Classification, type TokenAttribution, type VerdictLanguage,
 } from '../../origin/index';
 import { readTextForOrigin, type OriginLanguage } from '../../origin/sourceText';
 import { expandInputs } from '../files';
@@ -156,7 +156,7 @@ function verdictFields(c: Classification): Pick<FileEntry, 'label' | 'p_llm' | '
 }
 
 /** Classification (and explanation) of one text, as the fields of an output entry. */
-async function classifyOne(text: string, language: OriginLanguage, o: RunOptions): Promise<Pick<FileEntry, 'label' | 'p_llm' | 'confidence' | 'reason' | 'windows' | 'truncated' | 'top_tokens' | 'explain_error'>> {
+async function classifyOne(text: string, language: VerdictLanguage, o: RunOptions): Promise<Pick<FileEntry, 'label' | 'p_llm' | 'confidence' | 'reason' | 'windows' | 'truncated' | 'top_tokens' | 'explain_error'>> {
   let c: Classification;
   let topList: TokenAttribution[] | undefined;
   let explainError: string | undefined;
@@ -235,7 +235,7 @@ interface JsonlRecord {
   line: number;
   id: unknown;
   code?: string;
-  language?: OriginLanguage;
+  language?: VerdictLanguage;
   error?: string;
 }
 
@@ -253,9 +253,10 @@ function parseRecord(text: string, line: number): JsonlRecord {
   if (r['code'].trim().length === 0) return { line, id, error: `line ${line}: "code" is empty` };
   const lang = r['language'];
   if (lang === undefined || lang === null) return { line, id, code: r['code'] };
-  const parsed = typeof lang === 'string' ? parseLanguage(lang) : undefined;
-  // A language the runtime does not parse (php, csharp...) is still classified, as "unknown".
-  return { line, id, code: r['code'], language: parsed ?? 'unknown' };
+  if (typeof lang !== 'string' || !lang.trim()) return { line, id, error: `line ${line}: "language" must be a language name` };
+  // A language the runtime does not parse (php, csharp...) is read as unknown text, but keeps its name for
+  // the verdict: the model may have been evaluated on it.
+  return { line, id, code: r['code'], language: parseLanguage(lang) ?? lang.trim().toLowerCase() };
 }
 
 /** Streams records in chunks; output lines keep input order. Returns false when any record failed. */
@@ -275,7 +276,7 @@ async function classifyJsonl(ctx: CliContext, file: string, o: RunOptions): Prom
   const flush = async (): Promise<void> => {
     const good = chunk.filter((r) => r.code !== undefined);
     const results: Array<Awaited<ReturnType<typeof classifyOne>>> = [];
-    const langOf = (r: JsonlRecord): OriginLanguage => r.language ?? o.language ?? 'unknown';
+    const langOf = (r: JsonlRecord): VerdictLanguage => r.language ?? o.language ?? 'unknown';
     if (o.explain) for (const r of good) results.push(await classifyOne(r.code!, langOf(r), o));
     else {
       const cs = await o.model.classifyMany(good.map((r) => r.code!), { maxWindows: o.maxWindows, languages: good.map(langOf), unevaluatedLanguages: o.unevaluatedLanguages });
