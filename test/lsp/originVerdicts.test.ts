@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import type { OriginClassifyResult } from '../../server/src/lsp/origin/protocol';
+import type { OriginClassifyResult, PredictionHistoryResult } from '../../server/src/lsp/origin/protocol';
 import { findUnits } from '../../server/src/lsp/origin/units';
 import { OriginModel } from '../../server/src/origin/index';
 import { hasAttribution, MODEL_DIR, modelVariant, requireModel, verdictBlock } from '../origin/helpers';
@@ -95,7 +95,9 @@ describe('origin verdicts over LSP (issue 19)', function () {
     const dir = modelVariant({ verdict: verdictBlock({ llm: top, human: top / 2, languages: ['java'] }) });
     made.push(dir);
     const settings: Record<string, unknown> = {};
-    s = await startServer(dir, work, settings);
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-verdicts-store-'));
+    made.push(storage);
+    s = await startServer(dir, storage, settings);
     const uri = await s.open(path.join(work, 'human.py'));
     await s.waitFor(() => s!.statuses.get(uri)?.state === 'ready');
     assert.equal(originDiags(s.diagnostics.get(uri)).length, 0);
@@ -131,6 +133,13 @@ describe('origin verdicts over LSP (issue 19)', function () {
     assert.ok(md2.includes('On code from sources the model never saw, about 1 in 250 human Python files gets this verdict.'), md2);
     if (hasAttribution()) assert.match(md2, /Driven mostly by: ((comment and docstring style|identifier naming|string, log and message text|keywords and structure|punctuation and operators|whitespace and layout)(, )?){1,3}\./);
     assert.doesNotMatch(md2, /100%|\b0%/);
+    // The history keeps both verdicts of the file, with the calibrated confidence of each.
+    const h = await s.conn.sendRequest<PredictionHistoryResult>('codeOrigin/predictionHistory', {});
+    assert.ok(!('error' in h), JSON.stringify(h));
+    const fileRows = h.rows.filter((row) => row.subject === 'file' && row.file.endsWith('human.py'));
+    assert.equal(fileRows.at(-1)!.label, 'inconclusive');
+    assert.equal(fileRows[0]!.label, r2.file.label);
+    for (const row of fileRows) assert.ok(row.confidence > 0 && row.confidence < 1, JSON.stringify(row));
     console.log(`      ${md2.split('\n').slice(0, 5).join(' ').slice(0, 400)}`);
   });
 });

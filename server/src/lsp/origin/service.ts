@@ -661,7 +661,8 @@ export class OriginService {
     void this.openHistory().then((h) => {
       if (!h) return;
       const last = h.lastFor(file, subject);
-      if (last && last.content_hash === hash && last.model_version === info.version && last.model === info.name && !top) return;
+      // The same text and model with the same verdict is stored once; a new verdict (settings changed) is stored.
+      if (last && last.content_hash === hash && last.model_version === info.version && last.model === info.name && last.label === v.label && !top) return;
       h.add({
         file, content_hash: hash, language, model: info.name, model_version: info.version, subject,
         label: v.label, p_llm: v.p_llm ?? null, confidence: v.confidence, top_tokens: top?.map((t) => ({ text: t.text, score: t.score })),
