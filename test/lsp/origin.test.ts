@@ -2,89 +2,15 @@
 // the model says for the same text, hovers with top tokens and model stats, codeOrigin/explain ranges inside
 // the document, unsupported languages, and a missing model folder that leaves the rest of the server working.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, Hover, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { OriginModel } from '../../server/src/origin/index';
-import type {
-  OriginClassifyResult, OriginExplainResult, OriginStatusParams, PredictionHistoryResult,
-} from '../../server/src/lsp/origin/protocol';
+import type { OriginClassifyResult, OriginExplainResult, PredictionHistoryResult } from '../../server/src/lsp/origin/protocol';
 import { MODEL_DIR, hasAttribution, requireModel } from '../origin/helpers';
-
-const SERVER = path.resolve('dist/server.js');
-const EXAMPLES = path.resolve('examples/origin');
-
-interface Session {
-  proc: ChildProcess;
-  conn: MessageConnection;
-  diagnostics: Map<string, Diagnostic[]>;
-  statuses: Map<string, OriginStatusParams>;
-  messages: Array<{ type: number; message: string }>;
-  waitFor(pred: () => boolean, ms?: number): Promise<void>;
-  open(file: string, languageId?: string, text?: string): Promise<string>;
-  close(): Promise<void>;
-}
-
-async function startServer(modelDir: string, storage: string, settings: Record<string, unknown> = {}): Promise<Session> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, CODE_ORIGIN_MODEL: modelDir } });
-  const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  const diagnostics = new Map<string, Diagnostic[]>();
-  const statuses = new Map<string, OriginStatusParams>();
-  const messages: Array<{ type: number; message: string }> = [];
-  const listeners: Array<() => void> = [];
-  const poke = () => { for (const l of listeners) l(); };
-  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { diagnostics.set(p.uri, p.diagnostics); poke(); });
-  conn.onNotification('codeOrigin/originStatus', (p: OriginStatusParams) => { statuses.set(p.uri, p); poke(); });
-  conn.onNotification('window/showMessage', (m: { type: number; message: string }) => { messages.push(m); poke(); });
-  conn.onRequest('window/showMessageRequest', (m: { type: number; message: string }) => { messages.push(m); poke(); return null; });
-  conn.onRequest('workspace/configuration', (p: { items: Array<{ section?: string }> }) => p.items.map((i) => (i.section === 'codeOrigin' ? settings : null)));
-  conn.onRequest('window/workDoneProgress/create', () => null);
-  conn.onNotification('$/progress', () => undefined);
-  conn.onNotification('window/logMessage', () => undefined);
-  conn.onNotification('codeOrigin/reportChanged', () => undefined);
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: null,
-    workspaceFolders: null,
-    capabilities: { workspace: { configuration: true } },
-    initializationOptions: { storagePath: storage, globalStoragePath: storage, settings },
-  });
-  await conn.sendNotification('initialized', {});
-  const waitFor = (pred: () => boolean, ms = 90_000) => new Promise<void>((resolve, reject) => {
-    if (pred()) return resolve();
-    const timer = setTimeout(() => reject(new Error('timed out waiting for the server')), ms);
-    listeners.push(() => { if (pred()) { clearTimeout(timer); resolve(); } });
-  });
-  const open = async (file: string, languageId = 'python', text = fs.readFileSync(file, 'utf8')) => {
-    const uri = pathToFileURL(file).toString();
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
-    return uri;
-  };
-  const close = async () => {
-    await conn.sendRequest('shutdown');
-    await conn.sendNotification('exit');
-    await new Promise((r) => proc.once('exit', r));
-    conn.dispose();
-  };
-  return { proc, conn, diagnostics, statuses, messages, waitFor, open, close };
-}
-
-function offsetAt(text: string, pos: { line: number; character: number }): number {
-  let off = 0;
-  for (let l = 0; l < pos.line; l++) off = text.indexOf('\n', off) + 1;
-  return off + pos.character;
-}
-
-function inside(text: string, r: { start: { line: number; character: number }; end: { line: number; character: number } }): boolean {
-  const lines = text.split('\n');
-  const ok = (p: { line: number; character: number }) => p.line >= 0 && p.line < lines.length && p.character >= 0 && p.character <= lines[p.line]!.length;
-  return ok(r.start) && ok(r.end) && offsetAt(text, r.start) <= offsetAt(text, r.end);
-}
+import { EXAMPLES, inside, offsetAt, startServer, type Session } from './originHarness';
 
 describe('origin analysis over LSP', function () {
   this.timeout(240_000);
@@ -136,10 +62,10 @@ describe('origin analysis over LSP', function () {
       for (const d of diags) {
         assert.equal(d.source, 'Code Origin');
         assert.equal(d.severity, 3);
-        assert.match(d.message, /^Likely LLM-generated \(\d{1,3}%\)/);
+        assert.match(d.message, /^Likely LLM-generated \(about \d{1,2}%\)/);
         assert.equal(d.codeDescription?.href, 'https://github.com/code-origin/code-origin#how-the-origin-verdict-works');
-        const p = (d.data as { p_llm: number }).p_llm;
-        assert.ok(d.message.startsWith(`Likely LLM-generated (${Math.round(p * 100)}%)`));
+        const c = (d.data as { confidence: number }).confidence;
+        assert.ok(d.message.startsWith(`Likely LLM-generated (about ${Math.min(99, Math.max(1, Math.round(c * 100)))}%)`));
       }
       const st = s.statuses.get(uri)!;
       assert.equal(st.file?.label, r.file.label);
@@ -188,7 +114,9 @@ describe('origin analysis over LSP', function () {
     const u = r.units.find((x) => x.label !== 'too-short')!;
     const hover = await s.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: u.name_range.start });
     const md = (hover!.contents as MarkupContent).value;
-    const verdict = u.label === 'llm' ? `Likely LLM-generated (${Math.round(u.p_llm! * 100)}%)` : `Likely human-written (${Math.round((1 - u.p_llm!) * 100)}%)`;
+    const pct = Math.min(99, Math.max(1, Math.round(u.confidence! * 100)));
+    // The shipped folder has no verdict block: two-way, and its confidence is not calibrated (and says so).
+    const verdict = u.label === 'llm' ? `**Likely LLM-generated** (uncalibrated confidence about ${pct}%)` : `**Likely human-written** (uncalibrated confidence about ${pct}%)`;
     assert.ok(md.includes(verdict), md);
     assert.match(md, /Top tokens \(Integrated Gradients/);
     const rows = md.split('\n').filter((l) => /^\| `.*` \| \d+ \| [+−]\d+\.\d{3} \|$/.test(l));

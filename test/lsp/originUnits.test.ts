@@ -81,6 +81,9 @@ describe('origin settings and checks', () => {
     assert.equal(s.maxWindows, DEFAULT_ORIGIN_SETTINGS.maxWindows);
     assert.equal(s.debounceMs, DEFAULT_ORIGIN_SETTINGS.debounceMs);
     assert.equal(readOriginSettings({ threshold: 1.5 }).threshold, undefined);
+    assert.equal(DEFAULT_ORIGIN_SETTINGS.unevaluatedLanguages, false);
+    assert.equal(readOriginSettings({ unevaluatedLanguages: true }).unevaluatedLanguages, true);
+    assert.equal(readOriginSettings({ unevaluatedLanguages: 'yes' }).unevaluatedLanguages, false);
     assert.equal(readOriginSettings({ threshold: null }).threshold, undefined);
   });
 
@@ -88,8 +91,13 @@ describe('origin settings and checks', () => {
     assert.equal(looksMinified('def f():\n    return 1\n'), false);
     assert.equal(looksMinified(`var a=1;${'b=2;'.repeat(400)}`), true);
     assert.equal(looksMinified(`${'x=1;y=2;z=3;'.repeat(30)}\n`.repeat(20)), true);
-    assert.equal(verdictText({ label: 'llm', p_llm: 0.914, tokens: 100 }), 'Likely LLM-generated (91%)');
-    assert.equal(verdictText({ label: 'human', p_llm: 0.2, tokens: 100 }), 'Likely human-written (80%)');
+    assert.equal(verdictText({ label: 'llm', p_llm: 0.914, tokens: 100 }), 'Likely LLM-generated (about 91%)');
+    assert.equal(verdictText({ label: 'human', p_llm: 0.2, tokens: 100 }), 'Likely human-written (about 80%)');
+    // the calibrated confidence is what is shown, never 100% or 0%
+    assert.equal(verdictText({ label: 'llm', p_llm: 0.9999, confidence: 0.9996, tokens: 100 }), 'Likely LLM-generated (about 99%)');
+    assert.equal(verdictText({ label: 'human', p_llm: 0.3, confidence: 0.999, tokens: 100 }), 'Likely human-written (about 99%)');
+    assert.equal(verdictText({ label: 'inconclusive', p_llm: 0.6, confidence: 0.5, tokens: 100, reason: 'between thresholds' }), 'Inconclusive');
+    assert.equal(verdictText({ label: 'inconclusive', p_llm: 0.99, confidence: 0.9, tokens: 100, reason: 'not evaluated for Go' }), 'Inconclusive (not evaluated for Go)');
     assert.equal(verdictText({ label: 'too-short', tokens: 12 }), 'Too short to judge (12 tokens)');
   });
 });

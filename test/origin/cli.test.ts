@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, hasAttribution, longSource, MODEL_DIR, requireModel, SHIPPED_MODEL_DIR, SMALL_JAVA, SMALL_PY, tempDir } from './helpers';
+import {
+  CLI, hasAttribution, longSource, MODEL_DIR, modelVariant, requireModel, SHIPPED_MODEL_DIR, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock,
+} from './helpers';
 
 function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
   return spawnSync(process.execPath, [CLI, 'classify', ...args], {
@@ -59,8 +61,8 @@ describe('code-origin classify (CLI)', function () {
     assert.deepEqual(lines.map((l) => l.path), [py, java]);
     const t = run([dir]);
     assert.equal(t.status, 0, t.stderr);
-    assert.match(t.stdout, /^file\s+language\s+label\s+p_llm\s+windows\s+note/m);
-    assert.match(t.stdout, /avg\.py\s+python\s+(human|llm)\s+\d\.\d{4}\s+1/);
+    assert.match(t.stdout, /^file\s+language\s+label\s+confidence\s+p_llm\s+windows\s+note/m);
+    assert.match(t.stdout, /avg\.py\s+python\s+(human|llm)\s+about \d{1,2}%\s+\d\.\d{4}\s+1/);
   });
 
   it('explains with --explain --top', function () {
@@ -93,7 +95,7 @@ describe('code-origin classify (CLI)', function () {
     assert.equal(r.status, 1, r.stderr);
     const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; label?: string; p_llm?: number; error?: string });
     assert.deepEqual(out.map((o) => o.id), ['a', null, 7, 'c', 'd']);
-    assert.deepEqual(Object.keys(out[0]!), ['id', 'label', 'p_llm']);
+    assert.deepEqual(Object.keys(out[0]!), ['id', 'label', 'p_llm', 'confidence']);
     assert.match(out[1]!.error!, /line 2: invalid JSON/);
     assert.match(out[3]!.error!, /line 5: "code" must be a string/);
     assert.match(r.stderr, /line 2: invalid JSON/);
@@ -176,6 +178,68 @@ describe('code-origin classify (CLI)', function () {
       assert.match(r.stderr, /explanations are unavailable .*attribution\.onnx is missing/);
     } finally {
       fs.rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  it('three-way labels with a verdict manifest: "inconclusive" for an unevaluated language, --unevaluated-languages turns it on', () => {
+    const variant = modelVariant({ verdict: verdictBlock({ llm: 0.99, human: 0.001, languages: ['python'] }) });
+    try {
+      const input = [
+        JSON.stringify({ id: 'j', code: SMALL_JAVA, language: 'java' }),
+        JSON.stringify({ id: 'p', code: SMALL_PY, language: 'python' }),
+        JSON.stringify({ id: 'x', code: SMALL_PY }),
+        JSON.stringify({ id: 'php', code: '<?php\nfunction area($w, $h) {\n    return $w * $h;\n}\necho area(3, 4);\n', language: 'PHP' }),
+      ].join('\n');
+      const r = run(['--input-jsonl', '-', '--model', variant], { input });
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; label: string; p_llm: number; confidence: number; reason?: string });
+      assert.equal(out[0]!.label, 'inconclusive');
+      assert.equal(out[0]!.reason, 'not evaluated for Java');
+      assert.ok(['llm', 'human', 'inconclusive'].includes(out[1]!.label));
+      assert.ok(out[1]!.reason === undefined || /between thresholds/.test(out[1]!.reason));
+      assert.equal(out[2]!.label, 'inconclusive'); // no language given: unknown, not evaluated
+      assert.match(out[2]!.reason!, /language unknown/);
+      assert.equal(out[3]!.reason, 'not evaluated for PHP'); // a language the runtime does not parse keeps its name
+      for (const o of out) assert.ok(o.confidence > 0 && o.confidence < 1);
+      // --language fills in records without one; the flag gives verdicts for unevaluated languages
+      const forced = run(['--input-jsonl', '-', '--model', variant, '--language', 'python'], { input });
+      assert.equal((JSON.parse(forced.stdout.trim().split('\n')[2]!) as { label: string }).label, out[1]!.label);
+      const on = run(['--input-jsonl', '-', '--model', variant, '--unevaluated-languages'], { input });
+      const j = JSON.parse(on.stdout.trim().split('\n')[0]!) as { label: string; reason?: string; p_llm: number };
+      assert.notEqual(j.reason, 'not evaluated for Java');
+      assert.equal(j.label, j.p_llm >= 0.99 ? 'llm' : j.p_llm <= 0.001 ? 'human' : 'inconclusive');
+      const t = run([java, '--model', variant]);
+      assert.equal(t.status, 0, t.stderr);
+      assert.match(t.stdout, /Main\.java\s+java\s+inconclusive\s+about \d{1,2}%\s+\d\.\d{4}\s+1\s+not evaluated for Java/);
+    } finally {
+      fs.rmSync(variant, { recursive: true, force: true });
+    }
+  });
+
+  it('scan: three-way verdicts with calibrated confidence in the table, JSON and HTML report, never 100%', () => {
+    const variant = modelVariant({ verdict: verdictBlock({ llm: 0.99, human: 0.001, languages: ['python'] }) });
+    const html = path.join(dir, 'report.html');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'scan', py, java, '--model', variant, '--no-similarity', '--format', 'json', '-o', html], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { model: { human_threshold: number }; files: Array<Entry & { confidence: number; reason?: string; units?: Array<{ label: string; reason?: string }> }> };
+      assert.equal(out.model.human_threshold, 0.001);
+      const j = out.files.find((f) => f.path === java)!;
+      assert.equal(j.label, 'inconclusive');
+      assert.equal(j.reason, 'not evaluated for Java');
+      // units follow their file's language
+      assert.ok(j.units!.every((u) => u.label === 'too-short' || u.reason === 'not evaluated for Java'));
+      const page = fs.readFileSync(html, 'utf8');
+      assert.match(page, /inconclusive \(not evaluated for Java\)/);
+      assert.match(page, /Confidence is calibrated and shown between 1% and 99%/);
+      assert.match(page, /about \d{1,2}%/);
+      assert.doesNotMatch(page, /100%/);
+      const on = spawnSync(process.execPath, [CLI, 'scan', java, '--model', variant, '--no-similarity', '--unevaluated-languages'], { encoding: 'utf8' });
+      assert.equal(on.status, 0, on.stderr);
+      assert.doesNotMatch(on.stdout, /not evaluated for Java/);
+      assert.match(on.stdout, /^file\s+language\s+label\s+confidence\s+p_llm/m);
+    } finally {
+      fs.rmSync(variant, { recursive: true, force: true });
     }
   });
 });

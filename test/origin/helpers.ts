@@ -79,3 +79,39 @@ export function tokenBytes(token: string): number[] {
   cs.forEach((c, i) => inv.set(c, bs[i]!));
   return [...token].map((ch) => inv.get(ch.codePointAt(0)!) ?? -1);
 }
+
+/**
+ * A temp model folder: the shipped (or ORIGIN_TEST_MODEL) ONNX files and tokenizer linked in, and its
+ * manifest with `patch` merged over it (a key set to null is removed). The caller removes the folder.
+ */
+export function modelVariant(patch: Record<string, unknown>, prefix = 'code-origin-variant-'): string {
+  const dir = tempDir(prefix);
+  for (const f of fs.readdirSync(MODEL_DIR)) {
+    if (f === 'manifest.json' || !(f.endsWith('.onnx') || f === 'tokenizer.json')) continue;
+    fs.symlinkSync(path.join(MODEL_DIR, f), path.join(dir, f));
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete manifest[k];
+    else manifest[k] = v;
+  }
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  return dir;
+}
+
+/** A verdict block as the trainer writes it (issue 19), with thresholds and languages to taste. */
+export function verdictBlock(o: { llm: number; human: number; languages?: string[]; calibration?: { x: number[]; y: number[] } }): Record<string, unknown> {
+  return {
+    llm_threshold: o.llm,
+    human_threshold: o.human,
+    calibration: { method: 'isotonic', ...(o.calibration ?? { x: [0, 0.5, 1], y: [0.02, 0.4, 0.97] }) },
+    evaluated_languages: o.languages ?? ['java', 'python', 'cpp'],
+    per_language: {
+      java: { fpr: 0.009, tpr: 0.61, n_human: 1234, n_llm: 987 },
+      python: { fpr: 0.004, tpr: 0.5, n_human: 800, n_llm: 700 },
+    },
+    fpr: 0.009,
+    tpr: 0.55,
+    source: 'leave-one-source-out predictions',
+  };
+}

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { OriginClassifyResult } from '../../../server/src/lsp/origin/protocol';
+import { shownPercent } from '../../../server/src/origin/verdict';
 import type { OriginStatus } from './status';
 
 export class OriginCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
@@ -28,7 +29,8 @@ export class OriginCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
     if ('error' in r || token.isCancellationRequested) return [];
     return r.units.filter((u) => u.label !== 'too-short').map((u) => {
       const range = new vscode.Range(u.range.start.line, u.range.start.character, u.range.end.line, u.range.end.character);
-      const pct = u.label === 'llm' ? `LLM ${Math.round((u.p_llm ?? 0) * 100)}%` : `human ${Math.round((1 - (u.p_llm ?? 0)) * 100)}%`;
+      const conf = shownPercent(u.confidence ?? (u.label === 'human' ? 1 - (u.p_llm ?? 0) : u.p_llm ?? 0));
+      const pct = u.label === 'inconclusive' ? 'inconclusive' : u.label === 'llm' ? `LLM ~${conf}%` : `human ~${conf}%`;
       return new vscode.CodeLens(new vscode.Range(range.start.line, 0, range.start.line, 0), {
         title: `Explain origin (${pct})`,
         tooltip: `Code Origin: highlight the tokens behind the verdict on ${u.kind} ${u.name}`,

@@ -6,6 +6,7 @@ import { LANGUAGES, languageFromVscodeId } from '../../../server/src/core/langua
 import type {
   ExportPredictionHistoryResult, OriginClassifyResult, OriginExplainResult, PredictionHistoryResult, PredictionRow,
 } from '../../../server/src/lsp/origin/protocol';
+import { aboutPercent, shownPercent } from '../../../server/src/origin/verdict';
 import { OriginCodeLens } from './codeLens';
 import { OriginHighlights } from './highlights';
 import { OriginStatus } from './status';
@@ -18,9 +19,12 @@ function toRange0(r: vscode.Range): Range0 {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
 }
 
-function percentLabel(label: string, p: number | undefined): string {
+/** The verdict in words with its calibrated confidence (never 0% or 100%). */
+function percentLabel(label: string, p: number | undefined, confidence?: number, reason?: string): string {
   if (label === 'too-short' || p === undefined) return 'too short to judge';
-  return label === 'llm' ? `likely LLM-generated (${Math.round(p * 100)}%)` : `likely human-written (${Math.round((1 - p) * 100)}%)`;
+  if (label === 'inconclusive') return `inconclusive (${reason ?? 'the evidence is not strong either way'})`;
+  const c = aboutPercent(confidence ?? (label === 'human' ? 1 - p : p));
+  return label === 'llm' ? `likely LLM-generated (${c})` : `likely human-written (${c})`;
 }
 
 export interface OriginApi {
@@ -69,8 +73,8 @@ export function registerOrigin(context: vscode.ExtensionContext, client: Languag
     }
     const n = highlights.show(doc.uri, r);
     const top = r.top.map((t) => `${JSON.stringify(t.text.trim())} ${t.score >= 0 ? '+' : '−'}${Math.abs(t.score).toFixed(3)}`).join(', ');
-    output.appendLine(`Explain origin: ${doc.uri.fsPath} ${r.subject}: ${percentLabel(r.label, r.p_llm)}; ${n} tokens highlighted; top: ${top}`);
-    vscode.window.setStatusBarMessage(`Code Origin: ${r.subject} ${percentLabel(r.label, r.p_llm)} — ${n} tokens highlighted${r.truncated ? ` (first ${r.windows} windows only)` : ''}`, 8000);
+    output.appendLine(`Explain origin: ${doc.uri.fsPath} ${r.subject}: ${percentLabel(r.label, r.p_llm, r.confidence, r.reason)}; ${n} tokens highlighted; top: ${top}`);
+    vscode.window.setStatusBarMessage(`Code Origin: ${r.subject} ${percentLabel(r.label, r.p_llm, r.confidence, r.reason)} — ${n} tokens highlighted${r.truncated ? ` (first ${r.windows} windows only)` : ''}`, 8000);
     return n;
   };
 
@@ -104,9 +108,9 @@ export function registerOrigin(context: vscode.ExtensionContext, client: Languag
     }
     const f = r.file;
     const what = range ? `Selection (lines ${range.start.line + 1}–${range.end.line + 1})` : 'This text';
-    const detail = f.p_llm === undefined ? `${f.tokens} tokens; at least the minimum is needed` : `p(LLM) ${f.p_llm.toFixed(3)}, threshold ${r.threshold.toFixed(2)}, ${f.tokens} tokens, ${languageId}`;
+    const detail = f.p_llm === undefined ? `${f.tokens} tokens; at least the minimum is needed` : `raw p(LLM) ${f.p_llm.toFixed(3)}, LLM threshold ${r.threshold.toFixed(2)}, ${f.tokens} tokens, ${languageId}`;
     const actions = languageFromVscodeId(doc.languageId) && f.p_llm !== undefined ? ['Explain', 'History'] : ['History'];
-    const choice = await vscode.window.showInformationMessage(`Code Origin: ${what} is ${percentLabel(f.label, f.p_llm)} (${detail}). ${r.notes.join(' ')}`.trim(), ...actions);
+    const choice = await vscode.window.showInformationMessage(`Code Origin: ${what} is ${percentLabel(f.label, f.p_llm, f.confidence, f.reason)} (${detail}). ${r.notes.join(' ')}`.trim(), ...actions);
     if (choice === 'Explain') await explain({ uri: doc.uri.toString(), ...(range ? { range: toRange0(range) } : { scope: 'file' as const }) });
     if (choice === 'History') await vscode.commands.executeCommand('codeOrigin.showPredictionHistory');
   };
@@ -136,7 +140,9 @@ export function registerOrigin(context: vscode.ExtensionContext, client: Languag
       return;
     }
     type Item = vscode.QuickPickItem & { row?: PredictionRow; export?: boolean };
-    const icon = (l: string) => (l === 'llm' ? '$(hubot)' : l === 'human' ? '$(person)' : '$(dash)');
+    const icon = (l: string) => (l === 'llm' ? '$(hubot)' : l === 'human' ? '$(person)' : l === 'inconclusive' ? '$(question)' : '$(dash)');
+    const word = (row: PredictionRow) => (row.label === 'too-short' ? 'too short' : row.label === 'inconclusive' ? 'inconclusive'
+      : `${row.label === 'llm' ? 'LLM' : 'human'} ~${shownPercent(row.confidence)}%`);
     const items: Item[] = [
       { label: '$(desktop-download) Export all as CSV…', description: `${r.total} predictions`, export: true },
       { label: '', kind: vscode.QuickPickItemKind.Separator },
@@ -146,7 +152,7 @@ export function registerOrigin(context: vscode.ExtensionContext, client: Languag
           top = (JSON.parse(row.top_tokens) as Array<{ text: string; score: number }>).map((t) => t.text.trim()).filter(Boolean).join(' · ');
         } catch { /* old row */ }
         return {
-          label: `${icon(row.label)} ${row.label === 'too-short' ? 'too short' : `${row.label === 'llm' ? 'LLM' : 'human'} ${Math.round(row.confidence * 100)}%`}  ${row.file.split(/[\\/]/).pop()}`,
+          label: `${icon(row.label)} ${word(row)}  ${row.file.split(/[\\/]/).pop()}`,
           description: `${row.subject} · ${new Date(row.time).toLocaleString()} · ${row.language} · ${row.model} v${row.model_version}`,
           detail: `${row.file} · ${row.content_hash.slice(0, 12)}${top ? ` · top tokens: ${top}` : ''}`,
           row,

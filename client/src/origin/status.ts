@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { OriginStatusParams } from '../../../server/src/lsp/origin/protocol';
+import { shownPercent } from '../../../server/src/origin/verdict';
 
 export class OriginStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('codeOrigin.originStatus', vscode.StatusBarAlignment.Right, 99);
@@ -54,10 +55,18 @@ export class OriginStatus implements vscode.Disposable {
         this.item.tooltip = `Code Origin: too short to judge (${f.tokens} tokens)`;
       } else {
         const pl = f.p_llm ?? 0;
-        this.item.text = f.label === 'llm' ? `$(hubot) LLM ${Math.round(pl * 100)}%` : `$(person) Human ${Math.round((1 - pl) * 100)}%`;
+        // Calibrated confidence of the verdict shown, never 0% or 100%.
+        const pct = shownPercent(f.confidence ?? (f.label === 'human' ? 1 - pl : pl));
         const units = p.units ? ` ${p.llmUnits ?? 0} of ${p.units} functions/classes look LLM-generated.` : '';
-        this.item.tooltip = `Code Origin: this file is likely ${f.label === 'llm' ? 'LLM-generated' : 'human-written'} (p(LLM) ${pl.toFixed(3)}, threshold ${(p.threshold ?? 0.5).toFixed(2)}).${units}`
-          + `${p.message ? ` ${p.message}` : ''} Click to explain the file.`;
+        const raw = `raw p(LLM) ${pl.toFixed(3)}, LLM threshold ${(p.threshold ?? 0.5).toFixed(2)}`;
+        if (f.label === 'inconclusive') {
+          this.item.text = '$(question) Origin: inconclusive';
+          this.item.tooltip = `Code Origin: inconclusive — ${f.reason ?? 'the evidence is not strong either way'} (${raw}).${units}${p.message ? ` ${p.message}` : ''} Click to explain the file.`;
+        } else {
+          this.item.text = f.label === 'llm' ? `$(hubot) LLM ~${pct}%` : `$(person) Human ~${pct}%`;
+          this.item.tooltip = `Code Origin: this file is likely ${f.label === 'llm' ? 'LLM-generated' : 'human-written'} (confidence about ${pct}%; ${raw}).${units}`
+            + `${p.message ? ` ${p.message}` : ''} Click to explain the file.`;
+        }
       }
     }
     this.item.show();

@@ -1,14 +1,20 @@
 // Entry point of the origin classifier for the CLI and the language server.
 //   const model = openOriginModel();                       // default folder, cached; throws ModelFolderError
-//   const c = await model.classify(text);                  // {label, p_llm, windows, truncated, window_scores}
+//   const c = await model.classify(text, { language });    // {label: llm|human|inconclusive, p_llm, confidence, reason?, ...}
 //   if (!model.explainUnavailable) await model.explain(text, { top: 5, range });  // IG token attributions
 import path from 'node:path';
 import { OriginModel, type OriginModelOptions } from './model';
 
 export { ModelFolderError, loadModelFolder, type ModelFolder, type OriginManifest, type IgBaseline } from './manifest';
 export {
+  decide, calibrate, isEvaluated, ratesFor, legacyPolicy, languageName, shownPercent, aboutPercent, oneIn,
+  type Verdict, type VerdictPolicy, type VerdictOptions, type LanguageRates,
+} from './verdict';
+export { cueGroups, cueSentence, CUE_NAMES, type Cue, type CueGroup } from './cues';
+export { CANONICAL_VERSION } from './canonical';
+export {
   OriginModel, DEFAULT_MAX_WINDOWS, DEFAULT_BATCH_SIZE,
-  type Classification, type ClassifyOptions, type Explanation, type ExplainOptions, type OriginLabel, type WindowScore,
+  type Classification, type ClassifyOptions, type ModelInput, type VerdictLanguage, type Explanation, type ExplainOptions, type OriginLabel, type WindowScore,
 } from './model';
 export type { TokenAttribution, WindowCompleteness } from './explanation';
 export { DEFAULT_IG_STEPS } from './integratedGradients';

@@ -3,7 +3,9 @@
 // that ships only model.onnx + tokenizer.json + manifest.json (then explanations are unavailable).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CANONICAL_VERSION } from './canonical';
 import { BOS_ID, EOS_ID, MAX_LENGTH, PAD_ID, WINDOW_LENGTH, WINDOW_STRIDE } from './tokenizer';
+import { legacyPolicy, type LanguageRates, type VerdictPolicy } from './verdict';
 
 /** A problem with the model folder itself; the message is complete and meant for the user as is. */
 export class ModelFolderError extends Error {}
@@ -41,6 +43,10 @@ export interface OriginManifest {
   temperature: number;
   special_tokens: { bos: number; pad: number; eos: number };
   ig_baseline: IgBaseline;
+  /** How the text is turned into model input: a canonicalization version, or undefined for the raw text (older models). */
+  canonicalization?: typeof CANONICAL_VERSION;
+  /** Verdict thresholds, calibration and measured rates; legacy folders: two-way at `threshold`, all languages. */
+  verdict: VerdictPolicy;
   /** Everything else the manifest holds (metrics, inputs, outputs...), untouched. */
   raw: Record<string, unknown>;
 }
@@ -134,6 +140,88 @@ function fileProblem(p: string): string | undefined {
   return undefined;
 }
 
+/** Canonicalizations this runtime can apply; a model trained on another one would get input it never saw. */
+const CANONICALIZATIONS: readonly string[] = [CANONICAL_VERSION];
+
+function parseInput(v: unknown): typeof CANONICAL_VERSION | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isRecord(v)) throw new ModelFolderError(`${MANIFEST}: "input" must be an object like {"canonicalization": "${CANONICAL_VERSION}"}, got ${JSON.stringify(v)}`);
+  const c = v['canonicalization'];
+  if (c === undefined || c === null || c === 'raw' || c === 'none') return undefined;
+  if (typeof c !== 'string' || !CANONICALIZATIONS.includes(c)) {
+    throw new ModelFolderError(`${MANIFEST}: unknown "input.canonicalization" ${JSON.stringify(c)}: this version of Code Origin knows ${CANONICALIZATIONS.map((x) => `"${x}"`).join(', ')} (or none for raw text); the model needs a newer Code Origin`);
+  }
+  return c as typeof CANONICAL_VERSION;
+}
+
+function probability(obj: Record<string, unknown>, key: string, where: string, required: boolean, open = false): number | undefined {
+  const v = obj[key];
+  if (v === undefined || v === null) {
+    if (required) throw new ModelFolderError(`${where}: "${key}" is missing (a probability${open ? ' in (0, 1)' : ' in [0, 1]'})`);
+    return undefined;
+  }
+  const ok = typeof v === 'number' && Number.isFinite(v) && (open ? v > 0 && v < 1 : v >= 0 && v <= 1);
+  if (!ok) throw new ModelFolderError(`${where}: "${key}" must be a probability ${open ? 'in (0, 1)' : 'in [0, 1]'}, got ${JSON.stringify(v)}`);
+  return v as number;
+}
+
+function parseCalibration(v: unknown, where: string): VerdictPolicy['calibration'] {
+  if (v === undefined || v === null) return undefined;
+  if (!isRecord(v)) throw new ModelFolderError(`${where}: "calibration" must be an object {method, x, y}`);
+  const method = v['method'] ?? 'isotonic';
+  if (typeof method !== 'string' || !['isotonic', 'piecewise_linear', 'platt_points'].includes(method)) {
+    throw new ModelFolderError(`${where}: unknown "calibration.method" ${JSON.stringify(method)} (expected "isotonic": points x → y, interpolated linearly)`);
+  }
+  const { x, y } = v;
+  const nums = (a: unknown): a is number[] => Array.isArray(a) && a.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1);
+  if (!nums(x) || !nums(y)) throw new ModelFolderError(`${where}: "calibration.x" and "calibration.y" must be arrays of probabilities in [0, 1]`);
+  if (x.length < 2 || x.length !== y.length) throw new ModelFolderError(`${where}: "calibration.x" and "calibration.y" must have the same length, at least 2 (got ${x.length} and ${y.length})`);
+  for (let i = 1; i < x.length; i++) {
+    if (!(x[i]! > x[i - 1]!)) throw new ModelFolderError(`${where}: "calibration.x" must be strictly increasing (x[${i}] = ${x[i]} after ${x[i - 1]})`);
+    if (y[i]! < y[i - 1]!) throw new ModelFolderError(`${where}: "calibration.y" must not decrease (a calibration is monotone; y[${i}] = ${y[i]} after ${y[i - 1]})`);
+  }
+  return { x: x.slice(), y: y.slice() };
+}
+
+function parseVerdict(v: unknown, threshold: number): VerdictPolicy {
+  if (v === undefined || v === null) return legacyPolicy(threshold);
+  const where = `${MANIFEST} verdict`;
+  if (!isRecord(v)) throw new ModelFolderError(`${MANIFEST}: "verdict" must be an object {llm_threshold, human_threshold, calibration, ...}`);
+  const llmThreshold = probability(v, 'llm_threshold', where, true, true)!;
+  const humanThreshold = probability(v, 'human_threshold', where, true, true)!;
+  if (humanThreshold > llmThreshold) throw new ModelFolderError(`${where}: "human_threshold" (${humanThreshold}) must not exceed "llm_threshold" (${llmThreshold})`);
+  const langs = v['evaluated_languages'];
+  if (langs !== undefined && langs !== null && (!Array.isArray(langs) || !langs.every((l) => typeof l === 'string' && l.length > 0))) {
+    throw new ModelFolderError(`${where}: "evaluated_languages" must be an array of language names, got ${JSON.stringify(langs)}`);
+  }
+  const per = v['per_language'] ?? {};
+  if (!isRecord(per)) throw new ModelFolderError(`${where}: "per_language" must be an object {language: {fpr, tpr, n_human, n_llm}}`);
+  const perLanguage: Record<string, LanguageRates> = {};
+  for (const [lang, r] of Object.entries(per)) {
+    const w = `${where} per_language.${lang}`;
+    if (!isRecord(r)) throw new ModelFolderError(`${w} must be an object {fpr, tpr, n_human, n_llm}`);
+    perLanguage[lang] = {
+      fpr: probability(r, 'fpr', w, true)!,
+      tpr: probability(r, 'tpr', w, false) ?? NaN,
+      ...(r['n_human'] !== undefined ? { n_human: intField(r, 'n_human', w, 0, 0, 1 << 30) } : {}),
+      ...(r['n_llm'] !== undefined ? { n_llm: intField(r, 'n_llm', w, 0, 0, 1 << 30) } : {}),
+    };
+  }
+  const source = v['source'];
+  if (source !== undefined && typeof source !== 'string') throw new ModelFolderError(`${where}: "source" must be a string`);
+  return {
+    llmThreshold,
+    humanThreshold,
+    calibration: parseCalibration(v['calibration'], where),
+    evaluatedLanguages: Array.isArray(langs) ? (langs as string[]).map((l) => l.toLowerCase()) : undefined,
+    perLanguage,
+    fpr: probability(v, 'fpr', where, false),
+    tpr: probability(v, 'tpr', where, false),
+    source: typeof source === 'string' ? source : undefined,
+    legacy: false,
+  };
+}
+
 export function parseManifest(json: unknown): OriginManifest {
   if (!isRecord(json)) throw new ModelFolderError(`${MANIFEST} must hold a JSON object`);
   const labelsRaw = json['labels'] ?? ['human', 'llm'];
@@ -166,6 +254,7 @@ export function parseManifest(json: unknown): OriginManifest {
     throw new ModelFolderError(`${MANIFEST}: "temperature" must be a positive number, got ${JSON.stringify(tRaw)}`);
   }
   const str = (k: string, def: string): string => (typeof json[k] === 'string' ? (json[k] as string) : def);
+  const verdict = parseVerdict(json['verdict'], threshold);
   return {
     name: str('name', 'unnamed model'),
     version: typeof json['version'] === 'number' ? String(json['version']) : str('version', '0'),
@@ -176,10 +265,13 @@ export function parseManifest(json: unknown): OriginManifest {
     max_length: maxLength,
     window: { length, stride },
     aggregation: parseAggregation(json['aggregation']),
-    threshold,
+    // With a verdict block, "threshold" is the llm threshold everywhere it is shown.
+    threshold: verdict.legacy ? threshold : verdict.llmThreshold,
     temperature: typeof tRaw === 'number' ? tRaw : 1,
     special_tokens: special,
     ig_baseline: parseBaseline(json['ig_baseline'], special.pad),
+    canonicalization: parseInput(json['input']),
+    verdict,
     raw: json,
   };
 }

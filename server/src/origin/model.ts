@@ -7,8 +7,22 @@ import { OriginTokenizer } from './tokenizer';
 import { documentWindows, type ModelWindow } from './windowing';
 import { DEFAULT_IG_STEPS, integratedGradients, type AttributionRunner, type IgResult } from './integratedGradients';
 import { completeness, sourceAttributions, topTokens, type TokenAttribution, type WindowCompleteness } from './explanation';
+import { canonicalizeForOrigin } from './canonical';
+import { decide, type OriginLabel } from './verdict';
+import { LANGUAGES } from '../core/languages';
+import type { OriginLanguage } from './sourceText';
 
-export type OriginLabel = 'human' | 'llm';
+/**
+ * A language name as records give it: one of the parsed languages, or another name (php, csharp...) that is
+ * read as raw-ish "unknown" text but still decides whether the verdict abstains (evaluated_languages).
+ */
+export type VerdictLanguage = OriginLanguage | (string & {});
+
+function parsedLanguage(l: VerdictLanguage): OriginLanguage {
+  return (LANGUAGES as readonly string[]).includes(l) ? (l as OriginLanguage) : 'unknown';
+}
+
+export type { OriginLabel } from './verdict';
 
 export const DEFAULT_MAX_WINDOWS = 16;
 export const DEFAULT_BATCH_SIZE = 8;
@@ -21,6 +35,21 @@ export interface OriginModelOptions extends SessionOptions {
 export interface ClassifyOptions {
   /** Windows classified per document, from its start (default 16); more makes the result `truncated`. */
   maxWindows?: number;
+  /** The document's language: canonicalized input needs it, and verdicts abstain where it was not evaluated. */
+  language?: VerdictLanguage;
+  /** classifyMany: one language per text (overrides `language`). */
+  languages?: VerdictLanguage[];
+  /** Verdicts for languages outside the manifest's evaluated_languages too. */
+  unevaluatedLanguages?: boolean;
+  /** A user threshold for `llm` instead of the manifest's. */
+  llmThreshold?: number;
+}
+
+/** The model's input for a document and how its characters map back to the source. */
+export interface ModelInput {
+  text: string;
+  /** map[i] = source UTF-16 index of model-input character i (length text.length + 1); absent for raw input. */
+  map?: Int32Array;
 }
 
 export interface WindowScore {
@@ -35,7 +64,15 @@ export interface WindowScore {
 
 export interface Classification {
   label: OriginLabel;
+  /** Raw p(LLM) (after temperature), as aggregated over windows. */
   p_llm: number;
+  /** Calibrated P(llm) (the raw p for models without a calibration). */
+  p_calibrated: number;
+  /** Calibrated probability of the stated verdict (P(llm) for llm and inconclusive, 1 − P(llm) for human). */
+  confidence: number;
+  /** Why the verdict is inconclusive. */
+  reason?: string;
+  language: VerdictLanguage;
   /** Windows classified. */
   windows: number;
   /** True when the document had more windows than were classified (only its start was). */
@@ -47,7 +84,7 @@ export interface Classification {
 
 export interface ExplainOptions extends ClassifyOptions {
   /** Class explained: a label, or 'predicted' (default) for the document's predicted label. */
-  target?: OriginLabel | 'predicted';
+  target?: 'human' | 'llm' | 'predicted';
   /** Spans returned in `top` (default 5). */
   top?: number;
   /** IG intervals (default 32). */
@@ -60,7 +97,8 @@ export interface ExplainOptions extends ClassifyOptions {
 
 export interface Explanation {
   classification: Classification;
-  target: OriginLabel;
+  /** Explained class: an inconclusive verdict is explained toward llm. */
+  target: 'human' | 'llm';
   /** The IG baseline, in words. */
   baseline: string;
   steps: number;
@@ -165,6 +203,20 @@ export class OriginModel {
     return { windows: d.windows, truncated: d.truncated, tokens: d.tokens.ids.length };
   }
 
+  /** What the model reads for `text`: its canonical form when the manifest asks for one, else the text itself. */
+  async input(text: string, language: VerdictLanguage = 'unknown'): Promise<ModelInput> {
+    if (!this.folder.manifest.canonicalization) return { text };
+    const c = await canonicalizeForOrigin(text, parsedLanguage(language));
+    return { text: c.text, map: c.map };
+  }
+
+  /** The document's windows with ranges in SOURCE offsets (canonicalized first when the model needs it). */
+  async sourceWindows(text: string, language: VerdictLanguage = 'unknown', maxWindows = DEFAULT_MAX_WINDOWS): Promise<{ windows: ModelWindow[]; truncated: boolean; tokens: number }> {
+    const input = await this.input(text, language);
+    const d = this.windows(input.text, maxWindows);
+    return input.map ? { ...d, windows: d.windows.map((w) => toSource(w, input.map!)) } : d;
+  }
+
   /** Logits [2] per window; windows are padded to the longest in their batch (pad id, mask 0). */
   async windowLogits(windows: Array<{ ids: number[] }>): Promise<Array<[number, number]>> {
     const session = await this.classifier();
@@ -212,10 +264,14 @@ export class OriginModel {
     });
   }
 
-  private result(scores: WindowScore[], truncated: boolean, tokens: number): Classification {
+  private result(scores: WindowScore[], truncated: boolean, tokens: number, language: VerdictLanguage, opts: ClassifyOptions): Classification {
     const m = this.folder.manifest;
     const p = aggregate(scores, m.aggregation, this.folder.llmIndex, m.temperature);
-    return { label: p >= m.threshold ? 'llm' : 'human', p_llm: p, windows: scores.length, truncated, tokens, window_scores: scores };
+    const v = decide(m.verdict, p, { language, unevaluatedLanguages: opts.unevaluatedLanguages, llmThreshold: opts.llmThreshold });
+    return {
+      label: v.label, p_llm: p, p_calibrated: v.p_calibrated, confidence: v.confidence, ...(v.reason ? { reason: v.reason } : {}), language,
+      windows: scores.length, truncated, tokens, window_scores: scores,
+    };
   }
 
   async classify(text: string, opts: ClassifyOptions = {}): Promise<Classification> {
@@ -224,14 +280,21 @@ export class OriginModel {
 
   /** Several documents at once: their windows share batches (sorted by length), which is faster for short files. */
   async classifyMany(texts: string[], opts: ClassifyOptions = {}): Promise<Classification[]> {
-    const docs = texts.map((t) => this.windows(t, opts.maxWindows ?? DEFAULT_MAX_WINDOWS));
+    const langs = texts.map((_, i) => opts.languages?.[i] ?? opts.language ?? 'unknown');
+    const docs = await Promise.all(texts.map((t, i) => this.sourceWindows(t, langs[i], opts.maxWindows ?? DEFAULT_MAX_WINDOWS)));
+    return this.classifyWindows(docs, { ...opts, languages: langs });
+  }
+
+  /** classifyMany() on windows already cut by sourceWindows() (callers that count tokens first canonicalize once). */
+  async classifyWindows(docs: Array<{ windows: ModelWindow[]; truncated: boolean; tokens: number }>, opts: ClassifyOptions = {}): Promise<Classification[]> {
+    const langs = docs.map((_, i) => opts.languages?.[i] ?? opts.language ?? 'unknown');
     const all = docs.flatMap((d) => d.windows);
     const logits = await this.windowLogits(all);
     let k = 0;
-    return docs.map((d) => {
+    return docs.map((d, i) => {
       const l = logits.slice(k, k + d.windows.length);
       k += d.windows.length;
-      return this.result(this.score(d.windows, l), d.truncated, d.tokens);
+      return this.result(this.score(d.windows, l), d.truncated, d.tokens, langs[i]!, opts);
     });
   }
 
@@ -268,10 +331,12 @@ export class OriginModel {
   async explain(text: string, opts: ExplainOptions = {}): Promise<Explanation> {
     const runner = await this.attributionRunner();
     const range = opts.range;
-    const d = range ? this.windows(text, Infinity) : this.windows(text, opts.maxWindows ?? DEFAULT_MAX_WINDOWS);
+    const language = opts.language ?? 'unknown';
+    const d = await this.sourceWindows(text, language, range ? Infinity : opts.maxWindows ?? DEFAULT_MAX_WINDOWS);
     const logits = await this.windowLogits(d.windows);
-    const classification = this.result(this.score(d.windows, logits), d.truncated, d.tokens);
-    const target: OriginLabel = !opts.target || opts.target === 'predicted' ? classification.label : opts.target;
+    const classification = this.result(this.score(d.windows, logits), d.truncated, d.tokens, language, opts);
+    const predicted = classification.label === 'inconclusive' ? 'llm' : classification.label;
+    const target = !opts.target || opts.target === 'predicted' ? predicted : opts.target;
     const targetIndex = target === 'llm' ? this.folder.llmIndex : 1 - this.folder.llmIndex;
     const chosen = range ? d.windows.filter((w) => w.end > range.start && w.start < range.end) : d.windows;
     const steps = opts.steps ?? DEFAULT_IG_STEPS;
@@ -327,4 +392,27 @@ export class OriginModel {
     const sessions = (await Promise.all(pending.map((p) => p.catch((): OrtSession[] => [])))).flat();
     await Promise.all(sessions.map((s) => s.release()));
   }
+}
+
+/** A model-input span [s, e) as a source span: the source of its first character to just past its last. */
+export function sourceSpan(map: Int32Array, s: number, e: number): { start: number; end: number } {
+  const start = map[s]!;
+  if (e <= s) return { start, end: start };
+  let end = start;
+  for (let i = s; i < e; i++) end = Math.max(end, map[i]! + 1);
+  return { start, end: Math.min(end, map[map.length - 1]!) };
+}
+
+/** A window over canonical text, with its token and window ranges mapped back to source offsets. */
+function toSource(w: ModelWindow, map: Int32Array): ModelWindow {
+  const starts = w.starts.slice();
+  const ends = w.ends.slice();
+  for (let i = 0; i < starts.length; i++) {
+    if (starts[i]! < 0) continue;
+    const sp = sourceSpan(map, starts[i]!, ends[i]!);
+    starts[i] = sp.start;
+    ends[i] = sp.end;
+  }
+  const span = w.tokens > 0 ? sourceSpan(map, w.start, w.end) : { start: 0, end: 0 };
+  return { ...w, starts, ends, start: span.start, end: span.end };
 }

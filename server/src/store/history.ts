@@ -32,9 +32,11 @@ export interface PredictionInput {
   model_version: string;
   /** What was judged: "file", "function foo", "selection 3–9"... */
   subject: string;
-  /** llm, human or too-short. */
+  /** llm, human, inconclusive or too-short. */
   label: string;
   p_llm: number | null;
+  /** Calibrated probability of the stated verdict; without it, the raw p_llm (1 − p_llm for human). */
+  confidence?: number;
   top_tokens?: TopToken[];
 }
 
@@ -48,7 +50,7 @@ export interface PredictionRecord {
   model_version: string;
   subject: string;
   label: string;
-  /** Confidence in the label: p_llm for llm, 1 − p_llm for human, 0 when not judged. */
+  /** Calibrated probability of the stated verdict (P(llm) for llm and inconclusive, 1 − P(llm) for human), 0 when not judged. */
   confidence: number;
   p_llm: number | null;
   /** JSON array of {text, score}. */
@@ -130,7 +132,7 @@ export class PredictionHistory {
 
   add(p: PredictionInput): void {
     if (this.closed) return;
-    const confidence = p.p_llm === null ? 0 : p.label === 'llm' ? p.p_llm : p.label === 'human' ? 1 - p.p_llm : 0;
+    const confidence = p.p_llm === null ? 0 : p.confidence ?? (p.label === 'human' ? 1 - p.p_llm : p.p_llm);
     this.insert ??= this.db.prepare(
       'INSERT INTO predictions (time, file, content_hash, language, model, model_version, subject, label, confidence, p_llm, top_tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );

@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { parseLanguage, type LanguageId } from '../../core/languages';
 import {
-  DEFAULT_BATCH_SIZE, DEFAULT_IG_STEPS, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel,
-  resolveModelDir, type Classification, type TokenAttribution,
+  aboutPercent, DEFAULT_BATCH_SIZE, DEFAULT_IG_STEPS, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel,
+  resolveModelDir, type Classification, type TokenAttribution, type VerdictLanguage,
 } from '../../origin/index';
 import { readTextForOrigin, type OriginLanguage } from '../../origin/sourceText';
 import { expandInputs } from '../files';
@@ -29,14 +29,21 @@ interface ClassifyCliOptions {
   maxFileSize: string;
   units?: boolean;
   minTokens: string;
+  unevaluatedLanguages?: boolean;
 }
 
 /** One file's result, as printed by classify (and, without explanations, by scan). */
 export interface FileEntry {
   path: string;
   language?: OriginLanguage;
+  /** llm, human or inconclusive. */
   label?: string;
+  /** Raw model score. */
   p_llm?: number;
+  /** Calibrated probability of the stated verdict (P(llm) for llm and inconclusive, 1 − P(llm) for human). */
+  confidence?: number;
+  /** Why the verdict is inconclusive. */
+  reason?: string;
   windows?: number;
   truncated?: boolean;
   top_tokens?: TopToken[];
@@ -77,11 +84,12 @@ export function registerClassify(program: Command, ctx: CliContext): void {
     .option('--top <n>', 'tokens listed per file with --explain', '5')
     .option('--steps <n>', 'Integrated Gradients steps', String(DEFAULT_IG_STEPS))
     .option('--model <dir>', 'model folder (default: $CODE_ORIGIN_MODEL, else models/code-origin-small beside the program)')
-    .option('--input-jsonl <file>', 'classify JSON lines {"id", "code", "language"?} ("-" for stdin); writes {"id", "label", "p_llm"} lines')
+    .option('--input-jsonl <file>', 'classify JSON lines {"id", "code", "language"?} ("-" for stdin); writes {"id", "label", "p_llm", "confidence", "reason"?} lines')
     .option('--max-windows <n>', 'windows classified per file, from its start; longer files are marked truncated', String(DEFAULT_MAX_WINDOWS))
     .option('--batch-size <n>', 'windows per model call', String(DEFAULT_BATCH_SIZE))
     .option('--threads <n>', 'onnxruntime threads (default: one per core)')
-    .option('--language <lang>', 'force the language instead of detecting it from each extension')
+    .option('--language <lang>', 'force the language instead of detecting it from each extension (with --input-jsonl: for records without "language")')
+    .option('--unevaluated-languages', 'give verdicts for languages the model has no LLM evaluation data for (default: "inconclusive")')
     .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
     .option('--units', 'also judge each function, method and class (tree-sitter units, as in the editor)')
     .option('--min-tokens <n>', 'with --units: units with fewer model tokens are "too short to judge"', String(DEFAULT_MIN_TOKENS))
@@ -117,7 +125,7 @@ export function registerClassify(program: Command, ctx: CliContext): void {
         return;
       }
       try {
-        const run = { model, explain: opts.explain === true, top, steps, maxWindows };
+        const run = { model, explain: opts.explain === true, top, steps, maxWindows, unevaluatedLanguages: opts.unevaluatedLanguages === true, language };
         const ok = opts.inputJsonl
           ? await classifyJsonl(ctx, opts.inputJsonl, run)
           : await classifyFiles(ctx, files, { ...run, format, maxBytes, language, units: opts.units ? positiveInt(opts.minTokens, '--min-tokens') : undefined });
@@ -138,23 +146,32 @@ interface RunOptions {
   top: number;
   steps: number;
   maxWindows: number;
+  unevaluatedLanguages: boolean;
+  /** --language: forced for files, the default for JSONL records without one. */
+  language?: LanguageId;
+}
+
+/** The verdict fields of an output entry. */
+function verdictFields(c: Classification): Pick<FileEntry, 'label' | 'p_llm' | 'confidence' | 'reason'> {
+  return { label: c.label, p_llm: c.p_llm, confidence: Number(c.confidence.toFixed(6)), ...(c.reason ? { reason: c.reason } : {}) };
 }
 
 /** Classification (and explanation) of one text, as the fields of an output entry. */
-async function classifyOne(text: string, o: RunOptions): Promise<Pick<FileEntry, 'label' | 'p_llm' | 'windows' | 'truncated' | 'top_tokens' | 'explain_error'>> {
+async function classifyOne(text: string, language: VerdictLanguage, o: RunOptions): Promise<Pick<FileEntry, 'label' | 'p_llm' | 'confidence' | 'reason' | 'windows' | 'truncated' | 'top_tokens' | 'explain_error'>> {
   let c: Classification;
   let topList: TokenAttribution[] | undefined;
   let explainError: string | undefined;
+  const co = { maxWindows: o.maxWindows, language, unevaluatedLanguages: o.unevaluatedLanguages };
   if (o.explain && !o.model.explainUnavailable) {
-    const e = await o.model.explain(text, { top: o.top, steps: o.steps, maxWindows: o.maxWindows });
+    const e = await o.model.explain(text, { ...co, top: o.top, steps: o.steps });
     c = e.classification;
     topList = e.top;
   } else {
-    c = await o.model.classify(text, { maxWindows: o.maxWindows });
+    c = await o.model.classify(text, co);
     if (o.explain) explainError = o.model.explainUnavailable;
   }
   return {
-    label: c.label, p_llm: c.p_llm, windows: c.windows,
+    ...verdictFields(c), windows: c.windows,
     ...(c.truncated ? { truncated: true } : {}),
     ...(topList ? { top_tokens: topTokens(topList) } : {}),
     ...(explainError ? { explain_error: explainError } : {}),
@@ -164,7 +181,7 @@ async function classifyOne(text: string, o: RunOptions): Promise<Pick<FileEntry,
 async function classifyFiles(
   ctx: CliContext,
   files: string[],
-  o: RunOptions & { format: 'json' | 'jsonl' | 'table'; maxBytes: number; language?: LanguageId; units?: number },
+  o: RunOptions & { format: 'json' | 'jsonl' | 'table'; maxBytes: number; units?: number },
 ): Promise<boolean> {
   const entries: FileEntry[] = [];
   let ok = true;
@@ -177,8 +194,10 @@ async function classifyFiles(
       ctx.err(`${oneLine(path)}: skipped: ${oneLine(src.reason)}`);
       entry = { path, error: src.reason };
     } else {
-      entry = { path, language: src.language, ...(await classifyOne(src.text, o)) };
-      if (o.units !== undefined && src.language !== 'unknown') entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows });
+      entry = { path, language: src.language, ...(await classifyOne(src.text, src.language, o)) };
+      if (o.units !== undefined && src.language !== 'unknown') {
+        entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows, unevaluatedLanguages: o.unevaluatedLanguages });
+      }
       if (entry.truncated) ctx.err(`${oneLine(path)}: long file: only its first ${entry.windows} windows were classified`);
       if (entry.explain_error) {
         ok = false;
@@ -200,10 +219,10 @@ async function classifyFiles(
 
 function classifyTable(entries: FileEntry[], maxWindows: number): string {
   const rows = entries.map((e) => [
-    e.path, e.language ?? '', e.label ?? '-', e.p_llm === undefined ? '' : e.p_llm.toFixed(4), e.windows ?? '',
-    e.error ? `error: ${e.error}` : e.truncated ? `truncated to the first ${maxWindows} windows` : '',
+    e.path, e.language ?? '', e.label ?? '-', e.confidence === undefined ? '' : aboutPercent(e.confidence), e.p_llm === undefined ? '' : e.p_llm.toFixed(4), e.windows ?? '',
+    e.error ? `error: ${e.error}` : [e.reason, e.truncated ? `truncated to the first ${maxWindows} windows` : ''].filter(Boolean).join('; '),
   ]);
-  const parts = [renderTable(['file', 'language', 'label', 'p_llm', 'windows', 'note'], rows)];
+  const parts = [renderTable(['file', 'language', 'label', 'confidence', 'p_llm', 'windows', 'note'], rows)];
   for (const e of entries) if (e.units?.length) parts.push('', unitsTable(e.path, e.units));
   for (const e of entries) {
     if (!e.top_tokens?.length) continue;
@@ -217,6 +236,7 @@ interface JsonlRecord {
   line: number;
   id: unknown;
   code?: string;
+  language?: VerdictLanguage;
   error?: string;
 }
 
@@ -232,7 +252,12 @@ function parseRecord(text: string, line: number): JsonlRecord {
   const id = r['id'] ?? null;
   if (typeof r['code'] !== 'string') return { line, id, error: `line ${line}: "code" must be a string` };
   if (r['code'].trim().length === 0) return { line, id, error: `line ${line}: "code" is empty` };
-  return { line, id, code: r['code'] };
+  const lang = r['language'];
+  if (lang === undefined || lang === null) return { line, id, code: r['code'] };
+  if (typeof lang !== 'string' || !lang.trim()) return { line, id, error: `line ${line}: "language" must be a language name` };
+  // A language the runtime does not parse (php, csharp...) is read as unknown text, but keeps its name for
+  // the verdict: the model may have been evaluated on it.
+  return { line, id, code: r['code'], language: parseLanguage(lang) ?? lang.trim().toLowerCase() };
 }
 
 /** Streams records in chunks; output lines keep input order. Returns false when any record failed. */
@@ -252,10 +277,11 @@ async function classifyJsonl(ctx: CliContext, file: string, o: RunOptions): Prom
   const flush = async (): Promise<void> => {
     const good = chunk.filter((r) => r.code !== undefined);
     const results: Array<Awaited<ReturnType<typeof classifyOne>>> = [];
-    if (o.explain) for (const r of good) results.push(await classifyOne(r.code!, o));
+    const langOf = (r: JsonlRecord): VerdictLanguage => r.language ?? o.language ?? 'unknown';
+    if (o.explain) for (const r of good) results.push(await classifyOne(r.code!, langOf(r), o));
     else {
-      const cs = await o.model.classifyMany(good.map((r) => r.code!), { maxWindows: o.maxWindows });
-      results.push(...cs.map((c) => ({ label: c.label, p_llm: c.p_llm })));
+      const cs = await o.model.classifyMany(good.map((r) => r.code!), { maxWindows: o.maxWindows, languages: good.map(langOf), unevaluatedLanguages: o.unevaluatedLanguages });
+      results.push(...cs.map(verdictFields));
     }
     let k = 0;
     for (const r of chunk) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { LanguageId } from '../../core/languages';
 import { findUnits, type UnitKind } from '../../lsp/origin/units';
-import { DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
+import { aboutPercent, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
 import { readTextForOrigin } from '../../origin/sourceText';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
@@ -23,37 +23,45 @@ export interface UnitResult {
   start_line: number;
   end_line: number;
   tokens: number;
-  /** llm, human, or too-short (fewer than the minimum tokens: no guess). */
-  label: 'llm' | 'human' | 'too-short';
+  /** llm, human, inconclusive, or too-short (fewer than the minimum tokens: no guess). */
+  label: 'llm' | 'human' | 'inconclusive' | 'too-short';
   p_llm?: number;
+  /** Calibrated probability of the stated verdict. */
+  confidence?: number;
+  reason?: string;
   truncated?: boolean;
 }
 
 /** Verdicts per function, method and class of one source text (the language server's units). */
 export async function classifyUnits(
-  model: OriginModel, text: string, language: LanguageId, o: { minTokens?: number; maxWindows?: number } = {},
+  model: OriginModel, text: string, language: LanguageId, o: { minTokens?: number; maxWindows?: number; unevaluatedLanguages?: boolean } = {},
 ): Promise<UnitResult[]> {
   const minTokens = o.minTokens ?? DEFAULT_MIN_TOKENS;
   const maxWindows = o.maxWindows ?? DEFAULT_MAX_WINDOWS;
   const units = await findUnits(text, language);
   const texts = units.map((u) => text.slice(u.start, u.end));
-  const counts = texts.map((t) => model.windows(t, maxWindows).tokens);
+  // Units follow their file's language: for canonicalization, and for abstaining where it is not evaluated.
+  const windows: Array<Awaited<ReturnType<OriginModel['sourceWindows']>>> = [];
+  for (const t of texts) windows.push(await model.sourceWindows(t, language, maxWindows));
+  const counts = windows.map((w) => w.tokens);
   const judged = texts.map((_, i) => i).filter((i) => counts[i]! >= minTokens);
-  const cs = judged.length ? await model.classifyMany(judged.map((i) => texts[i]!), { maxWindows }) : [];
+  const cs = judged.length ? await model.classifyWindows(judged.map((i) => windows[i]!), { language, unevaluatedLanguages: o.unevaluatedLanguages }) : [];
   const byIndex = new Map(judged.map((i, k) => [i, cs[k]!]));
-  const threshold = model.folder.manifest.threshold;
   return units.map((u, i): UnitResult => {
     const c = byIndex.get(i);
     const base = { name: u.name, kind: u.kind, start_line: u.range.start.line + 1, end_line: u.range.end.line + 1 };
     if (!c) return { ...base, tokens: counts[i]!, label: 'too-short' };
-    return { ...base, tokens: c.tokens, label: c.p_llm >= threshold ? 'llm' : 'human', p_llm: c.p_llm, ...(c.truncated ? { truncated: true } : {}) };
+    return {
+      ...base, tokens: c.tokens, label: c.label, p_llm: c.p_llm, confidence: Number(c.confidence.toFixed(6)),
+      ...(c.reason ? { reason: c.reason } : {}), ...(c.truncated ? { truncated: true } : {}),
+    };
   });
 }
 
 export function unitsTable(file: string, units: UnitResult[]): string {
   return [`${file}: functions, methods and classes`, renderTable(
-    ['unit', 'kind', 'lines', 'label', 'p_llm', 'tokens'],
-    units.map((u) => [u.name, u.kind, `${u.start_line}–${u.end_line}`, u.label, u.p_llm === undefined ? '' : u.p_llm.toFixed(4), u.tokens]),
+    ['unit', 'kind', 'lines', 'label', 'confidence', 'p_llm', 'tokens'],
+    units.map((u) => [u.name, u.kind, `${u.start_line}–${u.end_line}`, u.label, u.confidence === undefined ? '' : aboutPercent(u.confidence), u.p_llm === undefined ? '' : u.p_llm.toFixed(4), u.tokens]),
   )].join('\n');
 }
 
@@ -61,7 +69,7 @@ type ScanFile = Omit<FileEntry, 'top_tokens' | 'explain_error'>;
 
 interface ScanOpts {
   model?: string; format: string; output?: string; minTokens: string; maxWindows: string; similarity: boolean;
-  minScore: string; maxFileSize: string; threads?: string;
+  minScore: string; maxFileSize: string; threads?: string; unevaluatedLanguages?: boolean;
 }
 
 function positiveInt(value: string, flag: string): number {
@@ -84,6 +92,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--min-score <x>', 'similarity pairs reported at or above this score', '0.5')
     .option('--threads <n>', 'onnxruntime threads (default: one per core)')
     .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .option('--unevaluated-languages', 'give verdicts for languages the model has no LLM evaluation data for (default: "inconclusive")')
     .action(async (paths: string[], opts: ScanOpts) => {
       const format = parseFormat(opts.format, ['table', 'json']);
       const minTokens = positiveInt(opts.minTokens, '--min-tokens');
@@ -119,10 +128,14 @@ export function registerScan(program: Command, ctx: CliContext): void {
               files.push({ path: p, error: src.reason });
               continue;
             }
-            const c = await model.classify(src.text, { maxWindows });
-            const entry: ScanFile = { path: p, language: src.language, label: c.label, p_llm: c.p_llm, windows: c.windows, ...(c.truncated ? { truncated: true } : {}) };
+            const unevaluatedLanguages = opts.unevaluatedLanguages === true;
+            const c = await model.classify(src.text, { maxWindows, language: src.language, unevaluatedLanguages });
+            const entry: ScanFile = {
+              path: p, language: src.language, label: c.label, p_llm: c.p_llm, confidence: Number(c.confidence.toFixed(6)),
+              ...(c.reason ? { reason: c.reason } : {}), windows: c.windows, ...(c.truncated ? { truncated: true } : {}),
+            };
             if (c.truncated) ctx.err(`${oneLine(p)}: long file: only its first ${c.windows} windows were classified`);
-            if (src.language !== 'unknown') entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows });
+            if (src.language !== 'unknown') entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows, unevaluatedLanguages });
             files.push(entry);
           }
         }
@@ -134,7 +147,12 @@ export function registerScan(program: Command, ctx: CliContext): void {
         similarity = await compare({ inputs: paths, minScore, maxBytes });
         for (const f of similarity.files) if (f.error) ok = false;
       }
-      const info = model ? { name: model.folder.manifest.name, version: model.folder.manifest.version, threshold: model.folder.manifest.threshold } : undefined;
+      const man = model?.folder.manifest;
+      const info = man ? {
+        name: man.name, version: man.version, threshold: man.threshold,
+        calibrated: !!man.verdict.calibration,
+        ...(man.verdict.legacy ? {} : { human_threshold: man.verdict.humanThreshold, evaluated_languages: man.verdict.evaluatedLanguages, fpr: man.verdict.fpr }),
+      } : undefined;
       if (format === 'json') ctx.out(JSON.stringify({ model: info ?? { error: modelError }, files, similarity }, null, 2));
       else ctx.out(scanTable(files, similarity, modelError));
       if (opts.output) {
@@ -151,10 +169,10 @@ function scanTable(files: ScanFile[], sim: CompareReport | undefined, modelError
   if (modelError) parts.push(`origin verdicts unavailable: ${modelError}`);
   else {
     parts.push('Origin verdicts per file', renderTable(
-      ['file', 'language', 'label', 'p_llm', 'llm units', 'note'],
-      files.map((f) => [f.path, f.language ?? '', f.label ?? '-', f.p_llm === undefined ? '' : f.p_llm.toFixed(4),
+      ['file', 'language', 'label', 'confidence', 'p_llm', 'llm units', 'note'],
+      files.map((f) => [f.path, f.language ?? '', f.label ?? '-', f.confidence === undefined ? '' : aboutPercent(f.confidence), f.p_llm === undefined ? '' : f.p_llm.toFixed(4),
         f.units ? `${f.units.filter((u) => u.label === 'llm').length}/${f.units.filter((u) => u.label !== 'too-short').length}` : '',
-        f.error ? `error: ${f.error}` : f.truncated ? `first ${f.windows} windows only` : '']),
+        f.error ? `error: ${f.error}` : [f.reason, f.truncated ? `first ${f.windows} windows only` : ''].filter(Boolean).join('; ')]),
     ));
     for (const f of files) if (f.units?.length) parts.push('', unitsTable(f.path, f.units));
   }
@@ -172,17 +190,25 @@ function scanTable(files: ScanFile[], sim: CompareReport | undefined, modelError
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function verdictCell(label: string | undefined, p: number | undefined): string {
-  if (label === 'too-short') return '<td>too short</td><td></td>';
-  if (!label || p === undefined) return '<td>-</td><td></td>';
-  return `<td class="${label}">${label === 'llm' ? 'LLM' : 'human'}</td><td class="num">${p.toFixed(3)}</td>`;
+const LABEL_WORDS: Record<string, string> = { llm: 'likely LLM', human: 'likely human', inconclusive: 'inconclusive' };
+
+/** Verdict, calibrated confidence ("about 87%", never 0 or 100%) and the raw score. */
+function verdictCell(v: { label?: string; p_llm?: number; confidence?: number; reason?: string }): string {
+  if (v.label === 'too-short') return '<td>too short</td><td></td><td></td>';
+  if (!v.label || v.p_llm === undefined) return '<td>-</td><td></td><td></td>';
+  const title = v.reason ? ` title="${esc(v.reason)}"` : '';
+  const word = v.reason?.startsWith('not evaluated') ? `inconclusive (${esc(v.reason)})` : esc(LABEL_WORDS[v.label] ?? v.label);
+  const conf = v.confidence === undefined ? '' : v.label === 'inconclusive' ? `P(LLM) ${aboutPercent(v.confidence)}` : aboutPercent(v.confidence);
+  return `<td class="${esc(v.label)}"${title}>${word}</td><td class="num">${conf}</td><td class="num">${v.p_llm.toFixed(3)}</td>`;
 }
 
-function scanHtml(files: ScanFile[], sim: CompareReport | undefined, info: { name: string; version: string; threshold: number } | undefined, modelError?: string): string {
-  const fileRows = files.map((f) => `<tr><td><a href="#f-${files.indexOf(f)}">${esc(f.path)}</a></td><td>${esc(f.language ?? '')}</td>${verdictCell(f.label, f.p_llm)}`
+type ScanInfo = { name: string; version: string; threshold: number; calibrated: boolean; human_threshold?: number; fpr?: number };
+
+function scanHtml(files: ScanFile[], sim: CompareReport | undefined, info: ScanInfo | undefined, modelError?: string): string {
+  const fileRows = files.map((f) => `<tr><td><a href="#f-${files.indexOf(f)}">${esc(f.path)}</a></td><td>${esc(f.language ?? '')}</td>${verdictCell(f)}`
     + `<td>${f.error ? esc(`error: ${f.error}`) : f.truncated ? `first ${f.windows} windows only` : ''}</td></tr>`).join('\n');
-  const unitSections = files.filter((f) => f.units?.length).map((f) => `<section id="f-${files.indexOf(f)}"><h3>${esc(f.path)}</h3><table><tr><th>unit</th><th>kind</th><th>lines</th><th>label</th><th>p(LLM)</th><th>tokens</th></tr>`
-    + f.units!.map((u) => `<tr><td><code>${esc(u.name)}</code></td><td>${u.kind}</td><td>${u.start_line}–${u.end_line}</td>${verdictCell(u.label, u.p_llm)}<td class="num">${u.tokens}</td></tr>`).join('\n')
+  const unitSections = files.filter((f) => f.units?.length).map((f) => `<section id="f-${files.indexOf(f)}"><h3>${esc(f.path)}</h3><table><tr><th>unit</th><th>kind</th><th>lines</th><th>verdict</th><th>confidence</th><th>raw p(LLM)</th><th>tokens</th></tr>`
+    + f.units!.map((u) => `<tr><td><code>${esc(u.name)}</code></td><td>${u.kind}</td><td>${u.start_line}–${u.end_line}</td>${verdictCell(u)}<td class="num">${u.tokens}</td></tr>`).join('\n')
     + '</table></section>').join('\n');
   let simBody = '';
   let simStyle = '';
@@ -193,8 +219,10 @@ function scanHtml(files: ScanFile[], sim: CompareReport | undefined, info: { nam
   }
   const origin = modelError
     ? `<p class="error">Origin verdicts unavailable: ${esc(modelError)}</p>`
-    : `<p>Model <code>${esc(info!.name)}</code> v${esc(info!.version)}, threshold ${info!.threshold.toFixed(2)}. A verdict is a statistical estimate, not proof: see “How the origin verdict works” in the README.</p>
-<table><tr><th>file</th><th>language</th><th>label</th><th>p(LLM)</th><th>note</th></tr>
+    : `<p>Model <code>${esc(info!.name)}</code> v${esc(info!.version)}: LLM at raw p(LLM) ≥ ${info!.threshold.toFixed(2)}${info!.human_threshold !== undefined ? `, human at ≤ ${info!.human_threshold.toFixed(2)}, inconclusive between` : ''}.`
+      + `${info!.fpr !== undefined ? ` On code from sources the model never saw, ${(info!.fpr * 100).toFixed(1)}% of human files got an LLM verdict.` : ''}`
+      + ` Confidence is ${info!.calibrated ? 'calibrated' : 'the raw score, not calibrated,'} and shown between 1% and 99%. A verdict is a statistical estimate, not proof: see “How the origin verdict works” in the README.</p>
+<table><tr><th>file</th><th>language</th><th>verdict</th><th>confidence</th><th>raw p(LLM)</th><th>note</th></tr>
 ${fileRows}
 </table>
 ${unitSections}`;
@@ -203,7 +231,7 @@ ${unitSections}`;
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>
 ${simStyle}
-td.llm{background:#fbd9b5}td.human{background:#cfe3fb}p.error{color:#a00}
+td.llm{background:#fbd9b5}td.human{background:#cfe3fb}td.inconclusive{background:#eee}p.error{color:#a00}
 </style></head><body>
 <h1>Code Origin report</h1>
 <h2>Origin</h2>

@@ -2,6 +2,7 @@
 // cancels queued jobs, and restarts it after a crash or when the model folder changes.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { OriginLanguage } from '../../origin/sourceText';
 import type { ExplainResult, ModelInfo, TextVerdict, WorkerData, WorkerRequest, WorkerResult } from './workerProtocol';
 
 /** Interactive requests (hover, explain, classify selection) run before background diagnostics. */
@@ -69,16 +70,17 @@ export class OriginEngine {
     return this.send({ id: this.nextId++, kind: 'info', priority }).then((r) => r.info);
   }
 
-  classify(texts: string[], o: { minTokens: number; maxWindows: number; priority: number }): Job<{ info: ModelInfo; verdicts: TextVerdict[] }> {
+  /** `language` (one for all texts) feeds canonicalization in the worker. */
+  classify(texts: string[], o: { language: OriginLanguage; minTokens: number; maxWindows: number; priority: number }): Job<{ info: ModelInfo; verdicts: TextVerdict[] }> {
     const id = this.nextId++;
-    const promise = this.send({ id, kind: 'classify', priority: o.priority, texts, minTokens: o.minTokens, maxWindows: o.maxWindows })
+    const promise = this.send({ id, kind: 'classify', priority: o.priority, texts, languages: texts.map(() => o.language), minTokens: o.minTokens, maxWindows: o.maxWindows })
       .then((r) => ({ info: r.info, verdicts: r.verdicts! }));
     return { id, promise };
   }
 
-  explain(text: string, o: { steps: number; maxWindows: number; top: number; priority: number }): Job<{ info: ModelInfo; explanation: ExplainResult }> {
+  explain(text: string, o: { language: OriginLanguage; steps: number; maxWindows: number; top: number; priority: number }): Job<{ info: ModelInfo; explanation: ExplainResult }> {
     const id = this.nextId++;
-    const promise = this.send({ id, kind: 'explain', priority: o.priority, text, steps: o.steps, maxWindows: o.maxWindows, top: o.top })
+    const promise = this.send({ id, kind: 'explain', priority: o.priority, text, language: o.language, steps: o.steps, maxWindows: o.maxWindows, top: o.top })
       .then((r) => ({ info: r.info, explanation: r.explanation! }));
     return { id, promise };
   }

@@ -1,16 +1,59 @@
-// Markdown for origin hovers and the diagnostic message: verdict, top tokens, legend and model stats.
+// Markdown for origin hovers and the diagnostic message: the verdict in plain words (calibrated confidence,
+// the measured false-positive rate, the cues behind it), top tokens, legend and model stats.
+import { aboutPercent, cueSentence, languageName, oneIn, ratesFor, type Cue, type VerdictPolicy } from '../../origin/index';
 import type { ModelInfo } from './workerProtocol';
 import type { OriginVerdict } from './protocol';
 
+/** A shown percentage: never 0% or 100%. */
 export function percent(p: number): string {
-  return `${Math.round(p * 100)}%`;
+  return aboutPercent(p).replace(/^about /, '');
 }
 
-/** "Likely LLM-generated (91%)" — the confidence of the label shown. */
+/** "Likely LLM-generated (about 91%)" — the calibrated confidence of the verdict shown. */
 export function verdictText(v: OriginVerdict): string {
   if (v.label === 'too-short') return `Too short to judge (${v.tokens} tokens)`;
-  const p = v.p_llm ?? 0;
-  return v.label === 'llm' ? `Likely LLM-generated (${percent(p)})` : `Likely human-written (${percent(1 - p)})`;
+  const c = v.confidence ?? (v.label === 'human' ? 1 - (v.p_llm ?? 0) : v.p_llm ?? 0);
+  if (v.label === 'inconclusive') return v.reason?.startsWith('not evaluated') ? `Inconclusive (${v.reason})` : 'Inconclusive';
+  return v.label === 'llm' ? `Likely LLM-generated (${aboutPercent(c)})` : `Likely human-written (${aboutPercent(c)})`;
+}
+
+/**
+ * The verdict in plain words: what the number means, and for an LLM verdict how often human code from
+ * sources the model never saw gets it (the manifest's measured rate for the language).
+ */
+export function verdictExplanation(v: OriginVerdict, policy: VerdictPolicy | undefined, language: string): string[] {
+  if (v.label === 'too-short' || v.p_llm === undefined) return ['Units this short give the model too little to go on, so no verdict is made.'];
+  const calibrated = policy && !policy.legacy && policy.calibration ? 'calibrated confidence' : 'uncalibrated confidence';
+  const lang = languageName(language);
+  if (v.label === 'inconclusive') {
+    if (v.reason?.startsWith('not evaluated') || v.reason?.startsWith('language unknown')) {
+      return [`**Inconclusive: ${v.reason}.** The model has no LLM-written ${language === 'unknown' ? 'code of this kind' : `${lang} code`} to be checked against, so it gives no verdict here. `
+        + 'The setting `codeOrigin.origin.unevaluatedLanguages` turns verdicts on anyway.'];
+    }
+    return [`**Inconclusive: the evidence is not strong either way** (${calibrated} P(LLM) ${aboutPercent(v.confidence ?? v.p_llm)}).`];
+  }
+  const conf = aboutPercent(v.confidence ?? (v.label === 'llm' ? v.p_llm : 1 - v.p_llm));
+  if (v.label === 'human') return [`**Likely human-written** (${calibrated} ${conf}).`];
+  const lines = [`**Likely LLM-generated** (${calibrated} ${conf}).`];
+  const r = policy ? ratesFor(policy, language) : undefined;
+  if (r) {
+    const whose = r.overall ? 'human files' : `human ${lang} files`;
+    lines.push(`On code from sources the model never saw, ${oneIn(r.fpr, r.n_human)} ${whose} gets this verdict${r.overall ? ' (rate over all languages)' : ''}.`);
+  } else {
+    lines.push('The model folder states no measured false-positive rate, so how often human code gets this verdict is unknown.');
+  }
+  return lines;
+}
+
+/** "Driven mostly by: comment and docstring style, identifier naming" for the side of the verdict. */
+export function cueLine(v: OriginVerdict, cues: { llm: Cue[]; human: Cue[] } | undefined): string | undefined {
+  if (!cues || v.label === 'too-short') return undefined;
+  if (v.label === 'inconclusive') {
+    const parts = [cues.llm.length ? `toward LLM: ${cueSentence(cues.llm)}` : '', cues.human.length ? `toward human: ${cueSentence(cues.human)}` : ''].filter(Boolean);
+    return parts.length ? `Cues ${parts.join('; ')}.` : undefined;
+  }
+  const side = v.label === 'llm' ? cues.llm : cues.human;
+  return side.length ? `Driven mostly by: ${cueSentence(side)}.` : undefined;
 }
 
 export function formatParameters(n: number | undefined): string {
@@ -48,19 +91,24 @@ export function topByMagnitude<T extends { score: number }>(tokens: T[], k = 5):
 export function originHoverMarkdown(o: {
   subject: string;
   verdict: OriginVerdict;
+  language: string;
   threshold: number;
   info: ModelInfo;
   top?: TopToken[];
   topNote?: string;
+  cues?: { llm: Cue[]; human: Cue[] };
   steps?: number;
   notes?: string[];
 }): string {
   const v = o.verdict;
-  const lines = [`**Code Origin** · ${o.subject}: **${verdictText(v)}**`];
+  // The verdict sentence says it in full ("Likely LLM-generated (calibrated confidence about 87%)"), so the title names only the subject.
+  const lines = [v.label === 'too-short' ? `**Code Origin** · ${o.subject}: **${verdictText(v)}**` : `**Code Origin** · ${o.subject}`, ''];
+  lines.push(verdictExplanation(v, o.info.verdict, o.language).join(' '));
+  const cue = cueLine(v, o.cues);
+  if (cue) lines.push('', cue);
   if (v.p_llm !== undefined) {
-    lines.push('', `p(LLM) = ${v.p_llm.toFixed(3)} (threshold ${o.threshold.toFixed(2)}) · ${v.tokens} tokens${v.truncated ? ` · only the first ${v.windows} windows were classified` : ''}`);
-  } else {
-    lines.push('', 'Units this short give the model too little to go on, so no verdict is made.');
+    const human = o.info.verdict && !o.info.verdict.legacy ? `, human at or below ${o.info.verdict.humanThreshold.toFixed(2)}` : '';
+    lines.push('', `_Raw model score p(LLM) ${v.p_llm.toFixed(3)} (LLM at or above ${o.threshold.toFixed(2)}${human}) · ${v.tokens} tokens${v.truncated ? ` · only the first ${v.windows} windows were classified` : ''}_`);
   }
   for (const n of o.notes ?? []) lines.push('', `_${n}_`);
   if (o.top?.length) {

@@ -1,5 +1,6 @@
 // Origin requests and notifications between the extension and the server (re-exported by ../protocol.ts).
 import type { Range0 } from '../../core/summary';
+import type { Cue } from '../../origin/cues';
 import type { PredictionRecord } from '../../store/history';
 import type { ModelInfo } from './workerProtocol';
 
@@ -16,12 +17,16 @@ export const OriginStatusNotification = 'codeOrigin/originStatus';
 export const ORIGIN_DIAGNOSTIC_CODE = 'llm-generated';
 export const ORIGIN_DOCS_URL = 'https://github.com/code-origin/code-origin#how-the-origin-verdict-works';
 
-export type OriginLabelOrNone = 'llm' | 'human' | 'too-short';
+export type OriginLabelOrNone = 'llm' | 'human' | 'inconclusive' | 'too-short';
 
 export interface OriginVerdict {
   label: OriginLabelOrNone;
-  /** Absent when too short to judge. */
+  /** Raw model p(LLM); absent when too short to judge. */
   p_llm?: number;
+  /** Calibrated probability of the stated verdict (P(llm) for llm and inconclusive, 1 − P(llm) for human). */
+  confidence?: number;
+  /** Why the verdict is inconclusive ("not evaluated for Go", "between thresholds..."). */
+  reason?: string;
   /** Model tokens of the judged text (of its classified prefix when truncated). */
   tokens: number;
   windows?: number;
@@ -82,8 +87,13 @@ export type OriginExplainResult =
     /** What was explained. */
     range: Range0;
     subject: string;
-    label: 'llm' | 'human';
+    label: 'llm' | 'human' | 'inconclusive';
     p_llm: number;
+    /** Calibrated probability of the stated verdict. */
+    confidence: number;
+    reason?: string;
+    /** Named cue groups behind the attribution, toward LLM and toward human. */
+    cues: { llm: Cue[]; human: Cue[] };
     threshold: number;
     tokens: TokenHighlight[];
     /** The five tokens with the largest |score|. */
@@ -102,7 +112,7 @@ export interface OriginStatusParams {
   state: 'ready' | 'analyzing' | 'unavailable' | 'error';
   file?: OriginVerdict;
   threshold?: number;
-  /** Units with an LLM verdict. */
+  /** Units with an LLM verdict (inconclusive ones are not counted). */
   llmUnits?: number;
   units?: number;
   message?: string;

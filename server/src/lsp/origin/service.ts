@@ -15,7 +15,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectLanguage, parseLanguage, type LanguageId } from '../../core/languages';
 import { checkText } from '../../core/source';
 import type { Range0 } from '../../core/summary';
-import { resolveModelDir } from '../../origin/index';
+import { decide, resolveModelDir } from '../../origin/index';
+import type { OriginLanguage } from '../../origin/sourceText';
 import { HISTORY_FILE_NAME, PredictionHistory, type PredictionRecord } from '../../store/history';
 import { OriginEngine, OriginError, PRIORITY_BACKGROUND, PRIORITY_INTERACTIVE } from './engine';
 import { originHoverMarkdown, topByMagnitude, verdictText, type TopToken } from './hover';
@@ -143,10 +144,12 @@ function pathOfUri(uri: string): string {
   }
 }
 
-function verdictOf(v: TextVerdict, threshold: number): OriginVerdict {
+/** The three-way verdict of a raw score, by the model's policy and the user's settings. */
+function verdictOf(v: TextVerdict, info: ModelInfo, language: OriginLanguage, s: OriginSettings): OriginVerdict {
   if (v.tooShort || v.p_llm === undefined) return { label: 'too-short', tokens: v.tokens };
+  const d = decide(info.verdict, v.p_llm, { language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold });
   return {
-    label: v.p_llm >= threshold ? 'llm' : 'human', p_llm: v.p_llm, tokens: v.tokens, windows: v.windows,
+    label: d.label, p_llm: v.p_llm, confidence: d.confidence, ...(d.reason ? { reason: d.reason } : {}), tokens: v.tokens, windows: v.windows,
     ...(v.truncated ? { truncated: true } : {}),
   };
 }
@@ -355,7 +358,7 @@ export class OriginService {
       code: ORIGIN_DIAGNOSTIC_CODE,
       codeDescription: { href: ORIGIN_DOCS_URL },
       message: `${verdictText(v)}${subject ? ` — ${subject}` : ''}`,
-      data: { kind: 'origin', p_llm: v.p_llm, threshold: a.threshold, ...data },
+      data: { kind: 'origin', p_llm: v.p_llm, confidence: v.confidence, threshold: a.threshold, ...data },
     });
     for (const u of a.units) {
       if (u.label !== 'llm') continue;
@@ -421,13 +424,14 @@ export class OriginService {
     }
     const texts = [text, ...units.map((u) => text.slice(u.start, u.end))];
     const engine = this.ensureEngine();
-    const keyOf = (t: string) => `${contentHash(t)}:${s.minTokens}:${s.maxWindows}`;
+    // The language is part of the key: a canonicalizing model reads the same text differently per language.
+    const keyOf = (t: string) => `${contentHash(t)}:${language}:${s.minTokens}:${s.maxWindows}`;
     const keys = texts.map(keyOf);
     const missing: number[] = [];
     keys.forEach((k, i) => { if (!this.verdicts.get(k)) missing.push(i); });
     let info = this.info;
     if (missing.length || !info) {
-      const job = engine.classify(missing.map((i) => texts[i]!), { minTokens: s.minTokens, maxWindows: s.maxWindows, priority });
+      const job = engine.classify(missing.map((i) => texts[i]!), { language, minTokens: s.minTokens, maxWindows: s.maxWindows, priority });
       st.jobs.push(job.id);
       let res: Awaited<typeof job.promise>;
       try {
@@ -447,10 +451,10 @@ export class OriginService {
     }
     const threshold = s.threshold ?? info.threshold;
     const fileV = this.verdicts.get(keys[0]!)!;
-    const file = verdictOf(fileV, threshold);
+    const file = verdictOf(fileV, info, language, s);
     if (file.truncated) notes.push(`Long file: only its first ${file.windows} windows (about ${file.tokens} tokens) were classified.`);
     const judged: JudgedUnit[] = units.map((u, i) => ({
-      ...verdictOf(this.verdicts.get(keys[i + 1]!)!, threshold),
+      ...verdictOf(this.verdicts.get(keys[i + 1]!)!, info!, language, s),
       name: u.name, kind: u.kind, range: u.range, name_range: u.name_range, start: u.start, end: u.end, hash: keys[i + 1]!,
     }));
     return { uri: doc.uri, version: doc.version, language, hash: contentHash(text), file, units: judged, notes, threshold, info };
@@ -462,16 +466,16 @@ export class OriginService {
     const doc = this.documents.get(a.uri);
     if (!doc) return;
     for (const u of a.units.filter((x) => x.label === 'llm').slice(0, PREFETCH_UNITS)) {
-      this.explainText(doc.getText().slice(u.start, u.end), PRIORITY_BACKGROUND + 1).catch(() => undefined);
+      this.explainText(doc.getText().slice(u.start, u.end), a.language, PRIORITY_BACKGROUND + 1).catch(() => undefined);
     }
   }
 
-  private explainText(text: string, priority: number): Promise<ExplainResult> {
+  private explainText(text: string, language: OriginLanguage, priority: number): Promise<ExplainResult> {
     const s = this.settings;
-    const key = `${contentHash(text)}:${s.steps}:${s.explainMaxWindows}`;
+    const key = `${contentHash(text)}:${language}:${s.steps}:${s.explainMaxWindows}`;
     let p = this.explanations.get(key);
     if (!p) {
-      const job = this.ensureEngine().explain(text, { steps: s.steps, maxWindows: s.explainMaxWindows, top: 5, priority });
+      const job = this.ensureEngine().explain(text, { language, steps: s.steps, maxWindows: s.explainMaxWindows, top: 5, priority });
       p = job.promise.then((r) => r.explanation);
       // A failed explanation is not cached: the next request tries again.
       p.catch(() => this.explanations.delete(key));
@@ -494,13 +498,15 @@ export class OriginService {
     let top: TopToken[] | undefined;
     let topNote: string | undefined;
     let steps: number | undefined;
+    let cues: ExplainResult['cues'] | undefined;
     if (u.label === 'too-short') topNote = undefined;
     else if (a.info.explainUnavailable) topNote = a.info.explainUnavailable;
     else {
       try {
-        const e = await timeout(this.explainText(doc.getText().slice(u.start, u.end), PRIORITY_INTERACTIVE), HOVER_IG_WAIT_MS);
+        const e = await timeout(this.explainText(doc.getText().slice(u.start, u.end), a.language, PRIORITY_INTERACTIVE), HOVER_IG_WAIT_MS);
         if (e) {
           steps = e.steps;
+          cues = e.cues;
           top = topByMagnitude(e.tokens, 5).map((t) => {
             const pos = doc.positionAt(u.start + t.start);
             return { text: t.text, score: t.score, line: pos.line + 1, column: pos.character + 1 };
@@ -510,7 +516,7 @@ export class OriginService {
         topNote = `Top tokens unavailable: ${(err as Error).message}`;
       }
     }
-    const value = originHoverMarkdown({ subject: `${u.kind} \`${u.name}\``, verdict: u, threshold: a.threshold, info: a.info, top, topNote, steps });
+    const value = originHoverMarkdown({ subject: `${u.kind} \`${u.name}\``, verdict: u, language: a.language, threshold: a.threshold, info: a.info, top, topNote, cues, steps });
     return { contents: { kind: MarkupKind.Markdown, value }, range: u.name_range };
   }
 
@@ -548,7 +554,7 @@ export class OriginService {
     const problem = checkText(text, { maxBytes: this.hostSettings().maxFileSize });
     if (problem) return { uri, error: problem };
     const language = languageId ? parseLanguage(languageId) : undefined;
-    const job = this.ensureEngine().classify([text], { minTokens: s.minTokens, maxWindows: s.maxWindows, priority: PRIORITY_INTERACTIVE });
+    const job = this.ensureEngine().classify([text], { language: language ?? 'unknown', minTokens: s.minTokens, maxWindows: s.maxWindows, priority: PRIORITY_INTERACTIVE });
     let res: Awaited<typeof job.promise>;
     try {
       res = await job.promise;
@@ -561,7 +567,7 @@ export class OriginService {
     }
     this.info = res.info;
     const threshold = s.threshold ?? res.info.threshold;
-    const file = verdictOf(res.verdicts[0]!, threshold);
+    const file = verdictOf(res.verdicts[0]!, res.info, language ?? 'unknown', s);
     const notes: string[] = [];
     if (looksMinified(text)) notes.push('This looks like minified code: the verdict is unreliable.');
     if (file.truncated) notes.push(`Long text: only its first ${file.windows} windows were classified.`);
@@ -599,7 +605,7 @@ export class OriginService {
       const text = doc.getText().slice(start, end);
       if (!text.trim()) return { uri, error: 'nothing to explain: the range is empty' };
       const version = doc.version;
-      const e = await this.explainText(text, PRIORITY_INTERACTIVE);
+      const e = await this.explainText(text, a.language, PRIORITY_INTERACTIVE);
       const now = this.documents.get(uri);
       if (!now || now.version !== version) return { uri, error: 'cancelled: the document changed while it was explained' };
       const toHighlight = (t: { start: number; end: number; text: string; score: number }): TokenHighlight => ({
@@ -607,10 +613,13 @@ export class OriginService {
       });
       const tokens = e.tokens.map(toHighlight);
       const top = topByMagnitude(tokens, 5);
-      const label = e.p_llm >= a.threshold ? 'llm' : 'human';
-      this.recordRaw(pathOfUri(uri), contentHash(text), a.language, a.info, subject, { label, p_llm: e.p_llm, tokens: 0 }, top);
+      const s = this.settings;
+      const v = decide(a.info.verdict, e.p_llm, { language: a.language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold });
+      const label = v.label;
+      this.recordRaw(pathOfUri(uri), contentHash(text), a.language, a.info, subject, { label, p_llm: e.p_llm, confidence: v.confidence, tokens: 0 }, top);
       return {
         uri, version, range: { start: doc.positionAt(start), end: doc.positionAt(end) }, subject, label, p_llm: e.p_llm,
+        confidence: v.confidence, ...(v.reason ? { reason: v.reason } : {}), cues: e.cues,
         threshold: a.threshold, tokens, top, maxAbs: e.maxAbs, steps: e.steps, truncated: e.truncated, windows: e.windows, model: a.info,
       };
     } catch (e) {
@@ -652,10 +661,11 @@ export class OriginService {
     void this.openHistory().then((h) => {
       if (!h) return;
       const last = h.lastFor(file, subject);
-      if (last && last.content_hash === hash && last.model_version === info.version && last.model === info.name && !top) return;
+      // The same text and model with the same verdict is stored once; a new verdict (settings changed) is stored.
+      if (last && last.content_hash === hash && last.model_version === info.version && last.model === info.name && last.label === v.label && !top) return;
       h.add({
         file, content_hash: hash, language, model: info.name, model_version: info.version, subject,
-        label: v.label, p_llm: v.p_llm ?? null, top_tokens: top?.map((t) => ({ text: t.text, score: t.score })),
+        label: v.label, p_llm: v.p_llm ?? null, confidence: v.confidence, top_tokens: top?.map((t) => ({ text: t.text, score: t.score })),
       });
     }).catch((e: unknown) => this.connection.console.error(`could not record a prediction: ${(e as Error).message}`));
   }

@@ -21,6 +21,8 @@ export interface OriginSettings {
   /** Windows explained by Explain Origin on a whole file (IG costs about a second per window). */
   explainMaxWindows: number;
   codeLens: boolean;
+  /** Verdicts for languages the model has no LLM evaluation data for (off: those get "inconclusive, not evaluated"). */
+  unevaluatedLanguages: boolean;
 }
 
 export const DEFAULT_ORIGIN_SETTINGS: OriginSettings = {
@@ -35,6 +37,7 @@ export const DEFAULT_ORIGIN_SETTINGS: OriginSettings = {
   steps: 32,
   explainMaxWindows: 4,
   codeLens: true,
+  unevaluatedLanguages: false,
 };
 
 const SEVERITIES: Record<string, DiagnosticSeverity> = {
@@ -63,5 +66,6 @@ export function readOriginSettings(raw: unknown): OriginSettings {
     steps: int(s.steps, d.steps, 2, 512),
     explainMaxWindows: int(s.explainMaxWindows, d.explainMaxWindows, 1, 64),
     codeLens: typeof s.codeLens === 'boolean' ? s.codeLens : d.codeLens,
+    unevaluatedLanguages: typeof s.unevaluatedLanguages === 'boolean' ? s.unevaluatedLanguages : d.unevaluatedLanguages,
   };
 }

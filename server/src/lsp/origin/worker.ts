@@ -2,7 +2,8 @@
 // one at a time, interactive ones (hover, explain, classify selection) before background ones (diagnostics).
 // A job cancelled before it starts is answered `cancelled` without running.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ModelFolderError, OriginModel, type Classification } from '../../origin/index';
+import { cueGroups, ModelFolderError, OriginModel, type Classification } from '../../origin/index';
+import type { OriginLanguage } from '../../origin/sourceText';
 import type { ExplainResult, ModelInfo, TextVerdict, WorkerData, WorkerRequest, WorkerResult } from './workerProtocol';
 
 const data = workerData as WorkerData;
@@ -32,18 +33,25 @@ function infoOf(m: OriginModel): ModelInfo {
     explainability: m.explainUnavailable ? 'none (no attribution graphs)' : 'Integrated Gradients',
     explainUnavailable: m.explainUnavailable,
     igBaseline: man.ig_baseline.description,
+    verdict: man.verdict,
+    ...(man.canonicalization ? { canonicalization: man.canonicalization } : {}),
   };
 }
 
-async function classify(m: OriginModel, texts: string[], minTokens: number, maxWindows: number): Promise<TextVerdict[]> {
+async function classify(m: OriginModel, texts: string[], languages: OriginLanguage[], minTokens: number, maxWindows: number): Promise<TextVerdict[]> {
   const out: TextVerdict[] = new Array(texts.length);
   const judged: number[] = [];
-  texts.forEach((t, i) => {
-    const w = m.windows(t, maxWindows);
+  const windows: Array<Awaited<ReturnType<OriginModel['sourceWindows']>>> = [];
+  for (let i = 0; i < texts.length; i++) {
+    // Counted on what the model reads (the canonical form when the model uses one).
+    const w = await m.sourceWindows(texts[i]!, languages[i] ?? 'unknown', maxWindows);
+    windows.push(w);
     if (w.tokens < minTokens) out[i] = { tokens: w.tokens, tooShort: true };
     else judged.push(i);
-  });
-  const cs: Classification[] = judged.length ? await m.classifyMany(judged.map((i) => texts[i]!), { maxWindows }) : [];
+  }
+  const cs: Classification[] = judged.length
+    ? await m.classifyWindows(judged.map((i) => windows[i]!), { languages: judged.map((i) => languages[i] ?? 'unknown') })
+    : [];
   judged.forEach((i, k) => {
     const c = cs[k]!;
     out[i] = { tokens: c.tokens, p_llm: c.p_llm, windows: c.windows, truncated: c.truncated };
@@ -51,8 +59,8 @@ async function classify(m: OriginModel, texts: string[], minTokens: number, maxW
   return out;
 }
 
-async function explain(m: OriginModel, text: string, steps: number, maxWindows: number, top: number): Promise<ExplainResult> {
-  const e = await m.explain(text, { target: 'llm', steps, maxWindows, top });
+async function explain(m: OriginModel, text: string, language: OriginLanguage, steps: number, maxWindows: number, top: number): Promise<ExplainResult> {
+  const e = await m.explain(text, { target: 'llm', steps, maxWindows, top, language });
   let maxAbs = 0;
   for (const t of e.tokens) maxAbs = Math.max(maxAbs, Math.abs(t.score));
   return {
@@ -63,6 +71,7 @@ async function explain(m: OriginModel, text: string, steps: number, maxWindows: 
     maxAbs,
     steps: e.steps,
     completenessError: Math.max(0, ...e.completeness.map((c) => c.relative_error)),
+    cues: { llm: cueGroups(text, language, e.tokens, { sign: 1 }), human: cueGroups(text, language, e.tokens, { sign: -1 }) },
   };
 }
 
@@ -86,10 +95,10 @@ async function runOne(req: Job): Promise<void> {
   try {
     const info = infoOf(m);
     if (req.kind === 'info') post({ id: req.id, ok: true, info });
-    else if (req.kind === 'classify') post({ id: req.id, ok: true, info, verdicts: await classify(m, req.texts, req.minTokens, req.maxWindows) });
+    else if (req.kind === 'classify') post({ id: req.id, ok: true, info, verdicts: await classify(m, req.texts, req.languages, req.minTokens, req.maxWindows) });
     else {
       if (m.explainUnavailable) post({ id: req.id, ok: false, error: m.explainUnavailable, modelError: false });
-      else post({ id: req.id, ok: true, info, explanation: await explain(m, req.text, req.steps, req.maxWindows, req.top) });
+      else post({ id: req.id, ok: true, info, explanation: await explain(m, req.text, req.language, req.steps, req.maxWindows, req.top) });
     }
   } catch (e) {
     post({ id: req.id, ok: false, error: (e as Error).message, modelError: e instanceof ModelFolderError });

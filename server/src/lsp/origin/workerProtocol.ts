@@ -1,6 +1,7 @@
 // Messages between the language server's main thread and the origin worker thread (worker.ts).
 // The worker owns the model: the main thread never tokenizes or runs inference, so typing never waits.
-import type { TokenAttribution } from '../../origin/index';
+import type { Cue, TokenAttribution, VerdictPolicy } from '../../origin/index';
+import type { OriginLanguage } from '../../origin/sourceText';
 
 /** What the worker knows about the loaded model, for hovers, the status bar and the history. */
 export interface ModelInfo {
@@ -17,6 +18,10 @@ export interface ModelInfo {
   explainability: string;
   explainUnavailable?: string;
   igBaseline: string;
+  /** Thresholds, calibration, evaluated languages and measured rates (legacy folders: two-way at `threshold`). */
+  verdict: VerdictPolicy;
+  /** The model's input canonicalization ("tokens-v1"), absent for raw text. */
+  canonicalization?: string;
 }
 
 /** One text to judge: its verdict, or why it was not judged. */
@@ -32,8 +37,8 @@ export interface TextVerdict {
 
 export type WorkerRequest =
   | { id: number; kind: 'info'; priority: number }
-  | { id: number; kind: 'classify'; priority: number; texts: string[]; minTokens: number; maxWindows: number }
-  | { id: number; kind: 'explain'; priority: number; text: string; steps: number; maxWindows: number; top: number }
+  | { id: number; kind: 'classify'; priority: number; texts: string[]; languages: OriginLanguage[]; minTokens: number; maxWindows: number }
+  | { id: number; kind: 'explain'; priority: number; text: string; language: OriginLanguage; steps: number; maxWindows: number; top: number }
   | { id: number; kind: 'cancel' }
   /** Drop every queued job and answer once the running one (if any) has finished: then terminating is safe. */
   | { id: number; kind: 'drain' };
@@ -48,6 +53,8 @@ export interface ExplainResult {
   steps: number;
   /** Largest relative completeness error over the explained windows (IG sanity check). */
   completenessError: number;
+  /** Named cue groups carrying most of the attribution toward LLM, and toward human. */
+  cues: { llm: Cue[]; human: Cue[] };
 }
 
 export type WorkerResult =

@@ -1,0 +1,135 @@
+// Three-way verdicts from a raw p(LLM): `llm` only above a threshold chosen for a low false-positive rate on
+// human code, `human` only below one where the evidence is strong the other way, `inconclusive` between
+// them and for languages the model was never evaluated on. Confidence is calibrated (isotonic, from
+// leave-one-source-out predictions) and never shown as 0% or 100%.
+// Pure functions over the manifest's `verdict` block: the CLI, the model and the language server share them.
+
+export type OriginLabel = 'human' | 'llm' | 'inconclusive';
+
+export interface LanguageRates {
+  fpr: number;
+  tpr: number;
+  n_human?: number;
+  n_llm?: number;
+}
+
+/** The manifest's verdict block, validated (manifest.ts); legacy folders get one built from `threshold`. */
+export interface VerdictPolicy {
+  llmThreshold: number;
+  humanThreshold: number;
+  /** Monotone piecewise-linear raw p → calibrated P(llm); absent: no calibration (the raw p is shown). */
+  calibration?: { x: number[]; y: number[] };
+  /** Languages with LLM evaluation data; absent: every language (legacy folders). */
+  evaluatedLanguages?: string[];
+  perLanguage: Record<string, LanguageRates>;
+  fpr?: number;
+  tpr?: number;
+  /** Where the rates come from, in words ("leave-one-source-out predictions"). */
+  source?: string;
+  /** True for a folder without a verdict block: two-way verdicts at `threshold`, as before. */
+  legacy: boolean;
+}
+
+export interface VerdictOptions {
+  /** The document's language ('unknown' when not known). */
+  language?: string;
+  /** Give verdicts for languages outside evaluated_languages too (setting / CLI flag). */
+  unevaluatedLanguages?: boolean;
+  /** A user threshold for `llm` (codeOrigin.origin.threshold) instead of the manifest's. */
+  llmThreshold?: number;
+}
+
+export interface Verdict {
+  label: OriginLabel;
+  /** Raw p(LLM) from the model (after temperature), as aggregated. */
+  p_llm: number;
+  /** Calibrated P(llm). */
+  p_calibrated: number;
+  /** Calibrated probability of the stated verdict: P(llm) for llm, 1 − P(llm) for human, P(llm) when inconclusive. */
+  confidence: number;
+  /** Why the verdict is inconclusive. */
+  reason?: string;
+}
+
+export function legacyPolicy(threshold: number): VerdictPolicy {
+  return { llmThreshold: threshold, humanThreshold: threshold, perLanguage: {}, legacy: true };
+}
+
+const LANGUAGE_NAMES: Record<string, string> = {
+  python: 'Python', javascript: 'JavaScript', typescript: 'TypeScript', tsx: 'TypeScript (TSX)', java: 'Java',
+  c: 'C', cpp: 'C++', go: 'Go', rust: 'Rust', php: 'PHP', csharp: 'C#', ruby: 'Ruby', unknown: 'an unknown language',
+};
+
+export function languageName(language: string): string {
+  return LANGUAGE_NAMES[language] ?? language;
+}
+
+/** tsx is TypeScript for evaluation purposes: the manifest lists languages as the training data names them. */
+function evaluationKey(language: string): string {
+  return language === 'tsx' ? 'typescript' : language;
+}
+
+export function isEvaluated(policy: VerdictPolicy, language: string | undefined): boolean {
+  if (!policy.evaluatedLanguages) return true;
+  return policy.evaluatedLanguages.includes(evaluationKey(language ?? 'unknown'));
+}
+
+/** Rates measured for the language (or overall when the manifest has none for it). */
+export function ratesFor(policy: VerdictPolicy, language: string | undefined): (LanguageRates & { overall: boolean }) | undefined {
+  const r = policy.perLanguage[evaluationKey(language ?? 'unknown')];
+  if (r) return { ...r, overall: false };
+  if (policy.fpr !== undefined) return { fpr: policy.fpr, tpr: policy.tpr ?? NaN, overall: true };
+  return undefined;
+}
+
+/** Piecewise-linear interpolation through the calibration points, flat beyond the ends; identity without one. */
+export function calibrate(policy: VerdictPolicy, p: number): number {
+  const c = policy.calibration;
+  if (!c) return p;
+  const { x, y } = c;
+  if (p <= x[0]!) return y[0]!;
+  if (p >= x[x.length - 1]!) return y[y.length - 1]!;
+  let lo = 0;
+  let hi = x.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid]! <= p) lo = mid;
+    else hi = mid;
+  }
+  const span = x[hi]! - x[lo]!;
+  return span > 0 ? y[lo]! + ((p - x[lo]!) / span) * (y[hi]! - y[lo]!) : y[hi]!;
+}
+
+export function decide(policy: VerdictPolicy, p: number, o: VerdictOptions = {}): Verdict {
+  const pc = calibrate(policy, p);
+  const llmT = o.llmThreshold ?? policy.llmThreshold;
+  // A user threshold below the manifest's human threshold would make both verdicts overlap.
+  const humanT = Math.min(policy.humanThreshold, llmT);
+  if (!o.unevaluatedLanguages && !isEvaluated(policy, o.language)) {
+    const lang = o.language ?? 'unknown';
+    const reason = lang === 'unknown' ? 'language unknown, and the model is evaluated per language' : `not evaluated for ${languageName(lang)}`;
+    return { label: 'inconclusive', p_llm: p, p_calibrated: pc, confidence: pc, reason };
+  }
+  if (p >= llmT) return { label: 'llm', p_llm: p, p_calibrated: pc, confidence: pc };
+  // Legacy folders are two-way: everything under the threshold is human, as before.
+  if (policy.legacy ? p < llmT : p <= humanT) return { label: 'human', p_llm: p, p_calibrated: pc, confidence: 1 - pc };
+  return { label: 'inconclusive', p_llm: p, p_calibrated: pc, confidence: pc, reason: 'between thresholds: the evidence is not strong either way' };
+}
+
+/** A probability as people should read it: whole percent, never 0% or 100%. */
+export function shownPercent(p: number): number {
+  return Math.min(99, Math.max(1, Math.round(p * 100)));
+}
+
+/** "about 87%" */
+export function aboutPercent(p: number): string {
+  return `about ${shownPercent(p)}%`;
+}
+
+/** "1 in 110" for a false-positive rate; "fewer than 1 in N" when none was seen among N human files. */
+export function oneIn(fpr: number, nHuman?: number): string {
+  if (!(fpr > 0)) return nHuman ? `none of ${nHuman}` : 'almost none';
+  const n = 1 / fpr;
+  const rounded = n >= 100 ? Math.round(n / 10) * 10 : n >= 10 ? Math.round(n) : Math.round(n * 10) / 10;
+  return `about 1 in ${rounded}`;
+}
