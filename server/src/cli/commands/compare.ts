@@ -79,6 +79,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const analysed = report.files.filter((f) => !f.error).length;
       if (analysed === 0) throw new UsageError('no supported source files could be analysed in the given paths');
       for (const f of report.files) if (f.error) ctx.err(`${f.path}: skipped: ${f.error}`);
+      for (const f of report.files) for (const w of f.warnings ?? []) ctx.err(`${f.path}: warning: ${w}`);
       for (const w of report.metadata.cache?.warnings ?? []) ctx.err(`warning: ${w}`);
       const judged = await judgeReport(report, compareOpts, judgeOpts).catch((e: unknown) => {
         throw e instanceof JudgeConfigError ? new UsageError(e.message) : e;

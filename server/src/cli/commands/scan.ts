@@ -131,7 +131,11 @@ export function registerScan(program: Command, ctx: CliContext): void {
       let similarity: CompareReport | undefined;
       if (opts.similarity) {
         similarity = await compare({ inputs: paths, minScore, maxBytes });
-        for (const f of similarity.files) if (f.error) ok = false;
+        for (const f of similarity.files) {
+          if (f.error) ctx.err(`${f.path}: similarity: skipped: ${f.error}`);
+          for (const w of f.warnings ?? []) ctx.err(`${f.path}: similarity: warning: ${w}`);
+          if (f.error) ok = false;
+        }
       }
       const info = model ? { name: model.folder.manifest.name, version: model.folder.manifest.version, threshold: model.folder.manifest.threshold } : undefined;
       if (format === 'json') ctx.out(JSON.stringify({ model: info ?? { error: modelError }, files, similarity }, null, 2));
