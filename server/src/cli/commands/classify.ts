@@ -42,6 +42,8 @@ export interface FileEntry {
   explain_error?: string;
   error?: string;
   units?: UnitResult[];
+  /** Why the per-unit verdicts are missing (the file could not be parsed). */
+  units_error?: string;
 }
 
 interface TopToken {
@@ -177,7 +179,16 @@ async function classifyFiles(
       entry = { path, error: src.reason };
     } else {
       entry = { path, language: src.language, ...(await classifyOne(src.text, o)) };
-      if (o.units !== undefined && src.language !== 'unknown') entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows });
+      if (o.units !== undefined && src.language !== 'unknown') {
+        try {
+          entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows });
+        } catch (e) {
+          // One file the parser cannot take (a wasm abort) is reported; the next files go on.
+          ok = false;
+          entry.units_error = (e as Error).message;
+          ctx.err(`${path}: units skipped: ${entry.units_error}`);
+        }
+      }
       if (entry.truncated) ctx.err(`${path}: long file: only its first ${entry.windows} windows were classified`);
       if (entry.explain_error) {
         ok = false;

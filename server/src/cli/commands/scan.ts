@@ -121,7 +121,15 @@ export function registerScan(program: Command, ctx: CliContext): void {
             const c = await model.classify(src.text, { maxWindows });
             const entry: ScanFile = { path: p, language: src.language, label: c.label, p_llm: c.p_llm, windows: c.windows, ...(c.truncated ? { truncated: true } : {}) };
             if (c.truncated) ctx.err(`${p}: long file: only its first ${c.windows} windows were classified`);
-            if (src.language !== 'unknown') entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows });
+            if (src.language !== 'unknown') {
+              try {
+                entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows });
+              } catch (e) {
+                ok = false;
+                entry.units_error = (e as Error).message;
+                ctx.err(`${p}: units skipped: ${entry.units_error}`);
+              }
+            }
             files.push(entry);
           }
         }
