@@ -93,7 +93,9 @@ export class ParserAbortedError extends Error {
 }
 
 export async function parseSource(source: string, lang: LanguageId): Promise<Parsed> {
-  const parser = await parserFor(lang);
+  let parser = await parserFor(lang);
+  // Another parse may have aborted and replaced the runtime while this one waited: never use a dropped parser.
+  while (parsers.get(lang) !== parser) parser = await parserFor(lang);
   let tree: Tree | null;
   try {
     tree = parser.parse(source);
