@@ -33,14 +33,14 @@ export class FrameGuard extends Transform {
       if (this.resyncing && !this.skipToContentLength()) return;
       const end = this.buf.indexOf(HEADER_END);
       if (end < 0) {
-        if (this.buf.length > MAX_HEADER_BYTES) this.dropBad(`a header of over ${MAX_HEADER_BYTES} bytes without its end`, 1);
+        if (this.buf.length > MAX_HEADER_BYTES) this.dropBad(`a header of over ${MAX_HEADER_BYTES} bytes without its end`);
         else return;
         continue;
       }
       const header = this.buf.subarray(0, end).toString('ascii');
       const length = contentLength(header);
       if (length === undefined) {
-        this.dropBad(`a message header without a valid Content-Length (${JSON.stringify(header.slice(0, 80))})`, end + HEADER_END.length);
+        this.dropBad(`a message header without a valid Content-Length (${JSON.stringify(header.slice(0, 80))})`);
         continue;
       }
       const total = end + HEADER_END.length + length;
@@ -50,10 +50,13 @@ export class FrameGuard extends Transform {
     }
   }
 
-  /** Drops `from` bytes and whatever follows up to the next `Content-Length:`, and says so once. */
-  private dropBad(why: string, from: number): void {
+  /**
+   * Drops bytes up to the next `Content-Length:` after the start of the bad header (a valid header may
+   * follow noise on the same line; a bad header's body is skipped), and says so.
+   */
+  private dropBad(why: string): void {
     this.warn(`code-origin: dropped ${why}; reading on from the next Content-Length header`);
-    this.buf = this.buf.subarray(from);
+    this.buf = this.buf.subarray(1);
     this.resyncing = true;
   }
 
