@@ -75,7 +75,7 @@ describe('robustness: line endings', function () {
     assert.equal(normalizeLineEndings('x\n'), 'x\n');
     const back = originalOffset(raw);
     for (let i = 0; i < r.text.length; i++) {
-      const ch = r.text[i]!;
+      const ch: string = r.text[i]!;
       const o = back(i);
       assert.equal(ch === '\n' ? (raw[o] === '\n' || raw[o] === '\r') : raw[o] === ch, true, `offset ${i} -> ${o}`);
     }
