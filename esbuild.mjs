@@ -42,6 +42,8 @@ function copyWasm() {
     cpSync(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file), path.join(out, file));
   }
   cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(out, 'web-tree-sitter.wasm'));
+  // The runtime's JS is loaded from disk too, so that it can be loaded afresh after a wasm abort (core/parser.ts).
+  cpSync(require.resolve('web-tree-sitter'), path.join(out, 'web-tree-sitter.cjs'));
 }
 
 function testEntries(dir = 'test') {

@@ -53,6 +53,7 @@ const required = [
   'dist/server.js',
   'dist/cli.js',
   'dist/wasm/web-tree-sitter.wasm',
+  'dist/wasm/web-tree-sitter.cjs',
   'dist/wasm/tree-sitter-python.wasm',
   'node_modules/onnxruntime-node/package.json',
   'node_modules/onnxruntime-common/package.json',

@@ -9,7 +9,7 @@ import { extract } from '../../server/src/similarity/extract';
 async function du(src: string, lang: LanguageId): Promise<string[]> {
   const p = await parseSource(src, lang);
   try {
-    return defUseEdges(extract(p, { minSubtree: 8 }))
+    return defUseEdges(extract(p, { minSubtree: 8 })).edges
       .map((e) => `${e.name}:${e.def.line + 1}${e.loopCarried ? '~' : ''}->${e.use.line + 1}`).sort();
   } finally {
     p.dispose();
@@ -19,7 +19,7 @@ async function du(src: string, lang: LanguageId): Promise<string[]> {
 async function keys(src: string, lang: LanguageId): Promise<string[]> {
   const p = await parseSource(src, lang);
   try {
-    return dataflowKeys(defUseEdges(extract(p, { minSubtree: 8 }))).map(String).sort();
+    return dataflowKeys(defUseEdges(extract(p, { minSubtree: 8 })).edges).map(String).sort();
   } finally {
     p.dispose();
   }

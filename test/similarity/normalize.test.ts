@@ -16,7 +16,7 @@ async function dead(src: string, lang: LanguageId): Promise<string[]> {
   const p = await parseSource(src, lang);
   try {
     const x = extract(p, { minSubtree: 8 });
-    const keys = deadStatements(x, defUseEdges(x), { assignmentsDeclare: lang === 'python' });
+    const keys = deadStatements(x, defUseEdges(x).edges, { assignmentsDeclare: lang === 'python' });
     const found: string[] = [];
     const stack = [x.root];
     while (stack.length > 0) {

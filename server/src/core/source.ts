@@ -35,7 +35,37 @@ export function decodeText(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FILE_BYTES)
     return { ok: false, reason: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}` };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { ok: true, text };
+  return { ok: true, text: normalizeLineEndings(text) };
+}
+
+/**
+ * CRLF and lone CR to LF, so that every analysis sees one text whatever the checkout: tree-sitter
+ * counts rows at LF only (a lone-CR file was one line, its `//` comment swallowing the rest), and the
+ * origin model read `\r` as tokens (the same Java file: llm 0.988 with LF, human 0.378 with CRLF).
+ * Rows and columns stay those an editor shows (it breaks lines at all three); offsets move by one per
+ * CRLF before them: `originalOffset` maps them back.
+ */
+export function normalizeLineEndings(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+/** Maps offsets in `normalizeLineEndings(original)` back to offsets in `original`. */
+export function originalOffset(original: string): (normalized: number) => number {
+  // Normalized offsets at which a CRLF's CR was dropped, in order.
+  const dropped: number[] = [];
+  for (let i = original.indexOf('\r\n'); i !== -1; i = original.indexOf('\r\n', i + 2)) dropped.push(i - dropped.length);
+  if (dropped.length === 0) return (n) => n;
+  return (n) => {
+    // CRs dropped at or before n: binary search for the first drop position greater than n.
+    let lo = 0;
+    let hi = dropped.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (dropped[mid]! <= n) lo = mid + 1;
+      else hi = mid;
+    }
+    return n + lo;
+  };
 }
 
 /** Checks text already decoded (an editor buffer) against the size limit. */

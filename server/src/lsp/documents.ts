@@ -6,7 +6,7 @@ import type { TextDocuments } from 'vscode-languageserver';
 import { astOfSource, summarizeSource } from '../core/analyze';
 import type { AstView } from '../core/astView';
 import { detectLanguage, type LanguageId } from '../core/languages';
-import { checkText, decodeSource } from '../core/source';
+import { checkText, decodeSource, normalizeLineEndings } from '../core/source';
 import type { FileSummary } from '../core/summary';
 import type { ServerSettings } from './settings';
 
@@ -71,7 +71,8 @@ export class DocumentAnalyzer {
       if (!language) return { ok: false, error: `unsupported language "${doc.languageId}"` };
       const problem = checkText(doc.getText(), { maxBytes: s.maxFileSize });
       if (problem) return { ok: false, error: problem };
-      text = doc.getText();
+      // As files read from disk are: rows and columns (what summaries report) are the editor's either way.
+      text = normalizeLineEndings(doc.getText());
       key = `v${doc.version}`;
     } else {
       if (!uri.startsWith('file:')) return { ok: false, error: `document not open: ${uri}` };

@@ -5,6 +5,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
+import { inspect } from 'node:util';
+import { FrameGuard } from './framing';
 import { DocumentAnalyzer } from './documents';
 import { renderHtml } from '../similarity/html';
 import { renderJudgeHtml } from '../judge';
@@ -26,7 +28,25 @@ import { OriginService, withOriginHover } from './origin/service';
 
 declare const CODE_ORIGIN_VERSION: string | undefined;
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = connect();
+
+/**
+ * Over stdio (how the extension starts the server) the input goes through FrameGuard, so one malformed
+ * header cannot leave the server deaf. Given streams, the library no longer routes `console` to the
+ * client's log as it does for `--stdio`, so that is done here: stdout carries only the protocol.
+ */
+function connect() {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const input = process.stdin.pipe(new FrameGuard((m) => process.stderr.write(`${m}\n`)));
+  const c = createConnection(ProposedFeatures.all, input, process.stdout);
+  const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ');
+  console.log = (...a: unknown[]) => c.console.log(text(a));
+  console.info = (...a: unknown[]) => c.console.info(text(a));
+  console.warn = (...a: unknown[]) => c.console.warn(text(a));
+  console.error = (...a: unknown[]) => c.console.error(text(a));
+  console.debug = (...a: unknown[]) => c.console.log(text(a));
+  return c;
+}
 const documents = new TextDocuments(TextDocument);
 let settings: ServerSettings = DEFAULT_SETTINGS;
 let judgeSettings: JudgeSettings = DEFAULT_JUDGE_SETTINGS;

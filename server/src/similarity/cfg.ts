@@ -216,10 +216,12 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
       case 'if':
         if (f.stage === 0) f.exits = [...ret];
         else if (f.stage === 2) {
-          f.exits.push(...ret);
+          // `ret` is the finished `else if`'s own exits array: merge the smaller into the larger, so a
+          // 20,000-link chain costs n log n, not n² copies.
+          f.exits = merge(f.exits, ret);
           f.pending = retPending;
         } else if (f.stage === 3) {
-          f.exits.push(...ret);
+          append(f.exits, ret);
           f.pending = [];
         }
         if (f.i < f.alts.length) {
@@ -256,7 +258,7 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
         if (f.cur) {
           const fallsThrough = x.table.fallthrough && names[f.cur.type] !== 'switch_rule';
           if (fallsThrough) f.fall = ret;
-          else f.exits.push(...ret);
+          else append(f.exits, ret);
           f.cur = null;
         }
         if (f.i < f.cases.length) {
@@ -272,7 +274,8 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
         }
         breakables.pop();
         open = -1;
-        f.exits.push(...f.fall, ...f.breaks);
+        append(f.exits, f.fall);
+        append(f.exits, f.breaks);
         if (!f.hasDefault) f.exits.push({ from: f.sw, kind: 'nomatch' });
         stack.pop();
         ret = f.exits;
@@ -292,7 +295,7 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
           f.exits = [...ret];
           f.stage = 2;
         } else if (f.stage === 3) {
-          f.exits.push(...ret);
+          append(f.exits, ret);
           f.stage = 2;
         } else if (f.stage === 4) {
           f.exits = ret;
@@ -335,6 +338,24 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
   }
   connect(preds, exit);
   return { line, nodes, edges };
+}
+
+/**
+ * Appends without spreading: `push(...list)` passes every element as an argument and overflows the
+ * stack once a list has some 100k entries.
+ */
+function append<T>(into: T[], from: readonly T[]): void {
+  for (let i = 0; i < from.length; i++) into.push(from[i]!);
+}
+
+/** The two lists in one (order is irrelevant: exits become a set of edges); `b` must not be shared. */
+function merge<T>(a: T[], b: T[]): T[] {
+  if (a.length >= b.length) {
+    append(a, b);
+    return a;
+  }
+  append(b, a);
+  return b;
 }
 
 /** Normalized label of a node: its kind, and for blocks the multiset of statement shapes. */

@@ -12,7 +12,7 @@ import { winnow, type Fingerprints } from './fingerprint';
 import { sortedUnique } from './hash';
 
 /** Bumped whenever features change meaning, so cached entries from older engines are not reused. */
-export const FEATURES_VERSION = 8;
+export const FEATURES_VERSION = 9;
 
 export interface FeatureOptions {
   minSubtree: number;
@@ -44,6 +44,8 @@ export interface FileFeatures {
   /** Sorted unique fingerprint hashes. */
   fpSet: Float64Array;
   syntaxErrors: boolean;
+  /** Where the analysis was bounded (hostile input): what was left out, for the file's entry in the report. */
+  warnings?: string[];
 }
 
 export async function featuresOfSource(text: string, language: LanguageId, opts: FeatureOptions = DEFAULT_FEATURE_OPTIONS): Promise<FileFeatures> {
@@ -52,16 +54,20 @@ export async function featuresOfSource(text: string, language: LanguageId, opts:
     let x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered });
     // Dead statements (unreachable, or nothing observable depends on them) are left out of everything:
     // subtrees, k-grams and both graphs; a second walk of the same tree skips them.
-    const dead = deadStatements(x, defUseEdges(x), { assignmentsDeclare: language === 'python' });
+    const first = defUseEdges(x);
+    // Bounded (incomplete) def-use edges would make live statements look dead: nothing is removed then.
+    const dead = first.note ? new Set<number>() : deadStatements(x, first.edges, { assignmentsDeclare: language === 'python' });
     if (dead.size > 0) x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered, skip: dead });
     // A single-use helper called as a statement reads as its body at the call site (extract-function).
-    inlineCalls(x);
+    const inlined = inlineCalls(x);
     const cfg = sortedUnique(cfgEdgeKeys(buildCfgs(x)));
-    const df = sortedUnique(dataflowKeys(defUseEdges(x)));
+    const du = dead.size > 0 || inlined > 0 ? defUseEdges(x) : first;
+    const df = sortedUnique(dataflowKeys(du.edges));
     const fp = winnow(x.tokens, x.tokenRows, opts.k, opts.w);
     return {
       language, lineCount: x.lineCount, total: x.total, tracked: x.tracked, astSet: sortedUnique(x.tracked.hash), cfg, df, fp: { hash: fp.hash }, fpSet: sortedUnique(fp.hash),
       syntaxErrors: parsed.tree.rootNode.hasError,
+      ...(du.note ? { warnings: [du.note] } : {}),
     };
   } finally {
     parsed.dispose();

@@ -26,6 +26,11 @@ function hi(k: number): number {
 
 /** An ordered combination of keys (and small integers) into one key. */
 export function combine(...parts: number[]): number {
+  return combineList(parts);
+}
+
+/** `combine` over a list of any length (spreading 260k statement shapes into arguments overflows the stack). */
+export function combineList(parts: readonly number[]): number {
   let a = 0x2545f491;
   let b = 0x6a09e667;
   for (const p of parts) {
@@ -37,8 +42,8 @@ export function combine(...parts: number[]): number {
 
 /** Order-insensitive combination (a multiset of keys). */
 export function combineUnordered(parts: number[], seed = 0): number {
-  const sorted = parts.slice().sort((x, y) => x - y);
-  return combine(seed, ...sorted);
+  const sorted = [seed, ...parts.slice().sort((x, y) => x - y)];
+  return combineList(sorted);
 }
 
 /** Sorted unique keys: the form edge sets and hash sets are stored and intersected in. */

@@ -50,6 +50,8 @@ export interface FileEntry {
   explain_error?: string;
   error?: string;
   units?: UnitResult[];
+  /** Why the per-unit verdicts are missing (the file could not be parsed). */
+  units_error?: string;
 }
 
 interface TopToken {
@@ -196,7 +198,14 @@ async function classifyFiles(
     } else {
       entry = { path, language: src.language, ...(await classifyOne(src.text, src.language, o)) };
       if (o.units !== undefined && src.language !== 'unknown') {
-        entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows, unevaluatedLanguages: o.unevaluatedLanguages });
+        try {
+          entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows, unevaluatedLanguages: o.unevaluatedLanguages });
+        } catch (e) {
+          // One file the parser cannot take (a wasm abort) is reported; the next files go on.
+          ok = false;
+          entry.units_error = (e as Error).message;
+          ctx.err(`${oneLine(path)}: units skipped: ${oneLine(entry.units_error)}`);
+        }
       }
       if (entry.truncated) ctx.err(`${oneLine(path)}: long file: only its first ${entry.windows} windows were classified`);
       if (entry.explain_error) {

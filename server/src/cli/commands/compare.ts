@@ -80,6 +80,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const analysed = report.files.filter((f) => !f.error).length;
       if (analysed === 0) throw new UsageError('no supported source files could be analysed in the given paths');
       for (const f of report.files) if (f.error) ctx.err(`${oneLine(f.path)}: skipped: ${oneLine(f.error)}`);
+      for (const f of report.files) for (const w of f.warnings ?? []) ctx.err(`${oneLine(f.path)}: warning: ${oneLine(w)}`);
       for (const w of report.metadata.cache?.warnings ?? []) ctx.err(`warning: ${oneLine(w)}`);
       const judged = await judgeReport(report, compareOpts, judgeOpts).catch((e: unknown) => {
         throw e instanceof JudgeConfigError ? new UsageError(e.message) : e;

@@ -135,7 +135,15 @@ export function registerScan(program: Command, ctx: CliContext): void {
               ...(c.reason ? { reason: c.reason } : {}), windows: c.windows, ...(c.truncated ? { truncated: true } : {}),
             };
             if (c.truncated) ctx.err(`${oneLine(p)}: long file: only its first ${c.windows} windows were classified`);
-            if (src.language !== 'unknown') entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows, unevaluatedLanguages });
+            if (src.language !== 'unknown') {
+              try {
+                entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows, unevaluatedLanguages });
+              } catch (e) {
+                ok = false;
+                entry.units_error = (e as Error).message;
+                ctx.err(`${oneLine(p)}: units skipped: ${oneLine(entry.units_error)}`);
+              }
+            }
             files.push(entry);
           }
         }
@@ -145,7 +153,11 @@ export function registerScan(program: Command, ctx: CliContext): void {
       let similarity: CompareReport | undefined;
       if (opts.similarity) {
         similarity = await compare({ inputs: paths, minScore, maxBytes });
-        for (const f of similarity.files) if (f.error) ok = false;
+        for (const f of similarity.files) {
+          if (f.error) ctx.err(`${oneLine(f.path)}: similarity: skipped: ${oneLine(f.error)}`);
+          for (const w of f.warnings ?? []) ctx.err(`${oneLine(f.path)}: similarity: warning: ${oneLine(w)}`);
+          if (f.error) ok = false;
+        }
       }
       const man = model?.folder.manifest;
       const info = man ? {
