@@ -13,6 +13,7 @@ import type { Verdict } from './types';
 const KIND: DbKind = {
   name: 'verdict cache', appId: SQLITE_APP_IDS.verdicts, version: 2, legacyTables: ['verdicts'],
   schema: ['CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict TEXT NOT NULL, created TEXT NOT NULL)'],
+  queries: ['SELECT key, verdict, created FROM verdicts'],
 };
 
 export const contentHash = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
@@ -36,14 +37,15 @@ export class VerdictCache {
     return this.warnings[0];
   }
 
-  /** Throws CacheRefusedError, reading only the file's first bytes, where `file` holds something that is not ours. */
-  static check(file: string): void {
-    const p = probe(file, SQLITE_APP_IDS.verdicts);
-    if (p.what === 'foreign' || p.what === 'not-regular') refuseForeign(file, p, 'verdict cache');
+  /** Throws CacheRefusedError where `file` holds something that is not ours; writes nothing. */
+  static async check(file: string): Promise<void> {
+    (await VerdictCache.open(file)).close();
   }
 
   static async open(file: string): Promise<VerdictCache> {
-    VerdictCache.check(file);
+    // The first bytes tell most paths that are not ours, before the database engine loads.
+    const p = probe(file, SQLITE_APP_IDS.verdicts);
+    if (p.what === 'foreign' || p.what === 'not-regular') refuseForeign(file, p, 'verdict cache');
     const c = new VerdictCache(await loadSqlJs(), file);
     c.db.handle(); // an unmarked database that is not an older verdict cache is refused here
     return c;

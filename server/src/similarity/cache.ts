@@ -29,8 +29,10 @@ export const SHARDS = 16;
 
 /** The files' format (1: unmarked databases, entries without checksums). */
 export const CACHE_FORMAT = 2;
-const MAIN: DbKind = { name: 'cache', appId: SQLITE_APP_IDS.featureMain, version: CACHE_FORMAT, schema: ['CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)'], legacyTables: ['meta', 'features', 'pair_scores'] };
-const SHARD: DbKind = { name: 'cache', appId: SQLITE_APP_IDS.featureShard, version: CACHE_FORMAT, schema: ['CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)'], legacyTables: ['features'] };
+const MAIN: DbKind = { name: 'cache', appId: SQLITE_APP_IDS.featureMain, version: CACHE_FORMAT, schema: ['CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)'],
+  queries: ['SELECT key, data FROM meta'], legacyTables: ['meta', 'features', 'pair_scores'] };
+const SHARD: DbKind = { name: 'cache', appId: SQLITE_APP_IDS.featureShard, version: CACHE_FORMAT, schema: ['CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)'],
+  queries: ['SELECT key, data FROM features'], legacyTables: ['features'] };
 const PAIRS_FORMAT = 1;
 
 export class FeatureCache {

@@ -16,6 +16,8 @@ export interface DbKind {
   /** Format version, in `PRAGMA user_version`. */
   version: number;
   schema: string[];
+  /** The queries the cache makes (without parameters), tried when the file is opened. */
+  queries: string[];
   /** Tables of an unmarked database written before the marks: such a file is ours, of an older format. */
   legacyTables: string[];
 }
@@ -75,14 +77,14 @@ export class DbFile {
    */
   private read(report: boolean): { db?: SqlDatabase; absent: boolean } {
     const p = probe(this.file, this.kind.appId);
-    refuseNotRegular(this.file, p);
+    refuseNotRegular(this.file, p, this.kind.name);
     if (p.what === 'absent') return { absent: true };
     const other = () => {
       if (report && !this.opts.quietVersion) this.warn(`${this.kind.name} ${this.file} was written by another version of Code Origin; replaced by a new one`);
       return { absent: false };
     };
     if (p.what === 'ours' && p.version !== this.kind.version) return other();
-    if (p.what === 'foreign' && this.opts.strict) refuseForeign(this.file, p);
+    if (p.what === 'foreign' && this.opts.strict) refuseForeign(this.file, p, this.kind.name);
     let db: SqlDatabase | undefined;
     try {
       if (p.what === 'foreign') throw new Error('not a database');
@@ -92,13 +94,15 @@ export class DbFile {
         db.close();
         db = undefined;
         if (tables.length > 0 && tables.every((t) => this.kind.legacyTables.includes(t))) return other();
-        if (this.opts.strict) refuseForeign(this.file, p);
+        if (this.opts.strict) refuseForeign(this.file, p, this.kind.name);
         throw new Error('not a Code Origin cache');
       }
       // sql.js reads lazily: a check is what finds a damaged page before a lookup trips on it.
       const check = String(db.exec('PRAGMA quick_check')[0]?.values[0]?.[0] ?? '');
       if (check !== 'ok') throw new Error(`integrity check: ${check || 'no answer'}`);
       for (const s of this.kind.schema) db.run(s);
+      // A damaged schema (a column renamed by a flipped bit) passes the check: every query is tried once.
+      for (const q of this.kind.queries) db.exec(`${q} LIMIT 1`);
       return { db, absent: false };
     } catch (e) {
       if (e instanceof CacheRefusedError) throw e;
@@ -112,36 +116,61 @@ export class DbFile {
     }
   }
 
+  /**
+   * Runs `fn` on the database; where it fails (damage the checks at opening did not see), the database is
+   * replaced by a new one, with a warning, and `fn` runs again on that.
+   */
+  private guard<T>(fn: (db: SqlDatabase) => T): T {
+    const db = this.handle();
+    try {
+      return fn(db);
+    } catch (e) {
+      this.warn(`${this.kind.name} ${this.file} is damaged (${(e as Error).message}); replaced by a new one`);
+      this.select = undefined;
+      try {
+        db.close();
+      } catch {
+        // already unusable
+      }
+      this.db = this.empty();
+      this.dirty = true;
+      this.touched.clear();
+      return fn(this.db);
+    }
+  }
+
   /** The first column of the row of `key`, with one prepared statement kept per file for repeated lookups. */
   lookup(sql: string, key: string, keep: boolean): unknown {
-    const st = keep ? (this.select ??= this.handle().prepare(sql)) : this.handle().prepare(sql);
-    try {
-      st.bind([key]);
-      return st.step() ? st.get()[0] : undefined;
-    } finally {
-      if (keep) st.reset();
-      else st.free();
-    }
+    return this.guard((db) => {
+      const st = keep ? (this.select ??= db.prepare(sql)) : db.prepare(sql);
+      try {
+        st.bind([key]);
+        return st.step() ? st.get()[0] : undefined;
+      } finally {
+        if (keep) st.reset();
+        else st.free();
+      }
+    });
   }
 
   /** Inserts or replaces the row of `key` (the table's first column). */
   put(table: string, columns: string[], values: unknown[]): void {
-    this.handle().run(`INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, values);
+    this.guard((db) => db.run(`INSERT OR REPLACE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, values));
     this.touch(table, String(values[0]));
   }
 
   delete(table: string, key: string): void {
-    this.handle().run(`DELETE FROM ${table} WHERE key = ?`, [key]);
+    this.guard((db) => db.run(`DELETE FROM ${table} WHERE key = ?`, [key]));
     this.touch(table, key);
   }
 
   keys(table: string): string[] {
-    return (this.handle().exec(`SELECT key FROM ${table}`)[0]?.values ?? []).map((r) => String(r[0]));
+    return this.guard((db) => (db.exec(`SELECT key FROM ${table}`)[0]?.values ?? []).map((r) => String(r[0])));
   }
 
   /** Gives free pages back (after deletions): they would stay in the file and in every save's copy. */
   vacuum(): void {
-    this.handle().run('VACUUM');
+    this.guard((db) => db.run('VACUUM'));
     this.vacuumed = true;
     this.dirty = true;
   }
@@ -160,7 +189,7 @@ export class DbFile {
   }
 
   count(sql: string): number {
-    return Number(this.handle().exec(sql)[0]?.values[0]?.[0] ?? 0);
+    return this.guard((db) => Number(db.exec(sql)[0]?.values[0]?.[0] ?? 0));
   }
 
   /** Writes the file back if it changed, under its lock, merged into what another process wrote meanwhile; a failure is a warning. */

@@ -73,7 +73,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       // Cache paths are checked before any work: one that holds something else is refused, untouched.
       try {
         if (opts.cache) FeatureCache.check(opts.cache);
-        if (judgeOpts.cachePath) VerdictCache.check(judgeOpts.cachePath);
+        if (judgeOpts.cachePath) await VerdictCache.check(judgeOpts.cachePath);
       } catch (e) {
         throw e instanceof CacheRefusedError ? new UsageError(e.message) : e;
       }
