@@ -14,13 +14,14 @@ const argv = (args: string[]) => [`--max-old-space-size=${HEAP_MB}`, CLI, ...arg
 
 export function cli(args: string[], cwd?: string, timeout = RUN_MS): SpawnSyncReturns<string> & { ms: number } {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, argv(args), { encoding: 'utf8', cwd, timeout, killSignal: 'SIGKILL' });
+  const r = spawnSync(process.execPath, argv(args), { encoding: 'utf8', cwd, timeout, killSignal: 'SIGKILL', maxBuffer: 512 * 1024 * 1024 });
   return Object.assign(r, { ms: Date.now() - t0 });
 }
 
 /** The same, without waiting: several at once share one cache. */
-export function cliAsync(args: string[], cwd?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function cliAsync(args: string[], cwd?: string): Promise<{ status: number | null; signal: NodeJS.Signals | null; ms: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
+    const t0 = Date.now();
     const p = spawn(process.execPath, argv(args), { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -28,9 +29,9 @@ export function cliAsync(args: string[], cwd?: string): Promise<{ status: number
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => p.kill('SIGKILL'), RUN_MS);
     p.on('error', reject);
-    p.on('close', (status) => {
+    p.on('close', (status, signal) => {
       clearTimeout(timer);
-      resolve({ status, stdout, stderr });
+      resolve({ status, signal, ms: Date.now() - t0, stdout, stderr });
     });
   });
 }
