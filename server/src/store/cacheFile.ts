@@ -88,7 +88,8 @@ export function probe(file: string, kind: string | number): Probe {
   try {
     st = fs.lstatSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { what: 'absent' };
+    // Not there (or under a file): nothing to refuse; writing it fails later, as a warning.
+    if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return { what: 'absent' };
     throw new CacheRefusedError(`cannot use ${file} as a cache: ${(e as Error).message}`);
   }
   if (!st.isFile()) return { what: 'not-regular', type: fileType(st) };
@@ -142,7 +143,7 @@ export function refuseNotFolder(dir: string): void {
   try {
     st = fs.lstatSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return;
     throw new CacheRefusedError(`cannot use ${dir} as a cache folder: ${(e as Error).message}`);
   }
   if (!st.isDirectory()) throw new CacheRefusedError(`refusing to use ${dir} as a cache folder: it is ${st.isFile() ? 'a file' : fileType(st)}`);
