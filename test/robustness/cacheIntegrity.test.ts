@@ -90,7 +90,9 @@ describe('robustness: damaged caches and caches of another format', function () 
     assert.doesNotMatch(again.stderr, /warning/);
   });
 
-  for (const seed of [2, 3, 4]) {
+  // CO_FLIP_SEEDS=5,6,7... runs more flips (a longer sweep than the suite's three).
+  const seeds = process.env.CO_FLIP_SEEDS ? process.env.CO_FLIP_SEEDS.split(',').map(Number) : [2, 3, 4];
+  for (const seed of seeds) {
     it(`raw bit flips in every file of the cache (seed ${seed}): the cold report, with warnings`, () => {
       const cache = filled(`flip-raw-${seed}.sqlite`);
       const next = rng(seed);
@@ -110,6 +112,27 @@ describe('robustness: damaged caches and caches of another format', function () 
       assert.deepEqual(stable(again.stdout), cold);
     });
   }
+
+  it('flipped bits in the headers of the files beside the main file: replaced or recomputed, the cold report; in the main file: refused, untouched', () => {
+    const cache = filled('flip-head.sqlite');
+    const next = rng(9);
+    const beside = cacheFiles(cache).filter((f) => f !== cache);
+    for (const f of beside) {
+      const b = fs.readFileSync(f);
+      b[Math.floor(next() * Math.min(b.length, 100))] ^= 1 << Math.floor(next() * 8);
+      fs.writeFileSync(f, b);
+    }
+    const r = cli(['compare', src, '--min-score', '0.3', '--cache', cache]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(stable(r.stdout), cold);
+    const b = fs.readFileSync(cache);
+    b[69] ^= 0x10; // application_id
+    fs.writeFileSync(cache, b);
+    const refused = cli(['compare', src, '--cache', cache]);
+    assert.equal(refused.status, 2, refused.stderr);
+    assert.match(refused.stderr, /refusing to use .*flip-head\.sqlite as a cache/);
+    assert.deepEqual(fs.readFileSync(cache), b);
+  });
 
   it('a cache of an older format (unmarked databases, the first layout) is replaced with a warning', async () => {
     const cache = path.join(dir, 'legacy.sqlite');
