@@ -14,6 +14,7 @@ import { LocalJudgeStore } from '../../server/src/judge/local/diskStore';
 import { judgeReport } from '../../server/src/judge/report';
 import type { JudgeContext, JudgePairInput, Verdict } from '../../server/src/judge/types';
 import { compare } from '../../server/src/similarity/engine';
+import { decodePlain, PLAIN_KINDS } from '../../server/src/store/cacheFile';
 
 const FX = path.join(__dirname, '../../../test/judge/fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FX, name), 'utf8');
@@ -51,8 +52,11 @@ async function run(docs: Doc[], keysDir: string | undefined, cache = new LocalJu
 }
 
 function storedKeys(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.keys'))
-    .flatMap((f) => (v8.deserialize(fs.readFileSync(path.join(dir, f))) as { entries: Array<[string]> }).entries.map((e) => e[0]));
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.keys')).flatMap((f) => {
+    const d = decodePlain(fs.readFileSync(path.join(dir, f)), PLAIN_KINDS.judgeKeys, 2);
+    assert.ok(d.ok, f);
+    return (v8.deserialize(d.payload) as { entries: Array<[string]> }).entries.map((e) => e[0]);
+  });
 }
 
 describe('local judge state kept on disk', function () {

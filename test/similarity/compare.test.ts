@@ -202,7 +202,7 @@ describe('compare', () => {
     for (const f of fs.readdirSync(`${db}.features`)) fs.writeFileSync(path.join(`${db}.features`, f), 'not a database');
     const third = await compare({ inputs: [d], cachePath: db });
     assert.equal(third.metadata.cache?.misses, 3);
-    assert.ok(third.metadata.cache?.warnings?.length && third.metadata.cache.warnings.every((w) => /unreadable.*starting a new one/.test(w)), JSON.stringify(third.metadata.cache));
+    assert.ok(third.metadata.cache?.warnings?.length && third.metadata.cache.warnings.every((w) => /damaged.*replaced by a new one/.test(w)), JSON.stringify(third.metadata.cache));
     assert.equal(third.similarity.pairs[0]!.similarity_score, first.similarity.pairs[0]!.similarity_score);
     const fourth = await compare({ inputs: [d], cachePath: db });
     assert.deepEqual([fourth.metadata.cache?.hits, fourth.metadata.cache?.warnings], [3, undefined]);

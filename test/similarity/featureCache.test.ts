@@ -1,5 +1,5 @@
 // The feature cache's files: entries round-trip (deflated) through shard files beside the main file, a
-// damaged entry is a miss, a damaged shard is replaced, an old single-file cache is cleaned, and pruning
+// damaged entry is a miss, a damaged shard is replaced, an old single-file cache is replaced, and pruning
 // drops the entries of contents no longer in use once they outnumber a quarter of those in use.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -74,7 +74,7 @@ describe('feature cache', () => {
     assert.equal(again.filter((f) => f === undefined).length, lost);
     assert.equal(e.hits, 64 - lost);
     assert.equal(e.warnings.length, 1);
-    assert.match(e.warnings[0]!, /unreadable.*starting a new one/);
+    assert.match(e.warnings[0]!, /damaged.*replaced by a new one/);
     e.close();
     const f = await FeatureCache.open(file);
     f.getMany(keys);
@@ -82,7 +82,7 @@ describe('feature cache', () => {
     f.close();
   });
 
-  it('drops the features of a cache written before shards from its main file', async () => {
+  it('replaces a cache written before shards (and before the format mark) with a warning', async () => {
     const file = path.join(dir, 'old.sqlite');
     const SQL = await loadSqlJs();
     const db = new SQL.Database();
@@ -92,6 +92,7 @@ describe('feature cache', () => {
     db.close();
     const before = fs.statSync(file).size;
     const c = await FeatureCache.open(file);
+    assert.match(c.warnings[0] ?? '', /written by another version of Code Origin; replaced/);
     c.putMeta('run', new Uint8Array([1]));
     c.release();
     assert.ok(fs.statSync(file).size < before / 10, `${fs.statSync(file).size} vs ${before}`);

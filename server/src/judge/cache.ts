@@ -1,13 +1,20 @@
 // Verdict cache: a sql.js (SQLite) database file keyed by the two files' content hashes (order-free),
 // the provider and model, and the prompt (or local judge) version. Only real verdicts are kept,
-// never UNKNOWN ones, so a failed call is tried again next time.
+// never UNKNOWN ones, so a failed call is tried again next time. The file is marked as ours and each
+// verdict carries a checksum (cacheFile.ts): another file at the path is refused and left untouched, a
+// damaged verdict is a warning and a miss, and two processes writing the file merge their verdicts.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { loadSqlJs, writeFileAtomic, type SqlDatabase } from '../store/sqlite';
+import { DbFile, type DbKind } from '../store/cacheDb';
+import { openText, probe, refuseForeign, sealText, SQLITE_APP_IDS } from '../store/cacheFile';
+import { loadSqlJs, type SqlJs } from '../store/sqlite';
 import type { Verdict } from './types';
 
-
-const SCHEMA = 'CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict TEXT NOT NULL, created TEXT NOT NULL)';
+/** 1: unmarked database, verdicts without checksums. */
+const KIND: DbKind = {
+  name: 'verdict cache', appId: SQLITE_APP_IDS.verdicts, version: 2, legacyTables: ['verdicts'],
+  schema: ['CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict TEXT NOT NULL, created TEXT NOT NULL)'],
+  queries: ['SELECT key, verdict, created FROM verdicts'],
+};
 
 export const contentHash = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 
@@ -17,48 +24,60 @@ export function verdictKey(source1: string, source2: string, model: string, vers
 }
 
 export class VerdictCache {
-  private dirty = false;
   hits = 0;
-  private constructor(private readonly file: string, private readonly db: SqlDatabase, readonly warning?: string) {}
+  /** Files replaced (damaged, of another format), verdicts found damaged, a file not written. */
+  readonly warnings: string[] = [];
+  private readonly db: DbFile;
+  private constructor(SQL: SqlJs, file: string) {
+    this.db = new DbFile(SQL, file, KIND, (m) => this.warnings.push(m), { strict: true });
+  }
+
+  /** The first warning (its opening's), for callers that log one. */
+  get warning(): string | undefined {
+    return this.warnings[0];
+  }
+
+  /** Throws CacheRefusedError where `file` holds something that is not ours; writes nothing. */
+  static async check(file: string): Promise<void> {
+    (await VerdictCache.open(file)).close();
+  }
 
   static async open(file: string): Promise<VerdictCache> {
-    const SQL = await loadSqlJs();
-    try {
-      const db = fs.existsSync(file) ? new SQL.Database(fs.readFileSync(file)) : new SQL.Database();
-      db.run(SCHEMA);
-      return new VerdictCache(file, db);
-    } catch (e) {
-      // A damaged cache is only a cache: start afresh and say so.
-      const db = new SQL.Database();
-      db.run(SCHEMA);
-      return new VerdictCache(file, db, `verdict cache ${file} unreadable (${(e as Error).message}); starting a new one`);
-    }
+    // The first bytes tell most paths that are not ours, before the database engine loads.
+    const p = probe(file, SQLITE_APP_IDS.verdicts);
+    if (p.what === 'foreign' || p.what === 'not-regular') refuseForeign(file, p, 'verdict cache');
+    const c = new VerdictCache(await loadSqlJs(), file);
+    c.db.handle(); // an unmarked database that is not an older verdict cache is refused here
+    return c;
   }
 
   get(key: string): Verdict | undefined {
-    const st = this.db.prepare('SELECT verdict FROM verdicts WHERE key = ?');
+    const stored = this.db.lookup('SELECT verdict FROM verdicts WHERE key = ?', key, true);
+    if (stored === undefined) return undefined;
+    const text = openText(String(stored));
+    let v: Verdict | undefined;
     try {
-      st.bind([key]);
-      if (!st.step()) return undefined;
-      this.hits++;
-      return { ...(JSON.parse(String(st.get()[0])) as Verdict), cached: true };
-    } finally {
-      st.free();
+      v = text === undefined ? undefined : (JSON.parse(text) as Verdict);
+    } catch {
+      v = undefined;
     }
+    if (!v) {
+      this.warnings.push(`verdict cache ${this.db.file}: a damaged verdict was ignored`);
+      return undefined;
+    }
+    this.hits++;
+    return { ...v, cached: true };
   }
 
   put(key: string, v: Verdict): void {
     if (v.classification === 'UNKNOWN') return;
     const { cached: _cached, error: _error, ...keep } = v;
-    this.db.run('INSERT OR REPLACE INTO verdicts (key, verdict, created) VALUES (?, ?, ?)', [key, JSON.stringify(keep), new Date().toISOString()]);
-    this.dirty = true;
+    this.db.put('verdicts', ['key', 'verdict', 'created'], [key, sealText(JSON.stringify(keep)), new Date().toISOString()]);
   }
 
-  /** Writes the database back atomically when something was added. */
+  /** Writes the database back atomically (merged with another process's writes) when something was added. */
   save(): void {
-    if (!this.dirty) return;
-    writeFileAtomic(this.file, this.db.export());
-    this.dirty = false;
+    this.db.save();
   }
 
   close(): void {

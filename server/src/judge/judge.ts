@@ -124,7 +124,6 @@ async function askGemini(
 ): Promise<void> {
   const version = `gemini-p${PROMPT_VERSION}`;
   const cache = opts.cachePath ? await VerdictCache.open(opts.cachePath) : undefined;
-  if (cache?.warning) opts.log?.(cache.warning);
   try {
     const todo: number[] = [];
     for (const i of selected) {
@@ -197,6 +196,7 @@ async function askGemini(
     cache?.save();
   } finally {
     cache?.close();
+    for (const w of cache?.warnings ?? []) opts.log?.(`warning: ${w}`);
   }
 }
 

@@ -7,130 +7,101 @@
 // records), each opened when first used and closed after the run that used it: after an edit only the
 // edited file's shard is read and written (at 5,000 files, 1.6 MB instead of 25 MB, and nothing held
 // between runs). The pair scores are one blob in a plain file beside them (`putPairs`).
+//
+// Every file is marked as ours (cacheFile.ts) and every entry carries a checksum: a path that holds
+// anything else is refused and left untouched, a damaged entry is a warning and a recompute, and two
+// processes writing one cache merge their entries (cacheDb.ts).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
 import type { LanguageId } from '../core/languages';
-import { loadSqlJs, writeFileAtomic, type SqlDatabase, type SqlJs, type SqlStatement } from '../store/sqlite';
+import { DbFile, type DbKind } from '../store/cacheDb';
+import { CacheRefusedError, decodePlain, encodePlain, openEntry, PLAIN_KINDS, probe, refuseForeign, refuseNotFolder, refuseNotRegular, sealEntry, SQLITE_APP_IDS } from '../store/cacheFile';
+import { withFileLock } from '../store/cacheLock';
+import { loadSqlJs, writeFileAtomic, type SqlJs } from '../store/sqlite';
 import { FEATURES_VERSION, type FeatureOptions, type FileFeatures } from './features';
 import { sortedUnique } from './hash';
 
 /** Feature shards: the first hex digit of the content hash picks one. */
 export const SHARDS = 16;
 
-const MAIN_SCHEMA = ['CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)'];
-const SHARD_SCHEMA = ['CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)'];
-
-/** Writes a cache file; a failure (a read-only or full disk) is a warning, not a failed analysis. */
-function writeOrWarn(file: string, bytes: () => Uint8Array | Uint8Array[], warn: (m: string) => void): boolean {
-  try {
-    writeFileAtomic(file, bytes());
-    return true;
-  } catch (e) {
-    warn(`cannot write cache ${file} (${(e as Error).message}); results are not cached`);
-    return false;
-  }
-}
-
-/** One database file: opened on first use, written back when changed, closed by `release`. */
-class DbFile {
-  private db: SqlDatabase | undefined;
-  private dirty = false;
-  private select: SqlStatement | undefined;
-
-  constructor(private readonly SQL: SqlJs, readonly file: string, private readonly schema: string[], private readonly warn: (m: string) => void) {}
-
-  get open(): boolean {
-    return this.db !== undefined;
-  }
-
-  handle(): SqlDatabase {
-    if (this.db) return this.db;
-    let db: SqlDatabase | undefined;
-    try {
-      db = fs.existsSync(this.file) ? new this.SQL.Database(fs.readFileSync(this.file)) : new this.SQL.Database();
-      for (const s of this.schema) db.run(s);
-    } catch (e) {
-      // A damaged cache is only a cache: start a fresh one (written over the damaged file) and say so.
-      this.warn(`cache ${this.file} unreadable (${(e as Error).message}); starting a new one`);
-      try {
-        db?.close();
-      } catch {
-        // already unusable
-      }
-      db = new this.SQL.Database();
-      for (const s of this.schema) db.run(s);
-      this.dirty = true;
-    }
-    this.db = db;
-    return db;
-  }
-
-  /** The blob of the first column for `key`, with one prepared statement kept per file for repeated lookups. */
-  lookup(sql: string, key: string, keep: boolean): Uint8Array | undefined {
-    const st = keep ? (this.select ??= this.handle().prepare(sql)) : this.handle().prepare(sql);
-    try {
-      st.bind([key]);
-      return st.step() ? (st.get()[0] as Uint8Array) : undefined;
-    } finally {
-      if (keep) st.reset();
-      else st.free();
-    }
-  }
-
-  run(sql: string, params?: unknown[]): void {
-    this.handle().run(sql, params);
-    this.dirty = true;
-  }
-
-  count(sql: string): number {
-    return Number(this.handle().exec(sql)[0]?.values[0]?.[0] ?? 0);
-  }
-
-  save(): void {
-    if (this.db && this.dirty && writeOrWarn(this.file, () => this.db!.export(), this.warn)) this.dirty = false;
-  }
-
-  /** Closes the database without writing it (see `save`). */
-  close(): void {
-    this.select?.free();
-    this.select = undefined;
-    this.db?.close();
-    this.db = undefined;
-  }
-}
+/** The files' format (1: unmarked databases, entries without checksums). */
+export const CACHE_FORMAT = 2;
+const MAIN: DbKind = { name: 'cache', appId: SQLITE_APP_IDS.featureMain, version: CACHE_FORMAT, schema: ['CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data BLOB NOT NULL)'],
+  queries: ['SELECT key, data FROM meta'], legacyTables: ['meta', 'features', 'pair_scores'] };
+const SHARD: DbKind = { name: 'cache', appId: SQLITE_APP_IDS.featureShard, version: CACHE_FORMAT, schema: ['CREATE TABLE IF NOT EXISTS features (key TEXT PRIMARY KEY, data BLOB NOT NULL)'],
+  queries: ['SELECT key, data FROM features'], legacyTables: ['features'] };
+const PAIRS_FORMAT = 1;
 
 export class FeatureCache {
   hits = 0;
   misses = 0;
-  /** Files that could not be read as databases (each was replaced by a new one). */
+  /** Files found damaged or of another format (each replaced by a new one), entries found damaged, files not written. */
   readonly warnings: string[] = [];
   private readonly main: DbFile;
   private readonly shards: DbFile[];
 
-  private constructor(readonly file: string, SQL: SqlJs) {
+  private constructor(readonly file: string, SQL: SqlJs, strictShards: boolean) {
     const warn = (m: string) => this.warnings.push(m);
-    this.main = new DbFile(SQL, file, MAIN_SCHEMA, warn);
-    const dir = `${file}.features`;
-    this.shards = Array.from({ length: SHARDS }, (_, i) => new DbFile(SQL, path.join(dir, `${i.toString(16)}.sqlite`), SHARD_SCHEMA, warn));
+    this.main = new DbFile(SQL, file, MAIN, warn, { strict: true });
+    this.shards = Array.from({ length: SHARDS }, (_, i) => new DbFile(SQL, path.join(FeatureCache.featuresDir(file), `${i.toString(16)}.sqlite`), SHARD, warn,
+      { strict: strictShards, quietVersion: true }));
   }
 
+  private static featuresDir(file: string): string {
+    return `${file}.features`;
+  }
+
+  /**
+   * Opens (and checks) a cache: throws CacheRefusedError, before anything is created or written, where
+   * `file` or a path beside it that the cache uses holds something that is not ours.
+   */
   static async open(file: string): Promise<FeatureCache> {
-    const c = new FeatureCache(file, await loadSqlJs());
-    // Caches written before kept the features and the pair scores in the main file: drop them there.
-    if (fs.existsSync(file) && c.main.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('features', 'pair_scores')") > 0) {
-      c.main.run('DROP TABLE IF EXISTS features');
-      c.main.run('DROP TABLE IF EXISTS pair_scores');
-      c.main.run('VACUUM');
-    }
+    const fresh = FeatureCache.check(file);
+    const c = new FeatureCache(file, await loadSqlJs(), fresh);
+    c.main.handle(); // an unmarked database that is not an older cache of ours is refused here
     return c;
+  }
+
+  /**
+   * Throws CacheRefusedError where `file` or a path beside it holds something that is not ours, from
+   * their first bytes only (a path like /proc/version fails at once); whether the cache is new.
+   */
+  static check(file: string): boolean {
+    const first = probe(file, SQLITE_APP_IDS.featureMain);
+    refuseNotRegular(file, first);
+    if (first.what === 'foreign') refuseForeign(file, first);
+    const fresh = first.what === 'absent';
+    FeatureCache.checkBeside(file, fresh);
+    return fresh;
+  }
+
+  /**
+   * The folders and files the cache keeps beside `file` (shards, pair scores, the local judge's store):
+   * nothing there may be other than a folder or file of ours; when `file` itself is new, neither may a
+   * file there that is not marked as ours (it would be someone's, not a damaged cache).
+   */
+  private static checkBeside(file: string, fresh: boolean): void {
+    const check = (f: string, kind: string | number) => {
+      const p = probe(f, kind);
+      refuseNotRegular(f, p);
+      if (fresh && p.what !== 'ours' && p.what !== 'absent' && p.what !== 'sqlite-unmarked') refuseForeign(f, p);
+    };
+    check(`${file}.pairs`, PLAIN_KINDS.pairs);
+    for (const [dir, files] of [
+      [FeatureCache.featuresDir(file), Array.from({ length: SHARDS }, (_, i) => [`${i.toString(16)}.sqlite`, SQLITE_APP_IDS.featureShard])],
+      [`${file}.judge`, [...Array.from({ length: 16 }, (_, i) => [`${i.toString(16)}.keys`, PLAIN_KINDS.judgeKeys]), ['verdicts', PLAIN_KINDS.judgeVerdicts]]],
+    ] as Array<[string, Array<[string, string | number]>]>) {
+      refuseNotFolder(dir);
+      if (fs.existsSync(dir)) for (const [name, kind] of files) check(path.join(dir, name), kind);
+    }
   }
 
   static key(text: string, language: LanguageId, opts: FeatureOptions): string {
     const h = crypto.createHash('sha256').update(text).digest('hex');
-    // `:z`: the entry is deflated (entries written before compression have keys without it, never read).
+    // `:z`: the entry is deflated.
     return `${h}:${language}:v${FEATURES_VERSION}:m${opts.minSubtree}:k${opts.k}:w${opts.w}:u${opts.unordered ? 1 : 0}:z`;
   }
 
@@ -146,7 +117,7 @@ export class FeatureCache {
 
   /**
    * Features of many keys, read shard by shard: a shard that nothing was written to is closed once read,
-   * so a warm start holds one shard's database at a time.
+   * so a warm start holds one shard's database at a time. Damaged entries are misses, with one warning per shard.
    */
   getMany(keys: string[]): Array<FileFeatures | undefined> {
     const out: Array<FileFeatures | undefined> = new Array(keys.length);
@@ -156,7 +127,16 @@ export class FeatureCache {
       if (idx.length === 0) return;
       const shard = this.shards[s]!;
       const wasOpen = shard.open;
-      for (const i of idx) out[i] = this.decode(shard.lookup('SELECT data FROM features WHERE key = ?', keys[i]!, true));
+      let damaged = 0;
+      for (const i of idx) {
+        const blob = shard.lookup('SELECT data FROM features WHERE key = ?', keys[i]!, true) as Uint8Array | undefined;
+        const f = blob ? this.decode(blob) : undefined;
+        if (blob && !f) damaged++;
+        if (f) this.hits++;
+        else this.misses++;
+        out[i] = f;
+      }
+      if (damaged > 0) this.warnings.push(`cache ${shard.file}: ${damaged} damaged ${damaged === 1 ? 'entry' : 'entries'} ignored and computed again`);
       if (!wasOpen && keys.length > 1) {
         shard.save(); // a damaged file read here was replaced by an empty database
         shard.close();
@@ -165,26 +145,23 @@ export class FeatureCache {
     return out;
   }
 
-  private decode(blob: Uint8Array | undefined): FileFeatures | undefined {
-    if (!blob) {
-      this.misses++;
-      return undefined;
-    }
+  /** An entry's features, or undefined when it fails its checksum (or, checksum passing, does not decode). */
+  private decode(blob: Uint8Array): FileFeatures | undefined {
+    const bytes = openEntry(blob);
+    if (!bytes) return undefined;
     let f: Partial<FileFeatures> & Omit<FileFeatures, 'astSet' | 'fpSet'>;
     try {
-      f = v8.deserialize(zlib.inflateRawSync(blob));
+      f = v8.deserialize(zlib.inflateRawSync(bytes));
     } catch {
-      this.misses++;
-      return undefined; // a damaged entry is only a cache miss (and is written again)
+      return undefined;
     }
-    this.hits++;
     // The sorted sets are derived, not stored (a fifth of each entry).
     f.astSet = sortedUnique(f.tracked.hash);
     f.fpSet = sortedUnique(f.fp.hash);
     return f as FileFeatures;
   }
 
-  /** The pair memory stored for a scoring context (engine.ts), if it is the one stored. */
+  /** The pair memory stored for a scoring context (engine.ts), if it is the one stored and intact. */
   getPairs(ctx: string): Uint8Array | undefined {
     let buf: Buffer;
     try {
@@ -192,30 +169,46 @@ export class FeatureCache {
     } catch {
       return undefined;
     }
-    const n = buf.length >= 4 ? buf.readUInt32LE(0) : -1;
-    if (n < 0 || 4 + n > buf.length || buf.toString('utf8', 4, 4 + n) !== ctx) return undefined;
-    return buf.subarray(4 + n);
+    const d = decodePlain(buf, PLAIN_KINDS.pairs, PAIRS_FORMAT);
+    if (!d.ok) {
+      if (d.why === 'damaged') this.warnings.push(`cache ${this.pairsFile} is damaged; the pair scores are computed again`);
+      return undefined;
+    }
+    const p = d.payload;
+    const n = p.length >= 4 ? p.readUInt32LE(0) : -1;
+    if (n < 0 || 4 + n > p.length || p.toString('utf8', 4, 4 + n) !== ctx) return undefined;
+    return p.subarray(4 + n);
   }
 
-  /** Small records of the engine's (the last run's context). */
+  /** Small records of the engine's (the last run's context); a damaged one is a warning and a miss. */
   getMeta(key: string): Uint8Array | undefined {
-    return this.main.lookup('SELECT data FROM meta WHERE key = ?', key, false);
+    const blob = this.main.lookup('SELECT data FROM meta WHERE key = ?', key, false) as Uint8Array | undefined;
+    if (!blob) return undefined;
+    const bytes = openEntry(blob);
+    if (!bytes) this.warnings.push(`cache ${this.file}: its record "${key}" is damaged and ignored`);
+    return bytes;
   }
 
   putMeta(key: string, data: Uint8Array): void {
-    this.main.run('INSERT OR REPLACE INTO meta (key, data) VALUES (?, ?)', [key, data]);
+    this.main.put('meta', ['key', 'data'], [key, sealEntry(data)]);
   }
 
   /**
    * Keeps one context only (a workspace has one), in a plain file beside the databases: with the whole
    * matrix (up to 1,000 documents) it holds every candidate pair's scores, ~20 MB at 1,000 files, which
-   * sql.js would copy into its memory (whose size never shrinks) and again on every save.
+   * sql.js would copy into its memory (whose size never shrinks) and again on every save. One value: the
+   * last process to write it wins (under the lock, so the file is always one whole write).
    */
   putPairs(ctx: string, data: Uint8Array[]): void {
     const id = Buffer.from(ctx, 'utf8');
     const head = Buffer.alloc(4);
     head.writeUInt32LE(id.length);
-    writeOrWarn(this.pairsFile, () => [head, id, ...data], (m) => this.warnings.push(m));
+    try {
+      withFileLock(this.pairsFile, () => writeFileAtomic(this.pairsFile, encodePlain(PLAIN_KINDS.pairs, PAIRS_FORMAT, [head, id, ...data])));
+    } catch (e) {
+      if (e instanceof CacheRefusedError) throw e;
+      this.warnings.push(`cannot write cache ${this.pairsFile} (${(e as Error).message}); results are not cached`);
+    }
   }
 
   private get pairsFile(): string {
@@ -226,36 +219,35 @@ export class FeatureCache {
     const { astSet: _a, fpSet: _f, ...stored } = f;
     // Deflated (fastest level): entries are 42% smaller, and sql.js holds a database in memory and
     // copies it on every save. Inflating 5,000 entries at a warm start takes ~0.1 s.
-    this.shards[FeatureCache.shardOf(key)]!.run('INSERT OR REPLACE INTO features (key, data) VALUES (?, ?)', [key, zlib.deflateRawSync(v8.serialize(stored), { level: 1 })]);
+    this.shards[FeatureCache.shardOf(key)]!.put('features', ['key', 'data'], [key, sealEntry(zlib.deflateRawSync(v8.serialize(stored), { level: 1 }))]);
   }
 
   /**
    * Drops the entries of contents no longer in use (edited or deleted files) from the shards open now
    * (those this run read or wrote), in each shard once they outnumber a quarter of those in use there
    * (plus 8): a workspace's cache would otherwise grow with every save of every file. Returns the number
-   * of entries dropped.
+   * of entries dropped. Each is deleted by key, so a merge with another process's writes drops only these.
    */
   prune(inUse: Set<string>): number {
-    const used: string[][] = this.shards.map(() => []);
-    for (const k of inUse) used[FeatureCache.shardOf(k)]!.push(k);
+    const used: number[] = this.shards.map(() => 0);
+    for (const k of inUse) used[FeatureCache.shardOf(k)]!++;
     let dropped = 0;
     this.shards.forEach((shard, s) => {
       if (!shard.open) return;
       const rows = shard.count('SELECT COUNT(*) FROM features');
-      if (rows <= used[s]!.length * 1.25 + 8) return;
-      shard.run('CREATE TEMP TABLE IF NOT EXISTS in_use (key TEXT PRIMARY KEY)');
-      shard.run('DELETE FROM in_use');
-      for (const k of used[s]!) shard.run('INSERT OR IGNORE INTO in_use (key) VALUES (?)', [k]);
-      shard.run('DELETE FROM features WHERE key NOT IN (SELECT key FROM in_use)');
-      shard.run('DROP TABLE in_use');
-      dropped += rows - shard.count('SELECT COUNT(*) FROM features');
-      shard.run('VACUUM'); // free pages would otherwise stay in the file (and in every save's copy)
+      if (rows <= used[s]! * 1.25 + 8) return;
+      const drop = shard.keys('features').filter((k) => !inUse.has(k));
+      for (const k of drop) shard.delete('features', k);
+      dropped += drop.length;
+      shard.vacuum();
     });
     return dropped;
   }
 
-  /** Writes back (atomically) every database that changed. */
+  /** Writes back (atomically, merged with other processes' writes) every database that changed. */
   save(): void {
+    // The main file is what marks the folders beside it as a cache's: written whenever they are.
+    if (this.main.fresh && this.shards.some((s) => s.changed)) this.main.markDirty();
     this.main.save();
     for (const s of this.shards) s.save();
   }

@@ -188,14 +188,19 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
 
   // A caller's state keeps the cache between runs (its database files are opened as a run needs them).
   let cache: FeatureCache | undefined;
+  // This run's cache warnings: those of a cache reused from the caller's state start after its old ones;
+  // a cache opened now reports those of its opening too (a replaced main file).
+  let warned0 = 0;
   if (opts.cachePath) {
-    cache = state?.cache?.file === opts.cachePath ? state.cache : await FeatureCache.open(opts.cachePath);
+    const reused = state?.cache?.file === opts.cachePath;
+    cache = reused ? state!.cache! : await FeatureCache.open(opts.cachePath);
+    if (reused) warned0 = cache.warnings.length;
     if (state && state.cache !== cache) {
       state.cache?.close();
       state.cache = cache;
     }
   }
-  const [hits0, misses0, warned0] = [cache?.hits ?? 0, cache?.misses ?? 0, cache?.warnings.length ?? 0];
+  const [hits0, misses0] = [cache?.hits ?? 0, cache?.misses ?? 0];
   const all = [...files, ...template];
   const { feats, keys, memoHits } = await featuresFor(all, fopts, cache, opts.workers ?? 0, state, opts.onProgress);
   const workersUsed = workerPool.lastWorkersUsed;

@@ -2,6 +2,7 @@
 // cache and the prediction history. One loader and one crash-safe way to write a database file.
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDir } from './cacheFile';
 
 export interface SqlStatement {
   bind(values: unknown[]): boolean;
@@ -42,10 +43,12 @@ export const TEMP_MARKER = '.tmp-';
 
 /**
  * Writes a whole database (or other file, from its chunks): a temp file beside it, fsynced, then renamed
- * over the old one, so the file on disk is always either the old or the new complete content.
+ * over the old one, so the file on disk is always either the old or the new complete content. Never over
+ * something that is not a regular file (a device, a pipe, a folder, a link): that is an error.
  */
 export function writeFileAtomic(file: string, bytes: Uint8Array | Uint8Array[]): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  ensureDir(path.dirname(path.resolve(file)));
+  refuseToReplace(file);
   const tmp = `${file}${TEMP_MARKER}${process.pid}-${++writes}`;
   const fd = fs.openSync(tmp, 'w');
   try {
@@ -57,9 +60,20 @@ export function writeFileAtomic(file: string, bytes: Uint8Array | Uint8Array[]):
     fs.closeSync(fd);
   }
   try {
+    refuseToReplace(file);
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+function refuseToReplace(file: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return; // not there: nothing replaced
+  }
+  if (!st.isFile()) throw new Error(`${file} is not a regular file; not replaced`);
 }

@@ -3,13 +3,15 @@ import fs from 'node:fs';
 import type { WorkerCount } from '../../core/workerPool';
 import type { Command } from 'commander';
 import { parseLanguage } from '../../core/languages';
+import { FeatureCache } from '../../similarity/cache';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
 import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
-import { addJudgeOptions, judgeOptionsFromCli, judgeReport, JudgeConfigError, renderJudgeHtml, renderJudgeTable, type JudgeCliFlags } from '../../judge';
+import { addJudgeOptions, judgeOptionsFromCli, judgeReport, JudgeConfigError, renderJudgeHtml, renderJudgeTable, VerdictCache, type JudgeCliFlags } from '../../judge';
+import { CacheRefusedError } from '../../store/cacheFile';
 
 interface Opts extends JudgeCliFlags {
   template?: string[]; submissions?: boolean; cross?: boolean; minScore: string; clusterThreshold: string; allPairs?: boolean;
@@ -69,6 +71,13 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
       }
       const judgeOpts = judgeOptionsFromCli(opts, process.env, (m) => ctx.err(m));
+      // Cache paths are checked before any work: one that holds something else is refused, untouched.
+      try {
+        if (opts.cache) FeatureCache.check(opts.cache);
+        if (judgeOpts.cachePath) await VerdictCache.check(judgeOpts.cachePath);
+      } catch (e) {
+        throw e instanceof CacheRefusedError ? new UsageError(e.message) : e;
+      }
       const compareOpts = {
         inputs: paths, template: opts.template, submissions: opts.submissions, cross: opts.cross,
         minScore: unitNumber('--min-score', opts.minScore), clusterThreshold: unitNumber('--cluster-threshold', opts.clusterThreshold),
@@ -76,14 +85,16 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         commonShare: unitNumber('--common-share', opts.commonShare), commonMinDocs, cachePath: opts.cache,
         maxBytes: parseSize(opts.maxFileSize), workers,
       };
-      const report = await compare(compareOpts);
+      const report = await compare(compareOpts).catch((e: unknown) => {
+        throw e instanceof CacheRefusedError ? new UsageError(e.message) : e;
+      });
       const analysed = report.files.filter((f) => !f.error).length;
       if (analysed === 0) throw new UsageError('no supported source files could be analysed in the given paths');
       for (const f of report.files) if (f.error) ctx.err(`${oneLine(f.path)}: skipped: ${oneLine(f.error)}`);
       for (const f of report.files) for (const w of f.warnings ?? []) ctx.err(`${oneLine(f.path)}: warning: ${oneLine(w)}`);
       for (const w of report.metadata.cache?.warnings ?? []) ctx.err(`warning: ${oneLine(w)}`);
       const judged = await judgeReport(report, compareOpts, judgeOpts).catch((e: unknown) => {
-        throw e instanceof JudgeConfigError ? new UsageError(e.message) : e;
+        throw e instanceof JudgeConfigError || e instanceof CacheRefusedError ? new UsageError(e.message) : e;
       });
       const text = format === 'json' ? JSON.stringify(judged, null, 2)
         : format === 'html' ? renderHtml(report).replace('</body>', `${renderJudgeHtml(judged)}\n</body>`)
