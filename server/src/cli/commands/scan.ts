@@ -9,7 +9,8 @@ import { DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel, resolveModelDir } f
 import { readTextForOrigin } from '../../origin/sourceText';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
-import { expandInputs } from '../files';
+import { expandInputs, reportUnread } from '../files';
+import { reportSyntaxErrors } from '../syntax';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { renderTable } from '../table';
 import type { FileEntry } from './classify';
@@ -92,9 +93,14 @@ export function registerScan(program: Command, ctx: CliContext): void {
       if (!(minScore >= 0 && minScore <= 1)) throw new UsageError(`--min-score must be a number between 0 and 1, got "${opts.minScore}"`);
       const expanded = await expandInputs(paths);
       if (expanded.missing.length) throw new UsageError(`no such file or folder: ${expanded.missing.join(', ')}`);
-      if (expanded.files.length === 0) throw new UsageError('no supported source files found in the given paths');
+      if (expanded.files.length === 0 && expanded.problems.length === 0) throw new UsageError('no supported source files found in the given paths');
+      let ok = reportUnread(ctx, expanded.problems) === 0;
+      if (expanded.files.length === 0) {
+        ctx.err('code-origin: no supported source files could be read in the given paths');
+        ctx.exitCode = ExitCode.AnalysisProblem;
+        return;
+      }
 
-      let ok = true;
       const files: ScanFile[] = [];
       let model: OriginModel | undefined;
       let modelError: string | undefined;
@@ -121,6 +127,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
             const c = await model.classify(src.text, { maxWindows });
             const entry: ScanFile = { path: p, language: src.language, label: c.label, p_llm: c.p_llm, windows: c.windows, ...(c.truncated ? { truncated: true } : {}) };
             if (c.truncated) ctx.err(`${p}: long file: only its first ${c.windows} windows were classified`);
+            if (src.language !== 'unknown' && (await reportSyntaxErrors(ctx, p, src.text, src.language)) > 0) ok = false;
             if (src.language !== 'unknown') entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows });
             files.push(entry);
           }
@@ -131,7 +138,13 @@ export function registerScan(program: Command, ctx: CliContext): void {
       let similarity: CompareReport | undefined;
       if (opts.similarity) {
         similarity = await compare({ inputs: paths, minScore, maxBytes });
-        for (const f of similarity.files) if (f.error) ok = false;
+        // What the origin pass already reported is not said twice; archives and links are the similarity pass's own.
+        const said = new Set([...files.filter((f) => f.error).map((f) => f.path), ...expanded.problems.map((p) => p.path)]);
+        for (const f of similarity.files) {
+          if (!f.error) continue;
+          ok = false;
+          if (!said.has(f.path)) ctx.err(`${f.path}: skipped: ${f.error}`);
+        }
       }
       const info = model ? { name: model.folder.manifest.name, version: model.folder.manifest.version, threshold: model.folder.manifest.threshold } : undefined;
       if (format === 'json') ctx.out(JSON.stringify({ model: info ?? { error: modelError }, files, similarity }, null, 2));
