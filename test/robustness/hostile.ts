@@ -7,15 +7,20 @@ import { zipSync } from 'fflate';
 
 export const CLI = path.resolve('dist/cli.js');
 
+/** A fresh folder others can read (permission probes run the CLI as nobody when the tests run as root). */
 export function tmpdir(prefix = 'code-origin-robust-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(d, 0o755);
+  return d;
 }
 
 /** Runs the bundled CLI with a heap cap and a wall-clock limit; the time it took comes back too. */
-export function runCli(args: string[], o: { heapMb?: number; timeoutMs?: number; cwd?: string; input?: string } = {}): SpawnSyncReturns<string> & { ms: number } {
+export function runCli(args: string[], o: { heapMb?: number; timeoutMs?: number; cwd?: string; input?: string; unprivileged?: boolean } = {}): SpawnSyncReturns<string> & { ms: number } {
   const t = Date.now();
   const r = spawnSync(process.execPath, [`--max-old-space-size=${o.heapMb ?? 512}`, CLI, ...args], {
     encoding: 'utf8', timeout: o.timeoutMs ?? 30_000, cwd: o.cwd, input: o.input, maxBuffer: 256 * 1024 * 1024,
+    // Root reads anything: permission probes run as nobody then.
+    ...(o.unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}),
   });
   return Object.assign(r, { ms: Date.now() - t });
 }
