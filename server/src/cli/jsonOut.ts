@@ -4,12 +4,25 @@ import type { CliContext } from './context';
 
 export class JsonArrayWriter {
   private pending: string | undefined;
-  private readonly pad: string;
+  private readonly depth: number;
+  private readonly start: number;
+  private readonly stop: number;
 
-  /** `head` opens the array (e.g. `{\n  "files": [`), `tail` closes it; elements are indented by `indent`. */
-  constructor(private readonly ctx: Pick<CliContext, 'out' | 'drained'>, head: string, private readonly tail: string, indent: number) {
-    this.pad = ' '.repeat(indent);
+  /** `head` opens the array (e.g. `{\n  "files": [`), `tail` closes it; elements sit `depth` levels deep (2 spaces each). */
+  constructor(private readonly ctx: Pick<CliContext, 'out' | 'drained'>, head: string, private readonly tail: string, depth: number) {
+    // An element nested `depth` arrays deep comes out of JSON.stringify already indented (a replace over
+    // the text afterwards made a second copy and doubled the time); the brackets around it are cut off.
+    this.depth = depth;
+    const probe = JSON.stringify(this.wrap(0), null, 2);
+    this.start = probe.indexOf('0') - depth * 2;
+    this.stop = probe.length - probe.indexOf('0') - 1;
     ctx.out(head);
+  }
+
+  private wrap(value: unknown): unknown {
+    let v = value;
+    for (let i = 0; i < this.depth; i++) v = [v];
+    return v;
   }
 
   /** Waits while stdout is full, so a slow reader does not make the output pile up in memory. */
@@ -19,7 +32,8 @@ export class JsonArrayWriter {
       this.ctx.out(`${this.pending},`);
       await this.ctx.drained?.();
     }
-    this.pending = this.pad + JSON.stringify(value, null, 2).replace(/\n/g, `\n${this.pad}`);
+    const text = JSON.stringify(this.wrap(value), null, 2);
+    this.pending = text.slice(this.start, text.length - this.stop);
   }
 
   end(): void {
