@@ -33,7 +33,7 @@ export function registerSummary(program: Command, ctx: CliContext): void {
       }
 
       // JSON goes out file by file: twelve 1 MB files of small functions make more JSON than one string can hold.
-      const json = format === 'json' ? new JsonArrayWriter(ctx, '{\n  "files": [', '  ]\n}', 4) : undefined;
+      const json = format === 'json' ? new JsonArrayWriter(ctx, '{\n  "files": [', '  ]\n}', 2) : undefined;
       const rows: Array<{ path: string; s: FileSummary }> = [];
       for (const file of files) {
         const r = await summarizeFile(file, { maxBytes, language });
