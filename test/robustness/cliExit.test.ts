@@ -171,17 +171,18 @@ describe('robustness: CLI output and exit codes', function () {
     });
 
     it('option-looking and odd-transport repositories never reach git as options', () => {
-      const marks = [1, 2, 3, 4].map((i) => path.join(d, `pwned-${i}`));
+      const marks = [1, 2, 3, 4, 5].map((i) => path.join(d, `pwned-${i}`));
       const cases: Array<[string, number]> = [
         [`--upload-pack=touch ${marks[0]}`, 2],
         [`-oProxyCommand=touch ${marks[1]}`, 2],
         [`ext::sh -c touch% ${marks[2]}`, 2],
         [`ssh://-oProxyCommand=touch%20${marks[3]}/r.git`, 1], // git itself blocks the host name
+        [`ext::touch%20${marks[4]}`, 2],
       ];
       for (const [spec, status] of cases) {
         const r = runCli(['compare-repos', spec, repos], { timeoutMs: 30_000 });
         assert.equal(r.status, status, `${spec}: ${r.stderr}`);
-        assert.match(r.stderr, /looks like an option|whitespace, quotes or control characters|strange hostname|git said/);
+        assert.match(r.stderr, /looks like an option|whitespace, quotes or control characters|strange hostname|neither a supported URL nor an existing folder/);
       }
       for (const m of marks) assert.equal(fs.existsSync(m), false, m);
     });
