@@ -8,6 +8,8 @@ export interface CliContext {
   out(text: string): void;
   err(text: string): void;
   exitCode: number;
+  /** Resolves once stdout has room again (output streamed in parts waits on it); absent in tests. */
+  drained?(): Promise<void>;
 }
 
 export function parseFormat<T extends string>(value: string, allowed: readonly T[]): T {

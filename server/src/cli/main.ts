@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `code-origin` command line: the same analysis core as the language server.
+import { once } from 'node:events';
 import { Command, CommanderError } from 'commander';
 import { registerAst } from './commands/ast';
 import { registerClassify } from './commands/classify';
@@ -44,11 +45,20 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`| head -1`) closes the pipe: that ends the run quietly, with the
+  // status of a successful write so far, instead of an unhandled EPIPE stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.Ok);
+      throw e;
+    });
+  }
   const ctx: CliContext = {
     // Everything printed passes terminalSafe: no control sequence from an input reaches the terminal.
     out: (s) => process.stdout.write(`${terminalSafe(s)}\n`),
     err: (s) => process.stderr.write(`${terminalSafe(s)}\n`),
     exitCode: ExitCode.Ok,
+    drained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
   };
   void runCli(process.argv.slice(2), ctx).then((code) => {
     process.exitCode = code;

@@ -27,6 +27,8 @@ export function decodeSource(bytes: Uint8Array, filePath: string, opts: ReadOpti
 /** Size cap, binary detection and strict UTF-8, for callers that need no grammar (the origin model). */
 export function decodeText(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FILE_BYTES): { ok: true; text: string } | { ok: false; reason: string } {
   if (bytes.length > maxBytes) return { ok: false, reason: `file too large (${formatBytes(bytes.length)} > limit ${formatBytes(maxBytes)})` };
+  const utf16 = decodeUtf16(bytes);
+  if (utf16) return utf16;
   if (bytes.subarray(0, 8192).includes(0)) return { ok: false, reason: 'binary file (contains NUL bytes)' };
   let text: string;
   try {
@@ -66,6 +68,24 @@ export function originalOffset(original: string): (normalized: number) => number
     }
     return n + lo;
   };
+}
+
+/**
+ * Files saved as UTF-16 with a byte-order mark (Windows editors do this) are text, not binary:
+ * decoded strictly, then held to the same NUL rule as UTF-8. Without a BOM they stay "binary".
+ */
+function decodeUtf16(bytes: Uint8Array): { ok: true; text: string } | { ok: false; reason: string } | undefined {
+  const le = bytes[0] === 0xff && bytes[1] === 0xfe;
+  const be = bytes[0] === 0xfe && bytes[1] === 0xff;
+  if (!le && !be) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder(le ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, reason: `invalid UTF-16 (${le ? 'little' : 'big'}-endian byte-order mark, broken text after it)` };
+  }
+  if (text.slice(0, 8192).includes('\0')) return { ok: false, reason: 'binary file (contains NUL characters)' };
+  return { ok: true, text };
 }
 
 /** Checks text already decoded (an editor buffer) against the size limit. */

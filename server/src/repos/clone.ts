@@ -65,10 +65,26 @@ const GIT_SAFETY = [
   '-c', 'protocol.file.allow=always', '-c', 'core.hooksPath=/dev/null', '-c', 'core.symlinks=false',
 ];
 
+/** Temporary folders of clones not yet disposed, so an interrupted run can remove them (see removeLiveClones). */
+const live = new Set<string>();
+
+/**
+ * Removes every temporary clone folder still present; for Ctrl-C and SIGTERM, after the running git
+ * was stopped through the clone's AbortSignal (a git still writing could leave files behind).
+ */
+export function removeLiveClones(): void {
+  for (const tmp of live) fs.rmSync(tmp, { recursive: true, force: true });
+  live.clear();
+}
+
 export async function shallowClone(spec: RepoSpec, opts: CloneOptions = {}): Promise<Clone> {
   const tmp = await fsp.mkdtemp(path.join(opts.tmpRoot ?? os.tmpdir(), 'code-origin-repo-'));
+  live.add(tmp);
   const dir = path.join(tmp, 'repo');
-  const dispose = () => fsp.rm(tmp, { recursive: true, force: true });
+  const dispose = async () => {
+    await fsp.rm(tmp, { recursive: true, force: true });
+    live.delete(tmp);
+  };
   try {
     await runGit([...GIT_SAFETY, 'clone', '--depth', '1', '--no-tags', '--single-branch', '--quiet', '--', spec.url, dir], opts);
   } catch (e) {
@@ -83,13 +99,26 @@ function runGit(args: string[], opts: CloneOptions): Promise<void> {
     if (opts.signal?.aborted) return reject(new RepoError('cancelled'));
     const child = spawn('git', args, {
       stdio: ['ignore', 'ignore', 'pipe'],
+      // Its own process group, so that stopping it stops the helpers it starts (index-pack, upload-pack) too.
+      detached: true,
       // Never prompt for credentials: a clone that needs them fails with a message instead of hanging.
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: 'echo', SSH_ASKPASS: 'echo', GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' },
     });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); }, opts.timeoutMs ?? 120_000);
-    const onAbort = () => child.kill('SIGKILL');
+    let cut = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.length > GIT_STDERR_MAX) { stderr = stderr.slice(-GIT_STDERR_MAX); cut = true; }
+    });
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const timer = setTimeout(kill, opts.timeoutMs ?? 120_000);
+    const onAbort = kill;
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -101,22 +130,30 @@ function runGit(args: string[], opts: CloneOptions): Promise<void> {
       if (code === 0) return resolve();
       if (opts.signal?.aborted) return reject(new RepoError('cancelled'));
       if (sig) return reject(new RepoError(`git clone timed out after ${Math.round((opts.timeoutMs ?? 120_000) / 1000)} s`));
-      reject(new RepoError(explainGitFailure(stderr)));
+      reject(new RepoError(explainGitFailure(stderr, cut)));
     });
   });
 }
 
-function explainGitFailure(stderr: string): string {
+/** git's stderr is kept whole up to this many characters (its end, where the fatal line is). */
+const GIT_STDERR_MAX = 4000;
+
+function explainGitFailure(stderr: string, cut: boolean): string {
   const s = stderr.trim();
+  const said = gitSaid(s, cut);
   if (/Could not resolve host|unable to access|Network is unreachable|Connection timed out|Connection refused/i.test(s)) {
-    return `the repository could not be reached (network unreachable or host unknown): ${lastLine(s)}`;
+    return `the repository could not be reached (network unreachable or host unknown); git said:${said}`;
   }
-  if (/not found|does not appear to be a git repository|Repository not found/i.test(s)) return `no repository there: ${lastLine(s)}`;
-  if (/Authentication failed|could not read Username|Permission denied/i.test(s)) return `the repository needs credentials: ${lastLine(s)}`;
-  return `git clone failed: ${lastLine(s) || 'no message'}`;
+  if (/not found|does not appear to be a git repository|Repository not found/i.test(s)) return `no repository there; git said:${said}`;
+  if (/Authentication failed|could not read Username|Permission denied/i.test(s)) return `the repository needs credentials; git said:${said}`;
+  return s ? `git clone failed; git said:${said}` : 'git clone failed: no message';
 }
 
-function lastLine(s: string): string {
-  const lines = s.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines[lines.length - 1] ?? '';
+/** Every line git wrote, indented under the message, with control characters shown as \xNN (they reach a terminal). */
+function gitSaid(s: string, cut: boolean): string {
+  // eslint-disable-next-line no-control-regex
+  const esc = (l: string) => l.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const lines = s.split('\n').map((l) => esc(l.trimEnd())).filter(Boolean);
+  if (cut) lines.unshift('…');
+  return lines.map((l) => `\n  ${l}`).join('');
 }

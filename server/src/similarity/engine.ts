@@ -74,7 +74,8 @@ export interface ReportPair {
 export interface CompareReport {
   analysis_id: string;
   summary: { total_files: number; total_documents: number; suspicious_pairs_count: number; highest_similarity: number; cluster_count: number; candidate_pairs: number };
-  files: Array<{ path: string; language?: string; error?: string; warnings?: string[]; submission?: string }>;
+  /** syntax_errors: tree-sitter recovered from errors in the file (its evidence around them is a guess). */
+  files: Array<{ path: string; language?: string; error?: string; warnings?: string[]; submission?: string; syntax_errors?: boolean }>;
   similarity: { pairs: ReportPair[] };
   graph: { nodes: Array<{ id: string; files: number }>; edges: Array<{ source: string; target: string; weight: number }> };
   matrix: { files: string[]; values: number[][] } | { files: string[]; values: null; note: string };
@@ -448,6 +449,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       ...(f.language ? { language: f.language } : {}),
       ...(f.error ? { error: f.error } : {}),
       ...(feats[i]?.warnings ? { warnings: feats[i]!.warnings } : {}),
+      ...(feats[i]?.syntaxErrors ? { syntax_errors: true } : {}),
       ...(opts.submissions ? { submission: f.doc } : {}),
     })),
     similarity: { pairs },

@@ -1,6 +1,7 @@
 // Turns the paths given to `compare` (files, folders, .zip archives) into source files grouped into
 // documents: one per file, or with `submissions` one per immediate sub-folder / archive of an input.
-// Excludes are gitignore-style; symlinks are followed only when they stay inside their input.
+// Excludes are gitignore-style; symlinks are followed only when they stay inside their input, and a
+// file reached both directly and through a link (or through two links) is read once.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -39,9 +40,11 @@ export async function collectInputs(inputs: string[], opts: CollectOptions): Pro
     const root = inputs[input]!;
     let st;
     try {
-      st = await fs.lstat(root);
-    } catch {
-      missing.push(root);
+      // stat, not lstat: a link the user names (a linked folder) is what they mean to compare.
+      st = await fs.stat(root);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') missing.push(root);
+      else files.push({ path: root, input, doc: root, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
       continue;
     }
     if (st.isDirectory()) await walkFolder(root, input, opts, ig, files);
@@ -54,7 +57,7 @@ export async function collectInputs(inputs: string[], opts: CollectOptions): Pro
 async function walkFolder(root: string, input: number, opts: CollectOptions, ig: Ignore, out: SourceFile[]): Promise<void> {
   const realRoot = await fs.realpath(root);
   const stack: string[] = [root];
-  const found: Array<{ p: string; kind: 'file' | 'zip' | 'error'; error?: string }> = [];
+  const found: Array<{ p: string; kind: 'file' | 'zip' | 'error'; error?: string; target?: string }> = [];
   while (stack.length > 0) {
     const dir = stack.pop()!;
     let entries;
@@ -88,13 +91,14 @@ async function walkFolder(root: string, input: number, opts: CollectOptions, ig:
         const tst = await fs.stat(target).catch(() => undefined);
         if (!inside) found.push({ p, kind: 'error', error: 'symbolic link leads outside the input; not followed' });
         else if (!tst?.isFile()) found.push({ p, kind: 'error', error: 'symbolic link to a non-file; not followed' });
-        else found.push({ p, kind: isZip(p) ? 'zip' : 'file' });
+        else found.push({ p, kind: isZip(p) ? 'zip' : 'file', target });
       } else if (e.isFile()) {
         found.push({ p, kind: isZip(p) ? 'zip' : 'file' });
       }
     }
   }
   found.sort((a, b) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
+  dropRepeatedLinks(found, root, realRoot);
   // Files are read READ_AHEAD at a time: each stat and read is a round trip to libuv's thread pool, and one
   // file at a time that latency was most of a re-run over cached features. `addFile` takes its place in
   // `out` before its first await, so the order stays; an archive waits for the files before it.
@@ -115,6 +119,23 @@ async function walkFolder(root: string, input: number, opts: CollectOptions, ig:
 }
 
 const READ_AHEAD = 16;
+
+/**
+ * A link to a file of the same input is that file again, not a copy of it: it is dropped when the
+ * file itself is walked, and only the first of several links to one file (outside the walk) is kept.
+ */
+function dropRepeatedLinks(found: Array<{ p: string; kind: string; target?: string }>, root: string, realRoot: string): void {
+  // Walked folders are never links, so a plain file's real path is its place under the real root.
+  const seen = new Set(found.filter((f) => f.kind !== 'error' && !f.target).map((f) => path.join(realRoot, path.relative(root, f.p))));
+  for (let i = found.length - 1; i >= 0; i--) if (found[i]!.target && seen.has(found[i]!.target!)) found.splice(i, 1);
+  const firstLink = new Set<string>();
+  for (let i = 0; i < found.length; i++) {
+    const t = found[i]!.target;
+    if (!t) continue;
+    if (firstLink.has(t)) found.splice(i--, 1);
+    else firstLink.add(t);
+  }
+}
 
 /** The immediate child of the input that holds `p` (a sub-folder, an archive, or a loose file). */
 function submissionOf(root: string, p: string): string {
@@ -182,6 +203,10 @@ async function addZip(p: string, input: number, opts: CollectOptions, ig: Ignore
     return;
   }
   const entries = z.entries.filter((e) => e.error || wanted(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (entries.length === 0) {
+    out.push({ path: p, input, doc: doc ?? p, error: 'archive holds no supported source files' });
+    return;
+  }
   let strip = '';
   if (mode === 'split') {
     // Look through wrapping folders that every entry shares.

@@ -1,7 +1,9 @@
 // `code-origin ast <file>`: the normalized syntax tree as JSON, or as an indented outline.
 import type { Command } from 'commander';
-import { astOfFile } from '../../core/analyze';
-import type { AstJsonNode } from '../../core/astView';
+import { astOfSource } from '../../core/analyze';
+import type { AstJsonNode, AstView } from '../../core/astView';
+import { readSource } from '../../core/source';
+import { reportSyntaxErrors } from '../syntax';
 import { parseLanguage } from '../../core/languages';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
@@ -22,15 +24,25 @@ export function registerAst(program: Command, ctx: CliContext): void {
       if (opts.language && !language) throw new UsageError(`unknown language "${opts.language}"`);
       const maxDepth = positiveInt(opts.maxDepth, '--max-depth');
       const maxNodes = positiveInt(opts.maxNodes, '--max-nodes');
-      const r = await astOfFile(file, { language, maxDepth, maxNodes, maxBytes: parseSize(opts.maxFileSize) });
-      if (!r.ok) {
-        ctx.err(`${oneLine(file)}: ${oneLine(r.error)}`);
+      const src = await readSource(file, { language, maxBytes: parseSize(opts.maxFileSize) });
+      if (!src.ok) {
+        ctx.err(`${oneLine(file)}: ${oneLine(src.reason)}`);
         ctx.exitCode = ExitCode.AnalysisProblem;
         return;
       }
-      if (r.result.truncated) ctx.err(`${oneLine(file)}: tree truncated: ${r.result.truncated_reason}`);
-      ctx.out(format === 'json' ? JSON.stringify({ path: file, ...r.result }, null, 2) : outline(r.result.root));
-      ctx.exitCode = ExitCode.Ok;
+      let view: AstView;
+      try {
+        view = await astOfSource(src.text, src.language, { maxDepth, maxNodes });
+      } catch (e) {
+        ctx.err(`${oneLine(file)}: analysis failed: ${oneLine((e as Error).message)}`);
+        ctx.exitCode = ExitCode.AnalysisProblem;
+        return;
+      }
+      if (view.truncated) ctx.err(`${oneLine(file)}: tree truncated: ${view.truncated_reason}`);
+      ctx.out(format === 'json' ? JSON.stringify({ path: file, ...view }, null, 2) : outline(view.root));
+      // The tree is printed either way (ERROR nodes included); the errors make it exit 1, as in summary.
+      const errors = await reportSyntaxErrors(ctx, file, src.text, src.language);
+      ctx.exitCode = errors > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;
     });
 }
 

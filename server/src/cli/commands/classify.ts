@@ -1,7 +1,6 @@
 // `code-origin classify PATH...`: human or LLM, per file, by the origin model (optionally explained by
 // Integrated Gradients), and `code-origin classify --input-jsonl FILE`: the batch path used for evaluation.
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { parseLanguage, type LanguageId } from '../../core/languages';
 import {
@@ -9,7 +8,10 @@ import {
   resolveModelDir, type Classification, type TokenAttribution, type VerdictLanguage,
 } from '../../origin/index';
 import { readTextForOrigin, type OriginLanguage } from '../../origin/sourceText';
-import { expandInputs } from '../files';
+import { checkText } from '../../core/source';
+import { expandInputs, reportUnread } from '../files';
+import { boundedLines } from '../lines';
+import { reportSyntaxErrors } from '../syntax';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
@@ -66,6 +68,9 @@ interface TopToken {
 /** Records per model call on the --input-jsonl path: their windows share batches. */
 const JSONL_CHUNK = 64;
 
+/** Longest --input-jsonl line read; a longer one is reported and skipped (the rest goes on). */
+export const JSONL_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
 function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
@@ -109,10 +114,17 @@ export function registerClassify(program: Command, ctx: CliContext): void {
       if (!opts.inputJsonl && paths.length === 0) throw new UsageError('nothing to classify: give files or folders, or --input-jsonl FILE');
 
       let files: string[] = [];
+      let unread = 0;
       if (!opts.inputJsonl) {
         const expanded = await expandInputs(paths);
         if (expanded.missing.length) throw new UsageError(`no such file or folder: ${expanded.missing.join(', ')}`);
-        if (expanded.files.length === 0) throw new UsageError('no supported source files found in the given paths');
+        if (expanded.files.length === 0 && expanded.problems.length === 0) throw new UsageError('no supported source files found in the given paths');
+        unread = reportUnread(ctx, expanded.problems);
+        if (expanded.files.length === 0) {
+          ctx.err('code-origin: no supported source files could be read in the given paths');
+          ctx.exitCode = ExitCode.AnalysisProblem;
+          return;
+        }
         files = expanded.files;
       }
 
@@ -129,9 +141,9 @@ export function registerClassify(program: Command, ctx: CliContext): void {
       try {
         const run = { model, explain: opts.explain === true, top, steps, maxWindows, unevaluatedLanguages: opts.unevaluatedLanguages === true, language };
         const ok = opts.inputJsonl
-          ? await classifyJsonl(ctx, opts.inputJsonl, run)
+          ? await classifyJsonl(ctx, opts.inputJsonl, { ...run, maxBytes })
           : await classifyFiles(ctx, files, { ...run, format, maxBytes, language, units: opts.units ? positiveInt(opts.minTokens, '--min-tokens') : undefined });
-        ctx.exitCode = ok ? ExitCode.Ok : ExitCode.AnalysisProblem;
+        ctx.exitCode = ok && unread === 0 ? ExitCode.Ok : ExitCode.AnalysisProblem;
       } catch (e) {
         if (!(e instanceof ModelFolderError)) throw e;
         ctx.err(`code-origin: ${e.message}`);
@@ -197,6 +209,7 @@ async function classifyFiles(
       entry = { path, error: src.reason };
     } else {
       entry = { path, language: src.language, ...(await classifyOne(src.text, src.language, o)) };
+      if (src.language !== 'unknown' && (await reportSyntaxErrors(ctx, path, src.text, src.language)) > 0) ok = false;
       if (o.units !== undefined && src.language !== 'unknown') {
         try {
           entry.units = await classifyUnits(o.model, src.text, src.language, { minTokens: o.units, maxWindows: o.maxWindows, unevaluatedLanguages: o.unevaluatedLanguages });
@@ -249,7 +262,7 @@ interface JsonlRecord {
   error?: string;
 }
 
-function parseRecord(text: string, line: number): JsonlRecord {
+function parseRecord(text: string, line: number, maxBytes: number): JsonlRecord {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -261,6 +274,9 @@ function parseRecord(text: string, line: number): JsonlRecord {
   const id = r['id'] ?? null;
   if (typeof r['code'] !== 'string') return { line, id, error: `line ${line}: "code" must be a string` };
   if (r['code'].trim().length === 0) return { line, id, error: `line ${line}: "code" is empty` };
+  // The checks a file gets: size, and NUL characters (binary content gets no verdict).
+  const bad = checkText(r['code'], { maxBytes });
+  if (bad) return { line, id, error: `line ${line}: "code" refused: ${bad}` };
   const lang = r['language'];
   if (lang === undefined || lang === null) return { line, id, code: r['code'] };
   if (typeof lang !== 'string' || !lang.trim()) return { line, id, error: `line ${line}: "language" must be a language name` };
@@ -270,8 +286,8 @@ function parseRecord(text: string, line: number): JsonlRecord {
 }
 
 /** Streams records in chunks; output lines keep input order. Returns false when any record failed. */
-async function classifyJsonl(ctx: CliContext, file: string, o: RunOptions): Promise<boolean> {
-  const input = file === '-' ? process.stdin : createReadStream(file, 'utf8');
+async function classifyJsonl(ctx: CliContext, file: string, o: RunOptions & { maxBytes: number }): Promise<boolean> {
+  const input = file === '-' ? process.stdin : createReadStream(file);
   const opened = new Promise<void>((resolve, reject) => {
     if (file === '-') resolve();
     else input.once('open', () => resolve()).once('error', reject);
@@ -296,7 +312,7 @@ async function classifyJsonl(ctx: CliContext, file: string, o: RunOptions): Prom
     for (const r of chunk) {
       if (r.error) {
         ok = false;
-        ctx.err(`code-origin: ${r.error}`);
+        ctx.err(`code-origin: ${oneLine(r.error)}`);
         ctx.out(JSON.stringify({ id: r.id, error: r.error }));
       } else {
         ctx.out(JSON.stringify({ id: r.id, ...results[k++]! }));
@@ -304,12 +320,24 @@ async function classifyJsonl(ctx: CliContext, file: string, o: RunOptions): Prom
     }
     chunk = [];
   };
-  let line = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    line++;
-    if (!text.trim()) continue;
-    chunk.push(parseRecord(text, line));
-    if (chunk.length >= JSONL_CHUNK) await flush();
+  try {
+    for await (const l of boundedLines(input, JSONL_MAX_LINE_BYTES)) {
+      if ('overflow' in l) {
+        // The results so far go out now: the rest of this line may never come (/dev/zero).
+        ctx.err(`code-origin: line ${l.n}: longer than ${JSONL_MAX_LINE_BYTES} bytes; skipping to its end`);
+        await flush();
+        continue;
+      }
+      if ('tooLong' in l) chunk.push({ line: l.n, id: null, error: `line ${l.n}: longer than ${JSONL_MAX_LINE_BYTES} bytes (${l.tooLong} bytes); skipped` });
+      else if (!l.text.trim()) continue;
+      else chunk.push(parseRecord(l.text, l.n, o.maxBytes));
+      if (chunk.length >= JSONL_CHUNK) await flush();
+    }
+  } catch (e) {
+    // A read that fails midway (EISDIR, EIO): the records read so far still get their results.
+    await flush();
+    ctx.err(`code-origin: cannot read --input-jsonl ${oneLine(file)}: ${oneLine((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`);
+    return false;
   }
   await flush();
   return ok;

@@ -2,8 +2,9 @@
 import fs from 'node:fs';
 import type { WorkerCount } from '../../core/workerPool';
 import type { Command } from 'commander';
-import { parseLanguage } from '../../core/languages';
+import { parseLanguage, type LanguageId } from '../../core/languages';
 import { FeatureCache } from '../../similarity/cache';
+import { collectInputs } from '../../similarity/inputs';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
 import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
@@ -85,13 +86,22 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         commonShare: unitNumber('--common-share', opts.commonShare), commonMinDocs, cachePath: opts.cache,
         maxBytes: parseSize(opts.maxFileSize), workers,
       };
+      await checkTemplates(compareOpts);
       const report = await compare(compareOpts).catch((e: unknown) => {
         throw e instanceof CacheRefusedError ? new UsageError(e.message) : e;
       });
-      const analysed = report.files.filter((f) => !f.error).length;
-      if (analysed === 0) throw new UsageError('no supported source files could be analysed in the given paths');
+      // Reasons first, so that when nothing could be analysed the user still learns why (a zip bomb, a bad archive).
       for (const f of report.files) if (f.error) ctx.err(`${oneLine(f.path)}: skipped: ${oneLine(f.error)}`);
+      const analysed = report.files.filter((f) => !f.error).length;
+      if (analysed === 0) {
+        if (report.files.length === 0) throw new UsageError('no supported source files found in the given paths');
+        ctx.err('code-origin: no supported source files could be analysed in the given paths');
+        ctx.exitCode = ExitCode.AnalysisProblem;
+        return;
+      }
       for (const f of report.files) for (const w of f.warnings ?? []) ctx.err(`${oneLine(f.path)}: warning: ${oneLine(w)}`);
+      const syntax = report.files.filter((f) => f.syntax_errors);
+      for (const f of syntax) ctx.err(`${oneLine(f.path)}: syntax errors (evidence around them is tree-sitter's guess; \`code-origin summary\` lists them)`);
       for (const w of report.metadata.cache?.warnings ?? []) ctx.err(`warning: ${oneLine(w)}`);
       const judged = await judgeReport(report, compareOpts, judgeOpts).catch((e: unknown) => {
         throw e instanceof JudgeConfigError || e instanceof CacheRefusedError ? new UsageError(e.message) : e;
@@ -103,8 +113,20 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         fs.writeFileSync(opts.output, text.endsWith('\n') ? text : `${text}\n`);
         ctx.err(`report written to ${opts.output}`);
       } else ctx.out(text);
-      ctx.exitCode = report.files.some((f) => f.error) ? ExitCode.AnalysisProblem : ExitCode.Ok;
+      ctx.exitCode = report.files.some((f) => f.error) || syntax.length > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;
     });
+}
+
+/**
+ * Template code is removed from the evidence: a template that cannot be read would leave it in and
+ * report shared boilerplate as copying, so it stops the run (exit 2) with the reasons.
+ */
+async function checkTemplates(o: { template?: string[]; language?: LanguageId; exclude: string[]; maxBytes: number }): Promise<void> {
+  if (!o.template?.length) return;
+  const { files, missing } = await collectInputs(o.template, { submissions: false, exclude: o.exclude, language: o.language, maxBytes: o.maxBytes });
+  const bad = [...missing.map((m) => `${m}: no such file or folder`), ...files.filter((f) => f.error).map((f) => `${f.path}: ${f.error}`)];
+  if (bad.length) throw new UsageError(`--template cannot be used: ${bad.join('; ')}`);
+  if (files.length === 0) throw new UsageError(`--template holds no supported source files: ${o.template.join(', ')}`);
 }
 
 function table(r: CompareReport): string {

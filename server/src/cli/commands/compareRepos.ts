@@ -1,7 +1,7 @@
 // `code-origin compare-repos A B [options of compare]`: shallow-clone both repositories, run
 // `compare --cross` on the clones with the same options, and name files `repository!/path`.
 import type { Command } from 'commander';
-import { parseRepoSpec, RepoError, shallowClone, type Clone } from '../../repos/clone';
+import { parseRepoSpec, RepoError, removeLiveClones, shallowClone, type Clone } from '../../repos/clone';
 import { type CliContext, ExitCode, UsageError } from '../context';
 
 /** Runs another command of the same CLI (compare), so every compare option keeps working here. */
@@ -28,10 +28,27 @@ export function registerCompareRepos(program: Command, ctx: CliContext, run: Run
         throw new UsageError('compare-repos writes to stdout; redirect it to a file instead of --output');
       }
       const clones: Clone[] = [];
+      // Ctrl-C or SIGTERM: stop git, wait for it, remove every clone, then end as the signal would.
+      const ac = new AbortController();
+      let cloning: Promise<unknown> = Promise.resolve();
+      const onSignal = (sig: NodeJS.Signals) => {
+        ctx.err(`code-origin: ${sig}: removing the temporary clones`);
+        ac.abort();
+        const settled = cloning.catch(() => undefined);
+        const late = new Promise((r) => setTimeout(r, 5000).unref());
+        void Promise.race([settled, late]).then(() => {
+          removeLiveClones();
+          process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+        });
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       try {
         for (const spec of specs) {
           ctx.err(`cloning ${spec.label}…`);
-          clones.push(await shallowClone(spec));
+          const p = shallowClone(spec, { signal: ac.signal });
+          cloning = p;
+          clones.push(await p);
         }
         // Clone folders are temporary: every path printed under one becomes `label!/path`.
         const relabel = (text: string) => clones.reduce((t, c) => t.split(`${c.dir}/`).join(`${c.spec.label}!/`), text);
@@ -46,6 +63,8 @@ export function registerCompareRepos(program: Command, ctx: CliContext, run: Run
         throw e;
       } finally {
         await Promise.all(clones.map((c) => c.dispose()));
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

@@ -9,7 +9,8 @@ import { aboutPercent, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel, resol
 import { readTextForOrigin } from '../../origin/sourceText';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
-import { expandInputs } from '../files';
+import { expandInputs, reportUnread } from '../files';
+import { reportSyntaxErrors } from '../syntax';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
@@ -102,9 +103,14 @@ export function registerScan(program: Command, ctx: CliContext): void {
       if (!(minScore >= 0 && minScore <= 1)) throw new UsageError(`--min-score must be a number between 0 and 1, got "${opts.minScore}"`);
       const expanded = await expandInputs(paths);
       if (expanded.missing.length) throw new UsageError(`no such file or folder: ${expanded.missing.join(', ')}`);
-      if (expanded.files.length === 0) throw new UsageError('no supported source files found in the given paths');
+      if (expanded.files.length === 0 && expanded.problems.length === 0) throw new UsageError('no supported source files found in the given paths');
+      let ok = reportUnread(ctx, expanded.problems) === 0;
+      if (expanded.files.length === 0) {
+        ctx.err('code-origin: no supported source files could be read in the given paths');
+        ctx.exitCode = ExitCode.AnalysisProblem;
+        return;
+      }
 
-      let ok = true;
       const files: ScanFile[] = [];
       let model: OriginModel | undefined;
       let modelError: string | undefined;
@@ -135,6 +141,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
               ...(c.reason ? { reason: c.reason } : {}), windows: c.windows, ...(c.truncated ? { truncated: true } : {}),
             };
             if (c.truncated) ctx.err(`${oneLine(p)}: long file: only its first ${c.windows} windows were classified`);
+            if (src.language !== 'unknown' && (await reportSyntaxErrors(ctx, p, src.text, src.language)) > 0) ok = false;
             if (src.language !== 'unknown') {
               try {
                 entry.units = await classifyUnits(model, src.text, src.language, { minTokens, maxWindows, unevaluatedLanguages });
@@ -153,10 +160,13 @@ export function registerScan(program: Command, ctx: CliContext): void {
       let similarity: CompareReport | undefined;
       if (opts.similarity) {
         similarity = await compare({ inputs: paths, minScore, maxBytes });
+        // What the origin pass already reported is not said twice; archives and links are the similarity pass's own.
+        const said = new Set([...files.filter((f) => f.error).map((f) => f.path), ...expanded.problems.map((p) => p.path)]);
         for (const f of similarity.files) {
-          if (f.error) ctx.err(`${oneLine(f.path)}: similarity: skipped: ${oneLine(f.error)}`);
           for (const w of f.warnings ?? []) ctx.err(`${oneLine(f.path)}: similarity: warning: ${oneLine(w)}`);
-          if (f.error) ok = false;
+          if (!f.error) continue;
+          ok = false;
+          if (!said.has(f.path)) ctx.err(`${oneLine(f.path)}: skipped: ${oneLine(f.error)}`);
         }
       }
       const man = model?.folder.manifest;

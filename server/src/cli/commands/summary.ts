@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { summarizeFile } from '../../core/analyze';
 import { parseLanguage } from '../../core/languages';
 import type { FileSummary } from '../../core/summary';
-import { expandInputs } from '../files';
+import { expandInputs, reportUnread } from '../files';
+import { JsonArrayWriter } from '../jsonOut';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
@@ -22,27 +23,35 @@ export function registerSummary(program: Command, ctx: CliContext): void {
       const maxBytes = parseSize(opts.maxFileSize);
       const language = opts.language ? parseLanguage(opts.language) : undefined;
       if (opts.language && !language) throw new UsageError(`unknown language "${opts.language}"`);
-      const { files, missing } = await expandInputs(paths);
+      const { files, missing, problems: unread } = await expandInputs(paths);
       if (missing.length) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
-      if (files.length === 0) throw new UsageError('no supported source files found in the given paths');
+      let problems = reportUnread(ctx, unread);
+      if (files.length === 0) {
+        if (problems === 0) throw new UsageError('no supported source files found in the given paths');
+        ctx.err('code-origin: no supported source files could be read in the given paths');
+        ctx.exitCode = ExitCode.AnalysisProblem;
+        return;
+      }
 
-      const results = [];
-      for (const file of files) results.push(await summarizeFile(file, { maxBytes, language }));
-
-      let problems = 0;
-      for (const r of results) {
-        if (!r.ok) { problems++; ctx.err(`${oneLine(r.path)}: skipped: ${oneLine(r.error)}`); continue; }
-        for (const e of r.result.syntax_errors) {
+      // JSON goes out file by file: twelve 1 MB files of small functions make more JSON than one string can hold.
+      const json = format === 'json' ? new JsonArrayWriter(ctx, '{\n  "files": [', '  ]\n}', 2) : undefined;
+      const rows: Array<{ path: string; s: FileSummary }> = [];
+      for (const file of files) {
+        const r = await summarizeFile(file, { maxBytes, language });
+        if (!r.ok) {
           problems++;
-          ctx.err(`${oneLine(r.path)}:${e.line}:${e.column}: ${oneLine(e.message)}`);
+          ctx.err(`${oneLine(r.path)}: skipped: ${oneLine(r.error)}`);
+        } else {
+          for (const e of r.result.syntax_errors) {
+            problems++;
+            ctx.err(`${oneLine(r.path)}:${e.line}:${e.column}: ${oneLine(e.message)}`);
+          }
         }
+        if (json) await json.add(r.ok ? { path: r.path, ...r.result } : { path: r.path, error: r.error });
+        else if (r.ok) rows.push({ path: r.path, s: r.result });
       }
-      if (format === 'json') {
-        const files = results.map((r) => (r.ok ? { path: r.path, ...r.result } : { path: r.path, error: r.error }));
-        ctx.out(JSON.stringify({ files }, null, 2));
-      } else {
-        ctx.out(summaryTable(results.flatMap((r) => (r.ok ? [{ path: r.path, s: r.result }] : [])), opts.functions));
-      }
+      if (json) json.end();
+      else ctx.out(summaryTable(rows, opts.functions));
       ctx.exitCode = problems > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;
     });
 }
