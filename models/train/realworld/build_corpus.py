@@ -105,13 +105,18 @@ PLAN = {
     },
     "typescript": {
         "train": ["node-htmlparser2", "node-domutils", "node-css-select", "node-ip-address",
-                  "node-timeago.js", "node-cheerio", "node-webpack-merge",
+                  "node-cheerio", "node-webpack-merge",
                   "node-ampproject-remapping", "node-rollup-pluginutils", "node-webfont",
                   "node-uri-js"],
         "measure": ["node-xterm", "node-yaml", "node-domhandler", "node-css-what",
                     "node-entities", "node-socks", "node-smart-buffer", "node-recast",
                     "node-zx", "node-path-to-regexp", "node-typestyle", "node-free-style",
-                    "node-regexpp", "node-token-types", "node-peek-readable", "node-cronstrue"],
+                    "node-regexpp", "node-token-types", "node-peek-readable", "node-timeago.js", "node-chance",
+                    "node-gulp-tsb", "node-compare-versions", "node-external-editor", "node-y18n",
+                    "node-route-recognizer", "node-dom-serializer", "node-mem",
+                    "node-socket.io-parser", "node-with", "node-base64url", "node-constantinople",
+                    "node-cron-validator", "node-file-uri-to-path", "node-get-caller-file",
+                    "node-istextorbinary", "node-merge"],
     },
     "java": {
         "train": ["libcommons-collections4-java", "commons-math3", "jline2", "args4j",
@@ -133,17 +138,25 @@ PLAN = {
     },
     "go": {
         "train": ["golang-github-gorilla-mux", "golang-yaml.v2", "golang-github-pkg-errors",
-                  "golang-github-gorilla-websocket", "golang-github-spf13-afero",
-                  "golang-github-go-sql-driver-mysql", "golang-github-miekg-dns",
+                  "golang-github-gorilla-websocket", "golang-github-go-sql-driver-mysql",
                   "golang-github-hashicorp-hcl", "golang-github-robfig-cron",
-                  "golang-github-shopspring-decimal", "golang-github-olekukonko-tablewriter"],
+                  "golang-github-shopspring-decimal", "golang-github-olekukonko-tablewriter",
+                  "golang-github-go-git-go-git", "golang-github-prometheus-procfs",
+                  "golang-github-hashicorp-serf", "golang-github-rivo-tview",
+                  "golang-github-gomarkdown-markdown", "golang-github-google-go-cmp",
+                  "golang-github-hashicorp-raft"],
         "measure": ["golang-github-google-uuid", "golang-toml", "golang-github-hashicorp-go-multierror",
                     "golang-github-lib-pq", "golang-github-fsnotify-fsnotify",
                     "golang-github-davecgh-go-spew", "golang-github-fatih-color",
                     "golang-github-spf13-cast", "golang-github-jmespath-go-jmespath",
                     "golang-github-mitchellh-mapstructure", "golang-github-pelletier-go-toml",
                     "golang-github-tidwall-gjson", "golang-github-dustin-go-humanize",
-                    "golang-github-kr-pretty"],
+                    "golang-github-kr-pretty", "golang-github-xanzy-go-gitlab",
+                    "golang-github-minio-minio-go", "golang-github-valyala-fasthttp",
+                    "golang-github-rogpeppe-go-internal", "golang-github-gobwas-glob",
+                    "golang-github-coreos-go-systemd", "golang-github-hashicorp-go-plugin",
+                    "golang-github-hashicorp-memberlist", "golang-github-boltdb-bolt",
+                    "golang-github-spf13-viper", "golang-github-muesli-termenv"],
     },
     "rust": {
         "train": ["rust-log", "rust-memchr", "rust-bytes", "rust-nom", "rust-url", "rust-walkdir",
@@ -170,7 +183,7 @@ EXT = {
 EXCLUDED_DIRS = {
     "vendor", "vendored", "_vendor", "third_party", "third-party", "thirdparty", "3rdparty",
     "node_modules", "deps", "external", "externals", "extern", "gnulib", "gl", "bower_components",
-    "dist", "build", "bundle", "bundles", "umd", "min", "coverage", "single_include", ".git",
+    "dist", "build", "bundle", "bundles", "umd", "min", "coverage", "single_include", ".git", "gnulib-tests",
     "fmt", "bundled", "contrib", "lib-dist", "out",
 }
 GENERATED = re.compile(
@@ -325,8 +338,14 @@ def lang_of_path(path, lang):
     return low.endswith(EXT[lang])
 
 
-def excluded_path(path):
+# GNU packages keep their copy of gnulib (another project) in lib/.
+GNU_PACKAGES = {"coreutils", "diffutils", "grep", "tar", "findutils", "patch", "make-dfsg", "sed"}
+
+
+def excluded_path(path, pkg=""):
     parts = path.split("/")[1:]  # drop the tarball's top folder
+    if pkg in GNU_PACKAGES and parts and parts[0] in ("lib", "gnulib-tests", "gl", "gnu"):
+        return True
     return any(p.lower() in EXCLUDED_DIRS for p in parts[:-1])
 
 
@@ -385,7 +404,7 @@ def scan(pkg, lang):
             mtimes.append(mtime)
         if not lang_of_path(name, lang):
             continue
-        if excluded_path(name):
+        if excluded_path(name, pkg):
             reasons["excluded-dir"] = reasons.get("excluded-dir", 0) + 1
             continue
         data = read()
