@@ -96,7 +96,7 @@ PLAN = {
     },
     "javascript": {
         "train": ["node-acorn", "node-semver", "node-glob", "node-underscore", "node-ajv",
-                  "node-js-yaml", "node-highlight.js", "node-bluebird",
+                  "node-js-yaml", "node-highlight.js", "node-request", "node-bluebird",
                   "less.js", "node-jszip", "node-iconv-lite"],
         "measure": ["node-async", "node-minimist", "node-debug", "node-mime", "node-chokidar",
                     "node-vue", "node-escodegen", "node-estraverse", "node-qs", "node-clean-css",
@@ -183,7 +183,7 @@ EXT = {
 EXCLUDED_DIRS = {
     "vendor", "vendored", "_vendor", "third_party", "third-party", "thirdparty", "3rdparty",
     "node_modules", "deps", "external", "externals", "extern", "gnulib", "gl", "bower_components",
-    "dist", "build", "bundle", "bundles", "umd", "min", "coverage", "single_include", ".git", "gnulib-tests",
+    "dist", "build", "bundle", "bundles", "umd", "amd", "cjs", "esm", "min", "coverage", "single_include", ".git", "gnulib-tests",
     "fmt", "bundled", "contrib", "lib-dist", "out",
 }
 GENERATED = re.compile(
