@@ -161,11 +161,18 @@ PLAN = {
     "rust": {
         "train": ["rust-log", "rust-memchr", "rust-bytes", "rust-nom", "rust-url", "rust-walkdir",
                   "rust-toml", "rust-byteorder", "rust-smallvec", "rust-num-bigint", "rust-csv",
-                  "rust-pulldown-cmark", "rust-tracing", "rust-gimli"],
+                  "rust-pulldown-cmark", "rust-tracing", "rust-gimli", "rust-num-traits",
+                  "rust-proptest", "rust-structopt", "rust-ron", "rust-time", "rust-combine",
+                  "rust-bstr", "rust-fst", "rust-aho-corasick", "rust-regex-syntax",
+                  "rust-serde-cbor", "rust-bincode"],
         "measure": ["rust-itoa", "rust-glob", "rust-tempfile", "rust-bitflags", "rust-lazy-static",
-                    "rust-num-traits", "rust-base64", "rust-http", "rust-mio", "rust-parking-lot",
+                    "rust-base64", "rust-http", "rust-mio", "rust-parking-lot",
                     "rust-petgraph", "rust-encoding-rs", "rust-rustls", "rust-unicode-segmentation",
-                    "rust-crossbeam-channel", "rust-ndarray", "rust-futures-util"],
+                    "rust-crossbeam-channel", "rust-ndarray", "rust-futures-util", "rust-ring",
+                    "rust-nettle", "rust-tokio-util", "rust-h2", "rust-hyper", "rust-clap-2",
+                    "rust-dialoguer", "rust-console", "rust-crossbeam-utils", "rust-signal-hook",
+                    "rust-webpki", "rust-tar", "rust-ryu", "rust-generic-array", "rust-digest",
+                    "rust-sha2", "rust-sha1", "rust-gif", "rust-tinyvec", "rust-colored"],
     },
 }
 
@@ -400,7 +407,8 @@ def scan(pkg, lang):
     for name, mtime, read in members:
         if orig is None and chlog is None and re.search(r"usr/share/doc/[^/]+/changelog\.Debian\.gz$", name):
             chlog = gzip.decompress(read()).decode("utf-8", "replace")
-        if mtime > 946684800:  # ignore zeroed/epoch mtimes of reproducible tarballs
+        # Zeroed/epoch mtimes of reproducible tarballs and cargo's fixed crate mtime say nothing.
+        if mtime > 946684800 and mtime != 1153704088:
             mtimes.append(mtime)
         if not lang_of_path(name, lang):
             continue
