@@ -120,10 +120,13 @@ PLAN = {
     },
     "java": {
         "train": ["libcommons-collections4-java", "commons-math3", "jline2", "args4j",
-                  "picocli", "libhamcrest-java", "libjfreechart-java"],
+                  "picocli", "libhamcrest-java", "libjfreechart-java", "libcglib-java",
+                  "liblog4j1.2-java", "libmetadata-extractor-java", "libjts-java"],
         "measure": ["libcommons-codec-java", "libcommons-cli-java", "jline3", "antlr4",
                     "libcommons-net-java", "libcommons-validator-java", "mockito", "easymock",
-                    "libcommons-configuration2-java", "jcommander", "libgoogle-gson-java"],
+                    "libcommons-configuration2-java", "jcommander", "libgoogle-gson-java",
+                    "libxom-java", "libxerces2-java", "libwoodstox-java", "javassist",
+                    "libnetty-java", "libslf4j-java"],
     },
     "c": {
         "train": ["zlib", "jansson", "coreutils", "bzip2", "libevent", "libsodium", "mosquitto",
