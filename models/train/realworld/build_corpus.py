@@ -89,10 +89,13 @@ def assert_not_reserved(pkg):
 PLAN = {
     "python": {
         "train": ["python-docutils", "pyparsing", "python-babel", "pexpect", "more-itertools",
-                  "python-tornado", "pycparser", "python-urllib3", "python-future"],
+                  "python-tornado", "pycparser", "python-urllib3", "python-future", "twisted",
+                  "python-boto", "celery", "python-redis", "yapf", "flake8"],
         "measure": ["six", "python-dateutil", "python-markdown", "sqlparse", "python-tabulate",
                     "python-decorator", "python-wrapt", "python-cachetools", "pyflakes", "pyyaml",
-                    "python-bottle", "python-ldap3", "python-pint"],
+                    "python-bottle", "python-ldap3", "python-pint", "sympy", "openpyxl",
+                    "python-pysnmp4", "python-pyqtgraph", "python-cffi", "mutagen", "python-nacl",
+                    "isort", "python-ecdsa"],
     },
     "javascript": {
         "train": ["node-acorn", "node-semver", "node-glob", "node-underscore", "node-ajv",
