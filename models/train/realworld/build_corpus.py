@@ -423,6 +423,8 @@ def scan(pkg, lang):
             continue
         data = read()
         why = reject_reason(name, data)
+        if not why and lang == "typescript" and data.lstrip()[:1] == b"<":
+            why = "not-typescript"  # Qt Linguist translations share the .ts extension
         if why:
             reasons[why] = reasons.get(why, 0) + 1
             continue
