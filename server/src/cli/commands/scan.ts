@@ -166,7 +166,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
           for (const w of f.warnings ?? []) ctx.err(`${oneLine(f.path)}: similarity: warning: ${oneLine(w)}`);
           if (!f.error) continue;
           ok = false;
-          if (!said.has(f.path)) ctx.err(`${oneLine(f.path)}: skipped: ${oneLine(f.error)}`);
+          if (!said.has(f.path)) ctx.err(`${oneLine(f.path)}: similarity: skipped: ${oneLine(f.error)}`);
         }
       }
       const man = model?.folder.manifest;

@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectLanguage, parseLanguage, type LanguageId } from '../../core/languages';
-import { checkText } from '../../core/source';
+import { checkText, normalizeLineEndings, originalOffset } from '../../core/source';
 import type { Range0 } from '../../core/summary';
 import { decide, resolveModelDir } from '../../origin/index';
 import type { OriginLanguage } from '../../origin/sourceText';
@@ -407,7 +407,10 @@ export class OriginService {
     if (!host.enabledLanguages.includes(language) || !s.enabledLanguages.includes(language)) {
       return { unavailable: `language "${language}" is disabled in the Code Origin settings`, state: 'unavailable' };
     }
-    const text = doc.getText();
+    // Line endings as everywhere else in the server (CRLF or lone CR read as LF); unit offsets map back to the buffer's.
+    const raw = doc.getText();
+    const text = normalizeLineEndings(raw);
+    const toBuffer = originalOffset(raw);
     const problem = checkText(text, { maxBytes: host.maxFileSize });
     if (problem) return { unavailable: problem, state: 'unavailable' };
     if (text.trim().length === 0) return { unavailable: 'empty file', state: 'unavailable' };
@@ -455,7 +458,7 @@ export class OriginService {
     if (file.truncated) notes.push(`Long file: only its first ${file.windows} windows (about ${file.tokens} tokens) were classified.`);
     const judged: JudgedUnit[] = units.map((u, i) => ({
       ...verdictOf(this.verdicts.get(keys[i + 1]!)!, info!, language, s),
-      name: u.name, kind: u.kind, range: u.range, name_range: u.name_range, start: u.start, end: u.end, hash: keys[i + 1]!,
+      name: u.name, kind: u.kind, range: u.range, name_range: u.name_range, start: toBuffer(u.start), end: toBuffer(u.end), hash: keys[i + 1]!,
     }));
     return { uri: doc.uri, version: doc.version, language, hash: contentHash(text), file, units: judged, notes, threshold, info };
   }
@@ -466,7 +469,7 @@ export class OriginService {
     const doc = this.documents.get(a.uri);
     if (!doc) return;
     for (const u of a.units.filter((x) => x.label === 'llm').slice(0, PREFETCH_UNITS)) {
-      this.explainText(doc.getText().slice(u.start, u.end), a.language, PRIORITY_BACKGROUND + 1).catch(() => undefined);
+      this.explainText(normalizeLineEndings(doc.getText().slice(u.start, u.end)), a.language, PRIORITY_BACKGROUND + 1).catch(() => undefined);
     }
   }
 
@@ -503,12 +506,14 @@ export class OriginService {
     else if (a.info.explainUnavailable) topNote = a.info.explainUnavailable;
     else {
       try {
-        const e = await timeout(this.explainText(doc.getText().slice(u.start, u.end), a.language, PRIORITY_INTERACTIVE), HOVER_IG_WAIT_MS);
+        const slice = doc.getText().slice(u.start, u.end);
+        const toSlice = originalOffset(slice);
+        const e = await timeout(this.explainText(normalizeLineEndings(slice), a.language, PRIORITY_INTERACTIVE), HOVER_IG_WAIT_MS);
         if (e) {
           steps = e.steps;
           cues = e.cues;
           top = topByMagnitude(e.tokens, 5).map((t) => {
-            const pos = doc.positionAt(u.start + t.start);
+            const pos = doc.positionAt(u.start + toSlice(t.start));
             return { text: t.text, score: t.score, line: pos.line + 1, column: pos.character + 1 };
           });
         } else topNote = 'Top tokens are still being computed (Integrated Gradients); hover again in a moment.';
@@ -550,6 +555,7 @@ export class OriginService {
   private async classifySnippet(text: string, languageId: string | undefined, uri: string | undefined, range: Range0 | undefined): Promise<OriginClassifyResult> {
     const s = this.settings;
     if (!s.enabled) return { uri, error: 'origin analysis is off (codeOrigin.origin.enabled)' };
+    text = normalizeLineEndings(text);
     if (!text.trim()) return { uri, error: 'nothing to classify: the selection is empty' };
     const problem = checkText(text, { maxBytes: this.hostSettings().maxFileSize });
     if (problem) return { uri, error: problem };
@@ -602,7 +608,7 @@ export class OriginService {
         end = doc.getText().length;
         subject = 'file';
       }
-      const text = doc.getText().slice(start, end);
+      const text = normalizeLineEndings(doc.getText().slice(start, end));
       if (!text.trim()) return { uri, error: 'nothing to explain: the range is empty' };
       const version = doc.version;
       const e = await this.explainText(text, a.language, PRIORITY_INTERACTIVE);
