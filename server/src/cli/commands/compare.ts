@@ -49,7 +49,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--exclude <pattern>', 'gitignore-style pattern to leave out (repeatable)', collect, [])
     .option('--weights <a,c,d>', 'weights of AST, control flow and data flow', '0.4,0.3,0.3')
     .option('--common-share <x>', 'ignore evidence found in more than this share of files (0: off)', '0.1')
-    .option('--common-min-docs <n>', 'never treat evidence in this many files or fewer as common', '3')
+    .option('--common-min-docs <n>', 'never treat evidence in this many groups of near-copies or fewer as common', '10')
     .option('--cache <file>', 'sql.js database caching per-file features by content hash, with the pair scores in FILE.pairs and the per-file keys and verdicts of the local judge in FILE.judge/ (off by default)')
     .option('--workers <n>', 'worker threads for parsing: a number (0: none) or auto (one per core, up to 8, once there are 2 million characters to parse)', 'auto')
     .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
