@@ -19,7 +19,7 @@ import { PairScorer, type EvidencePostings } from './pairScores';
 import { PairMemory } from './pairMemory';
 import { lineMatches, toRegions, type MatchingRegion, type Region } from './regions';
 import { clustersOf } from './clusters';
-import { commonEvidence, COMMON_MIN_GROUPS, type CommonInfo } from './common';
+import { commonEvidence, COMMON_MIN_GROUPS, GROUP_PASS_MAX_DOCS, GROUP_SCORE, regroup, type CommonInfo } from './common';
 import { backgroundOf, isReported, reportRule, significanceOf, type ReportRule } from './significance';
 import { DEFAULT_WEIGHTS, scorePair, type DocEvidence, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
@@ -294,7 +294,15 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     const fp = fpPost();
     const index = buildIndex(fp, capDocs, fp.flags(templateFp), allowed);
     candidateCount = index.candidates;
-    const common = commonEvidence(index, n, commonShare, commonMinDocs, ignored, { fp, of: postingsOf });
+    // Near-copies the fingerprints miss (disguised copies) are found by a first scoring pass (common.ts).
+    let groups = index;
+    if (commonShare > 0 && n <= GROUP_PASS_MAX_DOCS && index.groupCount > Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount))) {
+      const first = new PairScorer(docs, { capDocs, templateFp, ignored, weights, allowed }, postings());
+      const near: Array<[number, number, number]> = [];
+      for (let a = 0; a < n; a++) first.scoreDoc(a, (b) => b > a, (b, s) => { if (s.score >= GROUP_SCORE) near.push([a, b, s.score]); });
+      groups = regroup(index, near);
+    }
+    const common = commonEvidence(groups, n, commonShare, commonMinDocs, ignored, { fp, of: postingsOf });
     ctx = { ignored, templateFp, capDocs, id: '', common };
     ctx.id = contextId(ctx, weights, fopts, floor, opts);
     if (!incremental && !opts.allPairs) recordRun(state, cache, runKey, ctx, candidateCount);
@@ -380,9 +388,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const oldRegions = state?.regions?.ctx === ctx.id ? state.regions.map : undefined;
   const newRegions = new Map<string, Region[]>();
   // Each pair against the background of this run (significance.ts); the rule decides what is reported.
-  const rule = reportRule(minScore);
   const strong: Array<[number, number, number]> = [...scores.keys()].sort((x, y) => x - y).map((id) => [Math.floor(id / n), id % n, scores.get(id)!.score]);
-  const bg = backgroundOf(n, strong, partnersPerDoc(docs.map((d) => d.input), !!opts.cross));
+  const partners = partnersPerDoc(docs.map((d) => d.input), !!opts.cross);
+  const bg = backgroundOf(n, strong, partners);
+  const rule = reportRule(minScore, partners.reduce((a, b) => a + b, 0) / 2);
   const sigOf = (i: number, j: number, s: number) => significanceOf(bg, i, j, s);
   const reportedIds = new Set<number>();
   for (const [i, j, s] of strong) if (isReported(s, sigOf(i, j, s), rule)) reportedIds.add(i * n + j);
@@ -390,8 +399,9 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     const s = scores.get(i * n + j) ?? zero;
     const reported = reportedIds.has(i * n + j);
     const sig = sigOf(i, j, s.score);
-    // Listed: reported pairs, and (with their raw score) pairs at or above min_score that the rule leaves out.
-    const listed = reported || s.score >= minScore;
+    // Only reported pairs are listed (every consumer of the report then shows the same ones); the
+    // matrix keeps every raw score, and --all-pairs lists every pair with its flag.
+    const listed = reported;
     if (!opts.allPairs && !listed) return;
     const a = docs[i]!;
     const b = docs[j]!;

@@ -23,8 +23,15 @@ export interface ReportRule {
   description: string;
 }
 
-/** A pair at or above min_score needs to stand this far above its class (tiny tasks: every pair is high). */
-export const Z_RAW = 3;
+/**
+ * A pair at or above min_score needs to stand this far above its class (tiny tasks: every pair is
+ * high): one spread above the largest of P independent normal pairs' expected maximum, √(2 ln P),
+ * and at least Z_RAW_MIN (10 files: 4.0; 50: 4.9; 200: 5.5).
+ */
+export const Z_RAW_MIN = 3;
+export function zRawFor(pairs: number): number {
+  return Math.max(Z_RAW_MIN, Math.round((1 + Math.sqrt(2 * Math.log(Math.max(1, pairs)))) * 100) / 100);
+}
 /** Below min_score, a pair needs to stand this far above its class: rarer than any independent pair of a class. */
 export const Z_LOW = 10;
 /** Raw scores below this are never reported, however quiet the class (a few shared lines). */
@@ -34,15 +41,22 @@ export const IDENTICAL = 0.9;
 /** The class's spread is never taken below this (a class of unrelated files spreads ~0). */
 export const MIN_SPREAD = 0.02;
 
-export function reportRule(minScore: number): ReportRule {
+/** The rule for a run with `pairs` pairs that may be compared. */
+export function reportRule(minScore: number, pairs: number): ReportRule {
+  const zRaw = zRawFor(pairs);
   return {
-    name: 'raw-and-significance', min_score: minScore, z_raw: Z_RAW, z_low: Z_LOW, floor: FLOOR, identical: IDENTICAL,
-    description: `reported when score ≥ ${IDENTICAL}, or score ≥ ${minScore} and significance ≥ ${Z_RAW}, `
-      + `or score ≥ ${FLOOR} and significance ≥ ${Z_LOW}; significance = (score − the pair's background) / the class's spread`,
+    name: 'raw-and-significance', min_score: minScore, z_raw: zRaw, z_low: Math.max(Z_LOW, zRaw), floor: FLOOR, identical: IDENTICAL,
+    description: `reported when score ≥ ${IDENTICAL}, or score ≥ ${minScore} and significance ≥ ${zRaw} (1 + √(2 ln ${pairs} pairs)), `
+      + `or score ≥ ${FLOOR} and significance ≥ ${Math.max(Z_LOW, zRaw)}; significance = (score − the pair's background) / the class's spread`,
   };
 }
 
-/** The one reporting rule. Reports without significance (older ones) fall back to the raw threshold. */
+/** Whether a report's pair is reported: the engine's decision, or for reports without one (older ones), the raw threshold. */
+export function pairReported(p: { similarity_score: number; reported?: boolean }, minScore: number): boolean {
+  return p.reported ?? p.similarity_score >= minScore;
+}
+
+/** The one reporting rule. Pairs without significance (two or three documents) fall back to the raw threshold. */
 export function isReported(score: number, significance: number | undefined, rule: Pick<ReportRule, 'min_score' | 'z_raw' | 'z_low' | 'floor' | 'identical'>): boolean {
   if (significance === undefined) return score >= rule.min_score;
   if (score >= rule.identical) return true;

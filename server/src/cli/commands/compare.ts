@@ -42,7 +42,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--template <path>', 'base code given to everyone (file, folder or .zip; repeatable): removed from the evidence', collect, [])
     .option('--submissions', 'each immediate sub-folder or archive of an input is one submission')
     .option('--cross', 'only compare files that come from different inputs')
-    .option('--min-score <x>', 'report pairs at or above this score (and their matching regions)', '0.5')
+    .option('--min-score <x>', 'report pairs at or above this score that stand out from the class (see metadata.report_rule), and their matching regions', '0.5')
     .option('--cluster-threshold <x>', 'pairs at or above this score join clusters', '0.75')
     .option('--all-pairs', 'report every pair, even those scoring 0')
     .option('--language <lang>', 'force the language instead of detecting it per file')
@@ -99,7 +99,7 @@ function table(r: CompareReport): string {
   const head = `${s.total_documents} ${r.metadata.submissions ? 'submissions' : 'files'}, ${s.suspicious_pairs_count} suspicious pairs, ` +
     `highest ${s.highest_similarity}, ${s.cluster_count} clusters`;
   if (r.similarity.pairs.length === 0) return `${head}\nno pair reached the threshold`;
-  const rows = r.similarity.pairs.map((p) => [p.file1, p.file2, p.similarity_score.toFixed(3), p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
+  const rows = r.similarity.pairs.map((p) => [p.file1, p.file2, p.similarity_score.toFixed(3), p.significance?.toFixed(1) ?? '–', p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
     p.components.dataflow.toFixed(3), p.matching_regions.length]);
-  return `${head}\n${renderTable(['file 1', 'file 2', 'score', 'ast', 'cfg', 'dataflow', 'regions'], rows)}`;
+  return `${head}\n${renderTable(['file 1', 'file 2', 'score', 'significance', 'ast', 'cfg', 'dataflow', 'regions'], rows)}`;
 }
