@@ -94,7 +94,7 @@ export interface CompareReport {
     thresholds: { min_score: number; cluster: number; common_share: number; common_min_documents: number; min_subtree: number; kgram: number; window: number };
     /** The rule deciding which pairs are reported (the same in the CLI, the editor and the HTML report). */
     report_rule: ReportRule;
-    /** Evidence treated as common code, and why (absent in a quick update, which keeps the last run's). */
+    /** Evidence treated as common code, and why (a quick update keeps, and names, the last full run's). */
     common?: CommonInfo;
     submissions: boolean;
     cross: boolean;
@@ -479,7 +479,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
         min_subtree: fopts.minSubtree, kgram: fopts.k, window: fopts.w,
       },
       report_rule: rule,
-      ...(ctx.common && !incremental ? { common: ctx.common } : {}),
+      ...(ctx.common ? { common: ctx.common } : {}),
       submissions: !!opts.submissions, cross: !!opts.cross,
       ...(cache || memory ? {
         cache: {
