@@ -32,6 +32,10 @@ export interface ReportPair {
   file1: string;
   file2: string;
   similarity_score: number;
+  /** How far the score stands above the run's background, in class spreads (absent for 2-3 files and older reports). */
+  significance?: number;
+  /** Whether the report rule lists the pair (metadata.report_rule). */
+  reported?: boolean;
   components: { ast: number; cfg: number; dataflow: number };
   matching_regions: MatchingRegion[];
   llm_verdict?: Record<string, unknown> | string;
@@ -205,7 +209,7 @@ const regionCheck = obj({
 // a judge that adds or reshapes fields never makes the whole analysis unreadable.
 const verdictCheck = obj({});
 const pairCheck = obj({
-  file1: str(), file2: str(), similarity_score: num,
+  file1: str(), file2: str(), similarity_score: num, significance: opt(num),
   components: obj({ ast: num, cfg: num, dataflow: num }),
   matching_regions: arr(regionCheck),
   llm_verdict: opt(either(str(MAX_TEXT), obj({}))),

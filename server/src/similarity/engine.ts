@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import type { LanguageId } from '../core/languages';
 import { resolveWorkers, type WorkerCount } from '../core/workerPool';
 import { FeatureCache } from './cache';
-import { buildIndex, commonKeys, Postings, sharesProposingKey } from './candidates';
+import { buildIndex, Postings, sharesProposingKey } from './candidates';
 import { candidatesOf, evidenceOf } from './changedPairs';
 import { DEFAULT_FEATURE_OPTIONS, featuresOfSource, type FeatureOptions, type FileFeatures } from './features';
 import { sortedUnique } from './hash';
@@ -19,6 +19,8 @@ import { PairScorer, type EvidencePostings } from './pairScores';
 import { PairMemory } from './pairMemory';
 import { lineMatches, toRegions, type MatchingRegion, type Region } from './regions';
 import { clustersOf } from './clusters';
+import { commonEvidence, COMMON_MIN_GROUPS, GROUP_PASS_MAX_DOCS, GROUP_SCORE, regroup, type CommonInfo } from './common';
+import { backgroundOf, isReported, reportRule, significanceOf, type ReportRule } from './significance';
 import { DEFAULT_WEIGHTS, scorePair, type DocEvidence, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
 
@@ -43,7 +45,7 @@ export interface CompareOptions {
   weights?: Weights;
   /** Evidence in more than this share of documents is ignored (0 or less: off). */
   commonShare?: number;
-  /** ...but never when it is in this many documents or fewer (small inputs keep their evidence). */
+  /** ...but never when it is in this many groups of near-copies or fewer (small inputs keep their evidence; default 10). */
   commonMinDocs?: number;
   cachePath?: string;
   features?: FeatureOptions;
@@ -67,6 +69,10 @@ export interface ReportPair {
   file1: string;
   file2: string;
   similarity_score: number;
+  /** How far the score stands above the pair's background in this run, in class spreads (see significance.ts). */
+  significance?: number;
+  /** Whether the report rule (metadata.report_rule) lists the pair as suspicious. */
+  reported?: boolean;
   components: { ast: number; cfg: number; dataflow: number };
   matching_regions: Array<MatchingRegion & { file1?: string; file2?: string }>;
 }
@@ -87,6 +93,10 @@ export interface CompareReport {
     llm_enabled: boolean;
     weights: Weights;
     thresholds: { min_score: number; cluster: number; common_share: number; common_min_documents: number; min_subtree: number; kgram: number; window: number };
+    /** The rule deciding which pairs are reported (the same in the CLI, the editor and the HTML report). */
+    report_rule: ReportRule;
+    /** Evidence treated as common code, and why (a quick update keeps, and names, the last full run's). */
+    common?: CommonInfo;
     submissions: boolean;
     cross: boolean;
     /**
@@ -146,6 +156,8 @@ interface Context {
   templateFp: Set<number>;
   capDocs: number;
   id: string;
+  /** What the common-code filter did (for the report). */
+  common?: CommonInfo;
 }
 
 export function newCompareState(): CompareState {
@@ -164,7 +176,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const minScore = opts.minScore ?? 0.5;
   const clusterThreshold = opts.clusterThreshold ?? 0.75;
   const commonShare = opts.commonShare ?? 0.1;
-  const commonMinDocs = opts.commonMinDocs ?? 3;
+  const commonMinDocs = opts.commonMinDocs ?? COMMON_MIN_GROUPS;
   const fopts = opts.features ?? DEFAULT_FEATURE_OPTIONS;
   const maxBytes = opts.maxBytes ?? 1024 * 1024;
   const collectOpts = { submissions: !!opts.submissions, exclude: opts.exclude ?? [], language: opts.language, maxBytes };
@@ -288,17 +300,16 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     const fp = fpPost();
     const index = buildIndex(fp, capDocs, fp.flags(templateFp), allowed);
     candidateCount = index.candidates;
-    if (Number.isFinite(maxGroups)) {
-      const groupMax = Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount));
-      const add = (into: Set<number>, p: Postings) => {
-        for (const k of commonKeys(p, index.groupOf, groupMax)) into.add(k);
-      };
-      add(ignored.ast, postingsOf('ast'));
-      add(ignored.fp, fp);
-      add(ignored.cfg, postingsOf('cfg'));
-      add(ignored.df, postingsOf('df'));
+    // Near-copies the fingerprints miss (disguised copies) are found by a first scoring pass (common.ts).
+    let groups = index;
+    if (commonShare > 0 && n <= GROUP_PASS_MAX_DOCS && index.groupCount > Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount))) {
+      const first = new PairScorer(docs, { capDocs, templateFp, ignored, weights, allowed }, postings());
+      const near: Array<[number, number, number]> = [];
+      for (let a = 0; a < n; a++) first.scoreDoc(a, (b) => b > a, (b, s) => { if (s.score >= GROUP_SCORE) near.push([a, b, s.score]); });
+      groups = regroup(index, near);
     }
-    ctx = { ignored, templateFp, capDocs, id: '' };
+    const common = commonEvidence(groups, n, commonShare, commonMinDocs, ignored, { fp, of: postingsOf });
+    ctx = { ignored, templateFp, capDocs, id: '', common };
     ctx.id = contextId(ctx, weights, fopts, floor, opts);
     if (!incremental && !opts.allPairs) recordRun(state, cache, runKey, ctx, candidateCount);
   }
@@ -382,17 +393,30 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const zero: PairScore = { score: 0, ast: 0, cfg: 0, dataflow: 0 };
   const oldRegions = state?.regions?.ctx === ctx.id ? state.regions.map : undefined;
   const newRegions = new Map<string, Region[]>();
+  // Each pair against the background of this run (significance.ts); the rule decides what is reported.
+  const strong: Array<[number, number, number]> = [...scores.keys()].sort((x, y) => x - y).map((id) => [Math.floor(id / n), id % n, scores.get(id)!.score]);
+  const partners = partnersPerDoc(docs.map((d) => d.input), !!opts.cross);
+  const bg = backgroundOf(n, strong, partners);
+  const rule = reportRule(minScore, partners.reduce((a, b) => a + b, 0) / 2);
+  const sigOf = (i: number, j: number, s: number) => significanceOf(bg, i, j, s);
+  const reportedIds = new Set<number>();
+  for (const [i, j, s] of strong) if (isReported(s, sigOf(i, j, s), rule)) reportedIds.add(i * n + j);
   const emit = (i: number, j: number) => {
     const s = scores.get(i * n + j) ?? zero;
-    if (!opts.allPairs && s.score < minScore) return;
+    const reported = reportedIds.has(i * n + j);
+    const sig = sigOf(i, j, s.score);
+    // Only reported pairs are listed (every consumer of the report then shows the same ones); the
+    // matrix keeps every raw score, and --all-pairs lists every pair with its flag.
+    const listed = reported;
+    if (!opts.allPairs && !listed) return;
     const a = docs[i]!;
     const b = docs[j]!;
-    const key = state && s.score >= minScore ? `${a.name}\0${b.name}\0${a.hash}\0${b.hash}` : '';
+    const key = state && listed ? `${a.name}\0${b.name}\0${a.hash}\0${b.hash}` : '';
     const known = key ? oldRegions?.get(key) : undefined;
     if (known) for (const r of known) r.rebind(byPath);
     const regions: Region[] = known ?? [];
     if (key) newRegions.set(key, regions);
-    if (s.score >= minScore && !known) {
+    if (listed && !known) {
       for (let x = 0; x < a.files.length; x++) {
         for (let y = 0; y < b.files.length; y++) {
           const ms = lineMatches(a.feats[x]!, b.feats[y]!, ctx.ignored.ast);
@@ -401,25 +425,25 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       }
     }
     pairs.push({
-      file1: a.name, file2: b.name, similarity_score: round(s.score),
+      file1: a.name, file2: b.name, similarity_score: round(s.score), ...(sig === undefined ? {} : { significance: round(sig) }), reported,
       components: { ast: round(s.ast), cfg: round(s.cfg), dataflow: round(s.dataflow) }, matching_regions: regions,
     });
   };
-  const ids = [...scores.keys()].sort((x, y) => x - y);
+  const ids = strong.map(([i, j]) => i * n + j);
   if (state) state.regions = { ctx: ctx.id, map: newRegions };
   if (opts.allPairs) {
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (allowed(i, j)) emit(i, j);
   } else {
     for (const id of ids) emit(Math.floor(id / n), id % n);
   }
-  pairs.sort((p, q) => q.similarity_score - p.similarity_score || (p.file1 < q.file1 ? -1 : p.file1 > q.file1 ? 1 : 0));
+  // Reported first, then by score.
+  pairs.sort((p, q) => Number(!!q.reported) - Number(!!p.reported) || q.similarity_score - p.similarity_score || (p.file1 < q.file1 ? -1 : p.file1 > q.file1 ? 1 : 0));
 
-  // In pair-id order, so ties come out the same however the scores were reached.
-  const strong: Array<[number, number, number]> = ids.map((id) => [Math.floor(id / n), id % n, scores.get(id)!.score]);
+  // `strong` is in pair-id order, so ties come out the same however the scores were reached.
   const clusters = clustersOf(n, strong, clusterThreshold).map((c, k) => ({
     id: k + 1, files: c.members.map((m) => docs[m]!.name), max_similarity: round(c.max),
   }));
-  const edges = strong.filter(([, , s]) => s >= minScore).sort((x, y) => y[2] - x[2])
+  const edges = strong.filter(([i, j]) => reportedIds.has(i * n + j)).sort((x, y) => y[2] - x[2])
     .map(([i, j, s]) => ({ source: docs[i]!.name, target: docs[j]!.name, weight: round(s) }));
   const names = docs.map((d) => d.name);
   let matrix: CompareReport['matrix'];
@@ -430,7 +454,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   } else {
     matrix = { files: names, values: null, note: `matrix left out above ${MATRIX_MAX_DOCS} documents; see similarity.pairs` };
   }
-  const suspicious = strong.filter(([, , s]) => s >= minScore).length;
+  const suspicious = reportedIds.size;
   mark('report');
   timings.total = Date.now() - t0;
   if (!state) cache?.close();
@@ -462,6 +486,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
         min_score: minScore, cluster: clusterThreshold, common_share: commonShare, common_min_documents: commonMinDocs,
         min_subtree: fopts.minSubtree, kgram: fopts.k, window: fopts.w,
       },
+      report_rule: rule,
+      ...(ctx.common ? { common: ctx.common } : {}),
       submissions: !!opts.submissions, cross: !!opts.cross,
       ...(cache || memory ? {
         cache: {
@@ -474,6 +500,15 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       ...(incremental ? { incremental: true } : {}),
     },
   };
+}
+
+/** How many documents each document may be paired with (all others; with `cross`, those of other inputs). */
+function partnersPerDoc(inputs: number[], cross: boolean): Int32Array {
+  const n = inputs.length;
+  if (!cross) return new Int32Array(n).fill(Math.max(0, n - 1));
+  const per = new Map<number, number>();
+  for (const x of inputs) per.set(x, (per.get(x) ?? 0) + 1);
+  return Int32Array.from(inputs, (x) => n - per.get(x)!);
 }
 
 /** Candidate pairs with at least one document in `set`. */
@@ -492,10 +527,10 @@ function recordedRun(state: CompareState | undefined, cache: FeatureCache | unde
   const blob = cache?.getMeta('run');
   if (!blob) return undefined;
   try {
-    const r = v8.deserialize(blob) as { key: string; ignored: number[][]; templateFp: number[]; capDocs: number; id: string; candidates: number };
+    const r = v8.deserialize(blob) as { key: string; ignored: number[][]; templateFp: number[]; capDocs: number; id: string; candidates: number; common?: CommonInfo };
     if (r.key !== key) return undefined;
     const [ast, fp, cfg, df] = r.ignored.map((a) => new Set(a));
-    const run = { key, ctx: { ignored: { ast: ast!, fp: fp!, cfg: cfg!, df: df! }, templateFp: new Set(r.templateFp), capDocs: r.capDocs, id: r.id }, candidates: r.candidates };
+    const run = { key, ctx: { ignored: { ast: ast!, fp: fp!, cfg: cfg!, df: df! }, templateFp: new Set(r.templateFp), capDocs: r.capDocs, id: r.id, common: r.common }, candidates: r.candidates };
     if (state) state.recorded = run;
     return run;
   } catch {
@@ -506,7 +541,7 @@ function recordedRun(state: CompareState | undefined, cache: FeatureCache | unde
 function recordRun(state: CompareState | undefined, cache: FeatureCache | undefined, key: string, ctx: Context, candidates: number): void {
   if (state) state.recorded = { key, ctx, candidates };
   const i = ctx.ignored;
-  cache?.putMeta('run', v8.serialize({ key, ignored: [i.ast, i.fp, i.cfg, i.df].map((x) => [...x]), templateFp: [...ctx.templateFp], capDocs: ctx.capDocs, id: ctx.id, candidates }));
+  cache?.putMeta('run', v8.serialize({ key, ignored: [i.ast, i.fp, i.cfg, i.df].map((x) => [...x]), templateFp: [...ctx.templateFp], capDocs: ctx.capDocs, id: ctx.id, candidates, common: ctx.common }));
 }
 
 /** A stable id of the scoring context: ignored evidence, weights, feature options, candidate cap, floor, pairing mode. */

@@ -1,17 +1,21 @@
 // A self-contained HTML report (no scripts from the network, no external styles): summary, ranked
 // pairs, clusters and side-by-side matching regions.
 import type { CompareReport } from './engine';
+import { pairReported } from './significance';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function renderHtml(r: CompareReport): string {
   const s = r.summary;
-  const rows = r.similarity.pairs.map((p, k) => `<tr><td>${k + 1}</td><td><a href="#pair-${k + 1}">${esc(p.file1)}</a></td><td>${esc(p.file2)}</td>` +
+  // The report rule decides what is listed (older reports: the raw threshold).
+  const listed = r.similarity.pairs.filter((p) => pairReported(p, r.metadata.thresholds.min_score));
+  const sig = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
+  const rows = listed.map((p, k) => `<tr><td>${k + 1}</td><td><a href="#pair-${k + 1}">${esc(p.file1)}</a></td><td>${esc(p.file2)}</td>` +
     `<td class="num ${p.similarity_score >= r.metadata.thresholds.cluster ? 'high' : p.similarity_score >= r.metadata.thresholds.min_score ? 'mid' : ''}">${pct(p.similarity_score)}</td>` +
-    `<td class="num">${pct(p.components.ast)}</td><td class="num">${pct(p.components.cfg)}</td><td class="num">${pct(p.components.dataflow)}</td><td class="num">${p.matching_regions.length}</td></tr>`).join('\n');
-  const details = r.similarity.pairs.filter((p) => p.matching_regions.length > 0).map((p) => {
-    const k = r.similarity.pairs.indexOf(p) + 1;
+    `<td class="num">${sig(p.significance)}</td><td class="num">${pct(p.components.ast)}</td><td class="num">${pct(p.components.cfg)}</td><td class="num">${pct(p.components.dataflow)}</td><td class="num">${p.matching_regions.length}</td></tr>`).join('\n');
+  const details = listed.filter((p) => p.matching_regions.length > 0).map((p) => {
+    const k = listed.indexOf(p) + 1;
     const regions = p.matching_regions.map((m) => `<div class="region"><div class="side"><div class="hdr">${esc(m.file1 ?? p.file1)} lines ${m.file1_lines[0]}–${m.file1_lines[1]}</div><pre>${esc(m.file1_code)}</pre></div>` +
       `<div class="side"><div class="hdr">${esc(m.file2 ?? p.file2)} lines ${m.file2_lines[0]}–${m.file2_lines[1]}</div><pre>${esc(m.file2_code)}</pre></div></div>`).join('\n');
     return `<section id="pair-${k}"><h3>#${k} ${esc(p.file1)} ↔ ${esc(p.file2)}: ${pct(p.similarity_score)}</h3>` +
@@ -35,12 +39,13 @@ section{border-top:1px solid #ddd;margin-top:1.5em}
 <p>${esc(r.metadata.timestamp)} · analysis ${esc(r.analysis_id)}</p>
 <h2>Summary</h2>
 <ul><li>Files: ${s.total_files} (${s.total_documents} compared ${r.metadata.submissions ? 'submissions' : 'files'})</li>
-<li>Suspicious pairs (≥ ${pct(r.metadata.thresholds.min_score)}): ${s.suspicious_pairs_count}</li>
+<li>Suspicious pairs: ${s.suspicious_pairs_count} (${esc(r.metadata.report_rule?.description ?? `score ≥ ${pct(r.metadata.thresholds.min_score)}`)})</li>
+${r.metadata.common ? `<li>Common code: ${esc(r.metadata.common.rule)}; left out ${r.metadata.common.ignored.fingerprints} fingerprints, ${r.metadata.common.ignored.ast} subtrees (${r.metadata.common.documents} ${r.metadata.submissions ? 'submissions' : 'files'} in ${r.metadata.common.groups} groups)</li>` : ''}
 <li>Highest similarity: ${pct(s.highest_similarity)}</li><li>Clusters (≥ ${pct(r.metadata.thresholds.cluster)}): ${s.cluster_count}</li>
 <li>Score = ${w.ast}·AST + ${w.cfg}·control flow + ${w.dataflow}·data flow</li></ul>
 ${clusters ? `<h2>Clusters</h2><ul>${clusters}</ul>` : ''}
 <h2>Pairs</h2>
-${rows ? `<table><tr><th>#</th><th>file 1</th><th>file 2</th><th>score</th><th>AST</th><th>CFG</th><th>data flow</th><th>regions</th></tr>\n${rows}</table>` : '<p>No pair reached the threshold.</p>'}
+${rows ? `<table><tr><th>#</th><th>file 1</th><th>file 2</th><th>score</th><th title="how far the score stands above this run's background, in class spreads">significance</th><th>AST</th><th>CFG</th><th>data flow</th><th>regions</th></tr>\n${rows}</table>` : '<p>No pair reached the threshold.</p>'}
 ${details ? `<h2>Matching regions</h2>${details}` : ''}
 ${errors ? `<h2>Files not analysed</h2><ul>${errors}</ul>` : ''}
 </body></html>

@@ -46,14 +46,14 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--template <path>', 'base code given to everyone (file, folder or .zip; repeatable): removed from the evidence', collect, [])
     .option('--submissions', 'each immediate sub-folder or archive of an input is one submission')
     .option('--cross', 'only compare files that come from different inputs')
-    .option('--min-score <x>', 'report pairs at or above this score (and their matching regions)', '0.5')
+    .option('--min-score <x>', 'report pairs at or above this score that stand out from the class (see metadata.report_rule), and their matching regions', '0.5')
     .option('--cluster-threshold <x>', 'pairs at or above this score join clusters', '0.75')
     .option('--all-pairs', 'report every pair, even those scoring 0')
     .option('--language <lang>', 'force the language instead of detecting it per file')
     .option('--exclude <pattern>', 'gitignore-style pattern to leave out (repeatable)', collect, [])
     .option('--weights <a,c,d>', 'weights of AST, control flow and data flow', '0.4,0.3,0.3')
     .option('--common-share <x>', 'ignore evidence found in more than this share of files (0: off)', '0.1')
-    .option('--common-min-docs <n>', 'never treat evidence in this many files or fewer as common', '3')
+    .option('--common-min-docs <n>', 'never treat evidence in this many groups of near-copies or fewer as common', '10')
     .option('--cache <file>', 'sql.js database caching per-file features by content hash, with the pair scores in FILE.pairs and the per-file keys and verdicts of the local judge in FILE.judge/ (off by default)')
     .option('--workers <n>', 'worker threads for parsing: a number (0: none) or auto (one per core, up to 8, once there are 2 million characters to parse)', 'auto')
     .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
@@ -134,7 +134,7 @@ function table(r: CompareReport): string {
   const head = `${s.total_documents} ${r.metadata.submissions ? 'submissions' : 'files'}, ${s.suspicious_pairs_count} suspicious pairs, ` +
     `highest ${s.highest_similarity}, ${s.cluster_count} clusters`;
   if (r.similarity.pairs.length === 0) return `${head}\nno pair reached the threshold`;
-  const rows = r.similarity.pairs.map((p) => [p.file1, p.file2, p.similarity_score.toFixed(3), p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
+  const rows = r.similarity.pairs.map((p) => [p.file1, p.file2, p.similarity_score.toFixed(3), p.significance?.toFixed(1) ?? '–', p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
     p.components.dataflow.toFixed(3), p.matching_regions.length]);
-  return `${head}\n${renderTable(['file 1', 'file 2', 'score', 'ast', 'cfg', 'dataflow', 'regions'], rows)}`;
+  return `${head}\n${renderTable(['file 1', 'file 2', 'score', 'significance', 'ast', 'cfg', 'dataflow', 'regions'], rows)}`;
 }

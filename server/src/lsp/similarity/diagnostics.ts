@@ -5,9 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { JudgedReportPair, RiskLevel, VerdictClassification } from '../../judge';
 import type { ReportPair } from '../../similarity/engine';
+import { pairReported } from '../../similarity/significance';
 
 export interface SimilarityDiagnosticSettings {
-  /** Pairs below this score give no diagnostics. */
+  /** The report's min_score: pairs the report rule leaves out give no diagnostics (pairs without the rule's decision: below this score). */
   reportThreshold: number;
   /** Pairs at or above this score use `raisedSeverity`. */
   raiseThreshold: number;
@@ -20,6 +21,8 @@ export const DIAGNOSTIC_CODE = 'similar-code';
 /** Data carried on each diagnostic, so hovers and code actions can find the other side. */
 export interface RegionLink {
   score: number;
+  /** Significance against the run's background (absent in tiny inputs and older reports). */
+  significance?: number;
   components: ReportPair['components'];
   here: { path: string; lines: [number, number] };
   there: { path: string; lines: [number, number] };
@@ -60,7 +63,7 @@ export function similarityDiagnostics(report: { similarity: { pairs: JudgedRepor
     else byUri.set(uri, [d]);
   };
   for (const pair of report.similarity.pairs) {
-    if (pair.similarity_score < s.reportThreshold) continue;
+    if (!pairReported(pair, s.reportThreshold)) continue;
     const verdict = regionVerdict(pair);
     // The judge explains the overlap away (standard algorithm, template): keep it visible but quiet.
     const explained = verdict?.risk === 'NONE' || verdict?.risk === 'LOW';
@@ -74,7 +77,7 @@ export function similarityDiagnostics(report: { similarity: { pairs: JudgedRepor
       ];
       for (const [here, hereLines, there, thereLines] of sides) {
         const uri = toUri(here, root);
-        const link: RegionLink = { score: pair.similarity_score, components: pair.components, here: { path: here, lines: hereLines }, there: { path: there, lines: thereLines }, ...(verdict ? { verdict } : {}) };
+        const link: RegionLink = { score: pair.similarity_score, ...(pair.significance === undefined ? {} : { significance: pair.significance }), components: pair.components, here: { path: here, lines: hereLines }, there: { path: there, lines: thereLines }, ...(verdict ? { verdict } : {}) };
         add(uri, {
           range: lineRange(hereLines),
           severity,
@@ -95,7 +98,7 @@ export function regionMessage(link: RegionLink, roots: string[]): string {
   const other = displayPath(link.there.path, roots);
   const one = link.here.lines[0] === link.here.lines[1];
   return `${one ? 'Line' : 'Lines'} ${span(link.here.lines)} closely ${one ? 'matches' : 'match'} ${other}:${span(link.there.lines)} `
-    + `(similarity ${link.score.toFixed(2)} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`
+    + `(similarity ${link.score.toFixed(2)}${link.significance === undefined ? '' : `, ${link.significance.toFixed(1)} above the class`} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`
     + (link.verdict ? `${JUDGE_SUFFIX}${verdictPhrase(link.verdict)}, risk ${link.verdict.risk}` : '');
 }
 

@@ -17,6 +17,7 @@ import type { JudgeHook } from '../judge/judging';
 import type { JudgedReportPair } from '../../judge';
 import { regionHoverText, similarityDiagnostics, toUri, type RegionLink } from './diagnostics';
 import { ReportStore } from './reportStore';
+import { pairReported } from '../../similarity/significance';
 
 export interface WorkspaceIndexDeps {
   connection: Connection;
@@ -218,7 +219,7 @@ export class WorkspaceIndex {
     const pairs = new Map<string, PairEntry>();
     const byFile = new Map<string, PairEntry[]>();
     for (const p of report.similarity.pairs) {
-      if (p.similarity_score < s.reportThreshold) continue;
+      if (!pairReported(p, s.reportThreshold)) continue;
       const { matching_regions: regions, ...rest } = p;
       const files = [...new Set([p.file1, p.file2, ...regions.flatMap((r) => [r.file1, r.file2].filter((f): f is string => !!f))])];
       // A digest, not the JSON itself: kept for every reported pair between runs (with verdicts, ~500 bytes each).

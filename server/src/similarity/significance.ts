@@ -1,0 +1,169 @@
+// How far a pair stands above the background of its own run, and the one rule that decides which
+// pairs are reported (CLI, editor diagnostics and tree view, HTML report all call `isReported`).
+//
+// A raw score means different things in different classes: independent solutions of a 10-line task
+// share most of their structure (0.5+), while a refactored copy of a long program may score 0.15
+// against 0.01 for its class. The background of a pair is where its two documents usually stand
+// (the median of each one's scores against every other document, so up to half the class may have
+// copied one source before the copies raise their own background) and how widely the class's scores
+// spread (a median absolute deviation, floored so a class of near-zero scores does not make every
+// shared line look significant).
+
+/** The rule's name and parameters, as the report's metadata records them. */
+export interface ReportRule {
+  name: 'raw-and-significance';
+  /** Pairs at or above this raw score are reported when they are at least `z_raw` above their background. */
+  min_score: number;
+  z_raw: number;
+  /** Pairs below `min_score` are reported when at least `z_low` above their background and at or above `floor`. */
+  z_low: number;
+  floor: number;
+  /** Pairs at or above this raw score are reported whatever the class (near-identical code). */
+  identical: number;
+  description: string;
+}
+
+/**
+ * A pair at or above min_score needs to stand this far above its class (tiny tasks: every pair is
+ * high): one spread above the largest of P independent normal pairs' expected maximum, √(2 ln P),
+ * and at least Z_RAW_MIN (10 files: 4.0; 50: 4.9; 200: 5.5).
+ */
+export const Z_RAW_MIN = 3;
+export function zRawFor(pairs: number): number {
+  return Math.max(Z_RAW_MIN, Math.round((1 + Math.sqrt(2 * Math.log(Math.max(1, pairs)))) * 100) / 100);
+}
+/** Below min_score, a pair needs to stand this far above its class: rarer than any independent pair of a class. */
+export const Z_LOW = 10;
+/** Raw scores below this are never reported, however quiet the class (a few shared lines). */
+export const FLOOR = 0.4;
+/** Raw scores at or above this are reported in any class. */
+export const IDENTICAL = 0.9;
+/** The class's spread is never taken below this (a class of unrelated files spreads ~0). */
+export const MIN_SPREAD = 0.02;
+
+/** The rule for a run with `pairs` pairs that may be compared. */
+export function reportRule(minScore: number, pairs: number): ReportRule {
+  const zRaw = zRawFor(pairs);
+  return {
+    name: 'raw-and-significance', min_score: minScore, z_raw: zRaw, z_low: Math.max(Z_LOW, zRaw), floor: FLOOR, identical: IDENTICAL,
+    description: `reported when score ≥ ${IDENTICAL}, or score ≥ ${minScore} and significance ≥ ${zRaw} (1 + √(2 ln ${pairs} pairs)), `
+      + `or score ≥ ${FLOOR} and significance ≥ ${Math.max(Z_LOW, zRaw)}; significance = (score − the pair's background) / the class's spread`,
+  };
+}
+
+/** Whether a report's pair is reported: the engine's decision, or for reports without one (older ones), the raw threshold. */
+export function pairReported(p: { similarity_score: number; reported?: boolean }, minScore: number): boolean {
+  return p.reported ?? p.similarity_score >= minScore;
+}
+
+/** The one reporting rule. Pairs without significance (two or three documents) fall back to the raw threshold. */
+export function isReported(score: number, significance: number | undefined, rule: Pick<ReportRule, 'min_score' | 'z_raw' | 'z_low' | 'floor' | 'identical'>): boolean {
+  if (significance === undefined) return score >= rule.min_score;
+  if (score >= rule.identical) return true;
+  if (score >= rule.min_score) return significance >= rule.z_raw;
+  return score >= rule.floor && significance >= rule.z_low;
+}
+
+/** Per-document scores and the class spread. */
+export interface Background {
+  /** Each document's positive scores against others, ascending, and how many of its pairs score 0. */
+  scores: Float64Array[];
+  zeros: Int32Array;
+  /** Robust spread of the class's pair scores (the larger of 1.4826 × MAD and (q70 − median) / 0.5244, at least MIN_SPREAD). */
+  spread: number;
+  /** Median of all pair scores. */
+  median: number;
+}
+
+/** Below this many other pairs on a side, a document has no background to speak of (two or three files compared). */
+export const MIN_BACKGROUND = 3;
+
+/**
+ * Background from the pairs with a positive score (`pairs`: [i, j, score]); every other pair that
+ * `partners` counts scores 0. `partners[i]`: how many documents i may be paired with.
+ */
+export function backgroundOf(n: number, pairs: Array<[number, number, number]>, partners: ArrayLike<number>): Background {
+  const per: number[][] = Array.from({ length: n }, () => []);
+  const all: number[] = [];
+  for (const [i, j, s] of pairs) {
+    if (!(s > 0)) continue;
+    per[i]!.push(s);
+    per[j]!.push(s);
+    all.push(s);
+  }
+  let totalPairs = 0;
+  for (let i = 0; i < n; i++) totalPairs += partners[i]!;
+  totalPairs /= 2;
+  const median = medianWithZeros(all, totalPairs);
+  // Deviations from the median: the implicit zeros all deviate by `median`.
+  const dev = all.map((s) => Math.abs(s - median));
+  const zeros = Math.max(0, totalPairs - all.length);
+  const mad = totalPairs > 0 ? kthWithRepeats(dev, zeros, median, Math.floor((totalPairs - 1) / 2)) : 0;
+  // Pair scores are skewed (most near 0, a long upper tail): the spread is also read from the upper
+  // quantile that copies cannot reach unless they are 30% of all pairs (5 copies in 10 files: 22%).
+  const q70 = totalPairs > 0 ? kthWithRepeats(all, zeros, 0, Math.floor(0.7 * (totalPairs - 1))) : 0;
+  return {
+    scores: per.map((v) => Float64Array.from(v).sort()),
+    zeros: Int32Array.from(per, (v, i) => Math.max(0, partners[i]! - v.length)),
+    spread: Math.max(MIN_SPREAD, 1.4826 * mad, (q70 - median) / 0.5244), median,
+  };
+}
+
+/** Median of document i's scores against all others but one pair scoring `s` (undefined: too few others). */
+export function levelWithout(bg: Background, i: number, s: number): number | undefined {
+  const v = bg.scores[i]!;
+  const z = bg.zeros[i]!;
+  const total = v.length + z - 1;
+  if (total < MIN_BACKGROUND) return undefined;
+  const k = Math.floor((total - 1) / 2);
+  // Rank of the removed pair in the merged order (zeros first, then v ascending).
+  const r = s > 0 ? z + lowerBound(v, s) : 0;
+  const at = (x: number) => (x < z ? 0 : v[x - z]!);
+  return k < r ? at(k) : at(k + 1);
+}
+
+/**
+ * How far a pair's score stands above the background of its two documents (their median scores
+ * against everyone else), in class spreads; undefined where there is no background (tiny inputs).
+ */
+export function significanceOf(bg: Background, i: number, j: number, score: number): number | undefined {
+  const li = levelWithout(bg, i, score);
+  const lj = levelWithout(bg, j, score);
+  if (li === undefined || lj === undefined) return undefined;
+  return (score - Math.max(li, lj)) / bg.spread;
+}
+
+function lowerBound(sorted: Float64Array, key: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Median of `values` (positive) together with `total - values.length` zeros. */
+export function medianWithZeros(values: number[], total: number): number {
+  if (total <= 0) return 0;
+  const zeros = Math.max(0, total - values.length);
+  return kthWithRepeats(values, zeros, 0, Math.floor((total - 1) / 2));
+}
+
+/** The k-th smallest (0-based) of `values` together with `count` copies of `repeat`. */
+function kthWithRepeats(values: number[], count: number, repeat: number, k: number): number {
+  const sorted = Float64Array.from(values).sort();
+  // Merge position: copies of `repeat` go before equal-or-larger values.
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < repeat) lo = mid + 1;
+    else hi = mid;
+  }
+  if (k < lo) return sorted[k]!;
+  if (k < lo + count) return repeat;
+  const r = k - count;
+  return r < sorted.length ? sorted[r]! : repeat;
+}

@@ -1,0 +1,130 @@
+// Classroom generator: classes of N independent solutions of one task plus K disguised copies of one
+// chosen solution (each copy a random combination of the robustness transforms), from the SOCO Java
+// and ConPlag files (never copied into the repository). Independent solutions are the dataset's files
+// with every known plagiarism group reduced to one member, so the only copies in a class are ours.
+import fs from 'node:fs';
+import path from 'node:path';
+import { closeTransitively, conplag, parseCsv, SHARED, soco } from './datasets.mjs';
+import { TRANSFORMS, isClean } from './transforms.mjs';
+
+/** Deterministic generator (LCG), so a seed gives the same class every run. */
+export function rng(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+}
+
+function shuffle(a, rnd) {
+  const out = a.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** Files of `files` minus all but one member of each group of known copies (pairs closed transitively). */
+function independent(files, pairs) {
+  const closed = closeTransitively(pairs).filter((p) => p.label);
+  const drop = new Set();
+  const keep = new Set();
+  for (const p of closed) {
+    const [a, b] = [p.a, p.b].sort();
+    if (!drop.has(a)) keep.add(a);
+    if (!keep.has(b)) drop.add(b);
+  }
+  return files.filter((f) => !drop.has(f));
+}
+
+/** SOCO Java as one pool of independent solutions (one course; its files are the "class"). */
+export function socoPool() {
+  const ds = soco('java');
+  return independent(ds.files, ds.pairs).map((f) => ({ name: f, src: fs.readFileSync(path.join(ds.dir, f), 'utf8') }));
+}
+
+/**
+ * ConPlag's tasks: its labelled pairs always join two solutions of one Codeforces problem, so the
+ * connected components of all labelled pairs are tasks. Each task's independent solutions.
+ */
+export function conplagTasks(work) {
+  const ds = conplag(work);
+  const parent = new Map();
+  const find = (x) => {
+    while (parent.has(x)) x = parent.get(x);
+    return x;
+  };
+  for (const p of ds.pairs) {
+    const [ra, rb] = [find(p.a), find(p.b)];
+    if (ra !== rb) parent.set(ra, rb);
+  }
+  const tasks = new Map();
+  for (const f of ds.files) {
+    const r = find(f);
+    if (!tasks.has(r)) tasks.set(r, []);
+    tasks.get(r).push(f);
+  }
+  return [...tasks.values()].map((files) => {
+    const set = new Set(files);
+    const ind = independent(files, ds.pairs.filter((p) => set.has(p.a)));
+    return ind.map((f) => ({ name: f, src: fs.readFileSync(path.join(ds.dir, f), 'utf8') }));
+  }).filter((t) => t.length >= 10).sort((a, b) => b.length - a.length);
+}
+
+const NAMES = Object.keys(TRANSFORMS);
+
+/** A disguised copy: 1-3 transforms in random order (rename always among them half the time). */
+export function disguise(src, rnd) {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const k = 1 + Math.floor(rnd() * 3);
+    const picked = shuffle(NAMES, rnd).slice(0, k);
+    let out = src;
+    const applied = [];
+    for (const name of picked) {
+      const r = TRANSFORMS[name](out);
+      if (r && r !== out && isClean(r)) {
+        out = r;
+        applied.push(name);
+      }
+    }
+    if (applied.length) return { src: out, applied };
+  }
+  return null;
+}
+
+/**
+ * Writes a class into `dir`: `size` files, K/N = `ratio` (0: no copy). Returns its positive pairs
+ * (every pair inside the copied source's group) and which transforms made each copy.
+ */
+export function makeClass(pool, { size, ratio, seed, dir }) {
+  const rnd = rng(seed);
+  const n = ratio > 0 ? Math.max(2, Math.round(size / (1 + ratio))) : size;
+  const k = Math.min(size - n, Math.max(ratio > 0 ? 1 : 0, size - n));
+  const chosen = shuffle(pool, rnd).slice(0, Math.min(n, pool.length));
+  fs.mkdirSync(dir, { recursive: true });
+  const names = shuffle(Array.from({ length: chosen.length + k }, (_, i) => `s${String(i).padStart(3, '0')}.java`), rnd);
+  const files = [];
+  chosen.forEach((f, i) => {
+    fs.writeFileSync(path.join(dir, names[i]), f.src);
+    files.push({ name: names[i], origin: f.name });
+  });
+  const group = [];
+  const combos = [];
+  if (k > 0) {
+    // The source: a solution the transforms can disguise (parses cleanly, some transform applies).
+    const source = files.find((f, i) => isClean(chosen[i].src) && disguise(chosen[i].src, rng(seed + 1))) ?? files[0];
+    const src = chosen[files.indexOf(source)].src;
+    group.push(source.name);
+    for (let c = 0; c < k; c++) {
+      const d = disguise(src, rnd) ?? { src, applied: [] };
+      const name = names[chosen.length + c];
+      fs.writeFileSync(path.join(dir, name), d.src);
+      group.push(name);
+      combos.push(d.applied.join('+') || 'identical');
+    }
+  }
+  const positives = new Set();
+  for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) positives.add([group[i], group[j]].sort().join('|'));
+  const all = [...files.map((f) => f.name), ...group.slice(1)];
+  return { dir, files: all, positives, copies: k, independent: chosen.length, combos, source: group[0] };
+}
+
+export { parseCsv, SHARED };

@@ -1,0 +1,82 @@
+// Classes as graders run them, at the default settings: many students copying one source, a small
+// folder, independent solutions of a tiny task, and template code. Real parser, real engine.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compare } from '../../server/src/similarity/engine';
+import { disguise, program, tinyTask } from './classGen';
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'co-class-'));
+}
+
+describe('similarity in classes', () => {
+  it('40% copied one source: every copy is reported, and the common filter leaves the copied evidence alone', async () => {
+    const d = tmpdir();
+    const source = program(1000);
+    for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(d, `own${String(i).padStart(2, '0')}.py`), i === 0 ? source : program(i));
+    for (let k = 1; k <= 8; k++) fs.writeFileSync(path.join(d, `copy${k}.py`), disguise(source, k));
+    const group = new Set(['own00.py', ...Array.from({ length: 8 }, (_, k) => `copy${k + 1}.py`)]);
+    const r = await compare({ inputs: [d] });
+    const reported = r.similarity.pairs.filter((p) => p.reported).map((p) => [path.basename(p.file1), path.basename(p.file2)]);
+    assert.equal(reported.filter(([a, b]) => group.has(a!) && group.has(b!)).length, 36, 'all 36 pairs inside the group');
+    assert.equal(reported.length, 36, 'and nothing else');
+    // The group votes once: the filter counts 12 groups for 20 files, so nothing the copies share is common.
+    const c = r.metadata.common!;
+    assert.equal(c.documents, 20);
+    assert.equal(c.largest_group, 9);
+    const off = await compare({ inputs: [d], commonShare: 0, allPairs: true });
+    const score = (rep: typeof r, a: string, b: string) => rep.similarity.pairs.find((p) => path.basename(p.file1) === a && path.basename(p.file2) === b)?.similarity_score ?? 0;
+    // Twelve groups: the eleven others and the copied group, which votes once. Only what the others
+    // share too (more than 10 groups) is common; the copies' scores barely move.
+    assert.equal(c.groups, 12);
+    for (let k = 1; k <= 8; k++) {
+      const [on, raw] = [score(r, `copy${k}.py`, 'own00.py'), score(off, `copy${k}.py`, 'own00.py')];
+      assert.ok(on >= raw - 0.01, `copy ${k} keeps its evidence (${on} vs ${raw} without the filter)`);
+    }
+    assert.equal(r.metadata.report_rule.name, 'raw-and-significance');
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('a 10-file folder keeps all its evidence (nothing is common below 10 groups) and reports its copy', async () => {
+    const d = tmpdir();
+    const helper = 'def read_ints(line):\n    out = []\n    for tok in line.split():\n        out.append(int(tok))\n    return out\n';
+    for (let i = 0; i < 9; i++) fs.writeFileSync(path.join(d, `s${i}.py`), `${helper}\n\n${program(200 + i)}`);
+    fs.writeFileSync(path.join(d, 's9.py'), `${helper}\n\n${disguise(program(203), 9)}`);
+    const r = await compare({ inputs: [d] });
+    const c = r.metadata.common!;
+    assert.equal(c.max_groups, 10);
+    assert.deepEqual(c.ignored, { ast: 0, fingerprints: 0, cfg: 0, dataflow: 0 });
+    assert.match(c.rule, /max\(10, 0\.1 × \d+ groups\) = 10 groups/);
+    assert.deepEqual(r.similarity.pairs.filter((p) => p.reported).map((p) => [path.basename(p.file1), path.basename(p.file2)]), [['s3.py', 's9.py']]);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('independent solutions of a tiny task: nothing is reported, though raw scores are high', async () => {
+    const d = tmpdir();
+    for (const [name, text] of Object.entries(tinyTask())) fs.writeFileSync(path.join(d, name), text);
+    const r = await compare({ inputs: [d], allPairs: true });
+    const high = r.similarity.pairs.filter((p) => p.similarity_score >= 0.5).length;
+    assert.ok(high >= 3, `the task is tiny: a raw threshold of 0.5 alone would report ${high} independent pairs`);
+    assert.deepEqual(r.similarity.pairs.filter((p) => p.reported).map((p) => `${path.basename(p.file1)} ${path.basename(p.file2)} ${p.similarity_score} ${p.significance}`), []);
+    assert.equal(r.summary.suspicious_pairs_count, 0);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('template code is still removed, and the report counts it', async () => {
+    const d = tmpdir();
+    const base = 'def read_grid(n):\n    grid = []\n    for i in range(n):\n        row = input().split()\n        grid.append([int(x) for x in row])\n    return grid\n';
+    fs.mkdirSync(path.join(d, 's'));
+    fs.mkdirSync(path.join(d, 'base'));
+    fs.writeFileSync(path.join(d, 'base', 'given.py'), base);
+    for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(d, 's', `s${i}.py`), `${base}\n\n${program(300 + i)}`);
+    const withT = await compare({ inputs: [path.join(d, 's')], template: [path.join(d, 'base')], allPairs: true });
+    const without = await compare({ inputs: [path.join(d, 's')], allPairs: true });
+    const max = (r: typeof withT) => Math.max(...r.similarity.pairs.map((p) => p.similarity_score));
+    assert.ok(withT.metadata.common!.template.fingerprints > 0);
+    assert.ok(max(withT) < max(without), `template evidence removed (${max(withT)} < ${max(without)})`);
+    assert.equal(withT.similarity.pairs.filter((p) => p.reported).length, 0);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,82 @@
+// The report rule on fixed score distributions: a pair's significance against its class, and which
+// pairs the rule reports (one function for the CLI, the editor and the HTML report).
+import assert from 'node:assert/strict';
+import { backgroundOf, isReported, pairReported, reportRule, significanceOf, zRawFor, type Background } from '../../server/src/similarity/significance';
+
+type Pair = [number, number, number];
+
+/** Every pair of n documents, scored by `f` (a deterministic jitter keeps ties apart). */
+function classOf(n: number, f: (i: number, j: number) => number): Pair[] {
+  const out: Pair[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out.push([i, j, f(i, j)]);
+  return out;
+}
+const jitter = (i: number, j: number) => (((i * 7919 + j * 104729) % 97) / 97 - 0.5);
+const full = (n: number) => new Int32Array(n).fill(n - 1);
+const reported = (bg: Background, pairs: Pair[]) => {
+  const rule = reportRule(0.5, pairs.length);
+  return pairs.filter(([i, j, s]) => isReported(s, significanceOf(bg, i, j, s), rule));
+};
+const rule = reportRule(0.5, 780);
+
+describe('significance and the report rule', () => {
+  it('a copy far above a quiet class is reported; the class is not', () => {
+    const pairs = classOf(30, (i, j) => (i === 3 && j === 17 ? 0.62 : 0.03 + 0.02 * jitter(i, j)));
+    const bg = backgroundOf(30, pairs, full(30));
+    const z = significanceOf(bg, 3, 17, 0.62)!;
+    assert.ok(z > 20, `copy significance ${z}`);
+    assert.deepEqual(reported(bg, pairs).map(([i, j]) => [i, j]), [[3, 17]]);
+  });
+
+  it('independent solutions of a tiny task all score high: none stands out, none is reported', () => {
+    const pairs = classOf(20, (i, j) => 0.65 + 0.1 * jitter(i, j));
+    const bg = backgroundOf(20, pairs, full(20));
+    assert.equal(reported(bg, pairs).length, 0);
+    // ...while a real copy in the same class (near-identical) still is.
+    const withCopy = pairs.map(([i, j, s]): Pair => [i, j, i === 0 && j === 1 ? 0.97 : s]);
+    const bg2 = backgroundOf(20, withCopy, full(20));
+    assert.deepEqual(reported(bg2, withCopy).map(([i, j]) => [i, j]), [[0, 1]]);
+  });
+
+  it('40% of the class copied one source: the copies raise no background of their own', () => {
+    // Documents 0-7 (8 of 20) are the source and its copies: 0.7 among themselves; the rest 0.1.
+    const ring = (i: number) => i < 8;
+    const pairs = classOf(20, (i, j) => (ring(i) && ring(j) ? 0.7 + 0.05 * jitter(i, j) : 0.1 + 0.04 * jitter(i, j)));
+    const bg = backgroundOf(20, pairs, full(20));
+    const got = reported(bg, pairs);
+    assert.equal(got.length, 28, 'every pair inside the ring');
+    assert.ok(got.every(([i, j]) => ring(i) && ring(j)));
+  });
+
+  it('below min_score, only a pair far above its class and above the floor is reported', () => {
+    const pairs = classOf(40, (i, j) => (i === 1 && j === 2 ? 0.45 : i === 5 && j === 6 ? 0.3 : 0.02 + 0.01 * jitter(i, j)));
+    const bg = backgroundOf(40, pairs, full(40));
+    assert.ok(significanceOf(bg, 5, 6, 0.3)! > rule.z_low, 'significant, but under the floor');
+    assert.deepEqual(reported(bg, pairs).map(([i, j]) => [i, j]), [[1, 2]]);
+  });
+
+  it('unscored pairs count as zeros, and a pair is not its own background', () => {
+    // Only one pair scored among 50 documents: every other pair is 0.
+    const bg = backgroundOf(50, [[0, 1, 0.55]], full(50));
+    assert.equal(bg.median, 0);
+    assert.equal(significanceOf(bg, 0, 1, 0.55), 0.55 / bg.spread);
+    assert.ok(isReported(0.55, significanceOf(bg, 0, 1, 0.55), rule));
+  });
+
+  it('the bar for raw scores above min_score rises with the number of pairs compared', () => {
+    assert.equal(zRawFor(1), 3);
+    assert.equal(zRawFor(45), 3.76);
+    assert.equal(zRawFor(19900), 5.45);
+    assert.match(reportRule(0.5, 45).description, /significance ≥ 3\.76 \(1 \+ √\(2 ln 45 pairs\)\)/);
+  });
+
+  it('two or three documents have no background: the raw threshold decides', () => {
+    const bg = backgroundOf(2, [[0, 1, 0.6]], full(2));
+    assert.equal(significanceOf(bg, 0, 1, 0.6), undefined);
+    assert.equal(isReported(0.6, undefined, rule), true);
+    assert.equal(isReported(0.4, undefined, rule), false);
+    // Reports without the engine's decision (older ones) fall back to min_score as well.
+    assert.equal(pairReported({ similarity_score: 0.6 }, 0.5), true);
+    assert.equal(pairReported({ similarity_score: 0.6, reported: false }, 0.5), false);
+  });
+});
