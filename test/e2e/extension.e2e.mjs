@@ -562,7 +562,7 @@ try {
         const rows = await problems(page, filter, ok);
         if (!ok(rows)) throw new Error(`no "${filter}" diagnostic with a related location on ${rel(here)} within ${WAIT / 1000}s (rows: ${JSON.stringify(rows.map((r) => r.label).slice(0, 4))})`);
         const m = markersOf(rows, base).find((x) => x.related.length);
-        if (!/^\w+: Lines? [\d–]+ closely match(es)? .+:[\d–]+ \(similarity \d\.\d\d — AST \d\.\d\d, CFG \d\.\d\d, data flow \d\.\d\d\)/.test(m.label)) throw new Error(`message shape: ${JSON.stringify(m.label)}`);
+        if (!/^\w+: Lines? [\d–]+ closely match(es)? .+:[\d–]+ \(similarity \d\.\d\d(, [\d.]+σ above the class)? — AST \d\.\d\d, CFG \d\.\d\d, data flow \d\.\d\d\)/.test(m.label)) throw new Error(`message shape: ${JSON.stringify(m.label)}`);
         seen.push(`${rel(here)}: "${m.label.match(/Lines? .*?\)/)[0]}" → related "${m.related[0].replace(/ at line \d+ and character \d+/, '')}"`);
       }
     }

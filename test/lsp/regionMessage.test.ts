@@ -18,4 +18,8 @@ describe('similarity diagnostic message', () => {
     assert.equal(regionMessage(link([4, 4], [11, 11]), [root]),
       `Line 4 closely matches ${path.join('src', 'b.py')}:11 (similarity 0.87 — AST 0.90, CFG 0.80, data flow 0.85)`);
   });
+  it('states how far the pair stands above its class when significance is known', () => {
+    assert.equal(regionMessage({ ...link([5, 12], [8, 15]), significance: 12.44 }, [root]),
+      `Lines 5–12 closely match ${path.join('src', 'b.py')}:8–15 (similarity 0.87, 12.4σ above the class — AST 0.90, CFG 0.80, data flow 0.85)`);
+  });
 });

@@ -14,6 +14,18 @@ export function tmpdir(prefix = 'code-origin-robust-'): string {
   return d;
 }
 
+/**
+ * Whether a permission probe can run: as root the CLI runs as nobody, who must be able to read the
+ * checkout (a clone inside a private folder is not readable to nobody; the probe then skips).
+ */
+export function unprivilegedRunnable(): boolean {
+  if (process.getuid?.() !== 0) return true;
+  const model = path.resolve('models/code-origin-small/model.onnx');
+  const r = spawnSync(process.execPath, ['-e', `for (const f of ${JSON.stringify([CLI, model])}) require('fs').accessSync(f, 4)`],
+    { uid: 65534, gid: 65534, timeout: 10_000 });
+  return r.status === 0;
+}
+
 /** Runs the bundled CLI with a heap cap and a wall-clock limit; the time it took comes back too. */
 export function runCli(args: string[], o: { heapMb?: number; timeoutMs?: number; cwd?: string; input?: string; unprivileged?: boolean } = {}): SpawnSyncReturns<string> & { ms: number } {
   const t = Date.now();

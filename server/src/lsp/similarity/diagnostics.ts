@@ -98,7 +98,7 @@ export function regionMessage(link: RegionLink, roots: string[]): string {
   const other = displayPath(link.there.path, roots);
   const one = link.here.lines[0] === link.here.lines[1];
   return `${one ? 'Line' : 'Lines'} ${span(link.here.lines)} closely ${one ? 'matches' : 'match'} ${other}:${span(link.there.lines)} `
-    + `(similarity ${link.score.toFixed(2)}${link.significance === undefined ? '' : `, ${link.significance.toFixed(1)} above the class`} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`
+    + `(similarity ${link.score.toFixed(2)}${link.significance === undefined ? '' : `, ${link.significance.toFixed(1)}σ above the class`} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`
     + (link.verdict ? `${JUDGE_SUFFIX}${verdictPhrase(link.verdict)}, risk ${link.verdict.risk}` : '');
 }
 
