@@ -28,22 +28,22 @@ async function measure(dir: string, text: string): Promise<{ params: unknown; lo
   const model = OriginModel.open(dir);
   await model.ready();
   const loadMs = performance.now() - t0;
-  await model.classify(text); // warm-up
+  await model.classify(text, { language: 'python' }); // warm-up
   const times: number[] = [];
   let windows = 0;
   for (let r = 0; r < ROUNDS; r++) {
     const t = performance.now();
-    const c = await model.classify(text);
+    const c = await model.classify(text, { language: 'python' });
     times.push(performance.now() - t);
     windows = c.windows;
   }
   // IG on one 256-token window at 32 steps, as the editor's Explain Origin does.
   const snippet = text.slice(0, 1200);
-  await model.explain(snippet, { steps: 32, maxWindows: 1 });
+  await model.explain(snippet, { steps: 32, maxWindows: 1, language: 'python' });
   const ig: number[] = [];
   for (let r = 0; r < Math.min(3, ROUNDS); r++) {
     const t = performance.now();
-    await model.explain(snippet, { steps: 32, maxWindows: 1 });
+    await model.explain(snippet, { steps: 32, maxWindows: 1, language: 'python' });
     ig.push(performance.now() - t);
   }
   await model.dispose();

@@ -88,17 +88,17 @@ async function main(): Promise<void> {
   const classify: Record<string, unknown> = {};
   for (const lines of [50, 300, 2000]) {
     const text = pythonFile(lines);
-    await model.classify(text); // warm-up
+    await model.classify(text, { language: 'python' }); // warm-up
     const file: number[] = [];
     const withUnits: number[] = [];
     let windows = 0;
     let units = 0;
     for (let r = 0; r < ROUNDS; r++) {
-      const [ms, c] = await time(() => model.classify(text));
+      const [ms, c] = await time(() => model.classify(text, { language: 'python' }));
       windows = c.windows;
       file.push(ms);
       const [ms2, u] = await time(async () => {
-        const [f, us] = await Promise.all([model.classify(text), classifyUnits(model, text, 'python')]);
+        const [f, us] = await Promise.all([model.classify(text, { language: 'python' }), classifyUnits(model, text, 'python')]);
         return { f, us };
       });
       units = u.us.length;
@@ -120,8 +120,8 @@ async function main(): Promise<void> {
     const text = long.slice(0, w.end);
     const n = model.windows(text, 1);
     const ig: number[] = [];
-    await model.explain(text, { steps: 32, maxWindows: 1, target: 'llm' });
-    for (let r = 0; r < Math.max(3, Math.floor(ROUNDS / 3)); r++) ig.push((await time(() => model.explain(text, { steps: 32, maxWindows: 1, target: 'llm' })))[0]);
+    await model.explain(text, { steps: 32, maxWindows: 1, target: 'llm', language: 'python' });
+    for (let r = 0; r < Math.max(3, Math.floor(ROUNDS / 3)); r++) ig.push((await time(() => model.explain(text, { steps: 32, maxWindows: 1, target: 'llm', language: 'python' })))[0]);
     results.ig_256_tokens_32_steps = { tokens: n.tokens, windows: n.windows.length, p50_ms: Math.round(pct(ig, 50)), p95_ms: Math.round(pct(ig, 95)) };
   }
   console.error('IG done');
