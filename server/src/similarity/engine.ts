@@ -298,8 +298,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     // Keys in more than half of the documents (at most 500) are too common to propose pairs at all...
     const groupCap = Number.isFinite(maxGroups) ? Math.max(maxGroups, commonMinDocs, Math.min(Math.ceil(n / 2), 500)) : n;
     // ...except in classes (up to GROUP_PASS_MAX_DOCS), where 40 copies of one source in 55 files may
-    // share only such keys and their pairs must be scored. Groups for the common filter keep the cap
-    // (files alike only in what every file has are not near-copies).
+    // share only such keys and their pairs must be scored (here and in the first pass, or the copies form
+    // no group and the common filter erases what they share). The index's fingerprint groups keep the cap.
     const capDocs = n <= GROUP_PASS_MAX_DOCS ? n : groupCap;
     const fp = fpPost();
     const index = buildIndex(fp, groupCap, fp.flags(templateFp), allowed);
@@ -307,7 +307,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     // Near-copies the fingerprints miss (disguised copies) are found by a first scoring pass (common.ts).
     let groups = index;
     if (commonShare > 0 && n <= GROUP_PASS_MAX_DOCS && index.groupCount > Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount))) {
-      const first = new PairScorer(docs, { capDocs: groupCap, templateFp, ignored, weights, allowed }, postings());
+      const first = new PairScorer(docs, { capDocs, templateFp, ignored, weights, allowed }, postings());
       const near: Array<[number, number, number]> = [];
       for (let a = 0; a < n; a++) first.scoreDoc(a, (b) => b > a, (b, s) => { if (s.score >= GROUP_SCORE) near.push([a, b, s.score]); });
       groups = regroup(index, near);
