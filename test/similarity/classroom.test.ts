@@ -39,6 +39,29 @@ describe('similarity in classes', () => {
     fs.rmSync(d, { recursive: true, force: true });
   });
 
+  it('most of the class copied one source (30 copies beside 15 own programs): every copy pair is reported, nothing else', async () => {
+    const d = tmpdir();
+    const source = program(2000);
+    for (let i = 0; i < 15; i++) fs.writeFileSync(path.join(d, `own${String(i).padStart(2, '0')}.py`), i === 0 ? source : program(2100 + i));
+    for (let k = 1; k <= 30; k++) fs.writeFileSync(path.join(d, `copy${String(k).padStart(2, '0')}.py`), disguise(source, 40 + k));
+    const group = new Set(['own00.py', ...Array.from({ length: 30 }, (_, k) => `copy${String(k + 1).padStart(2, '0')}.py`)]);
+    const r = await compare({ inputs: [d] });
+    const reported = r.similarity.pairs.filter((p) => p.reported).map((p) => [path.basename(p.file1), path.basename(p.file2)]);
+    // The copies share only what all 31 of them have (more than half the files): those keys must still
+    // propose their pairs, and the copies' 465 pairs (47% of all) must not become the class's background.
+    assert.equal(reported.filter(([a, b]) => group.has(a!) && group.has(b!)).length, 465, 'all 465 pairs inside the group');
+    assert.equal(reported.length, 465, 'and nothing else');
+    // ...and the common filter leaves the copied evidence alone: the copies vote as one group.
+    assert.equal(r.metadata.common!.largest_group, 31);
+    const off = await compare({ inputs: [d], commonShare: 0, allPairs: true });
+    const score = (rep: typeof r, a: string, b: string) => rep.similarity.pairs.find((p) => path.basename(p.file1) === a && path.basename(p.file2) === b)?.similarity_score ?? 0;
+    for (const k of [1, 10, 30]) {
+      const c = `copy${String(k).padStart(2, '0')}.py`;
+      assert.ok(score(r, c, 'own00.py') >= score(off, c, 'own00.py') - 0.01, `copy ${k} keeps its evidence`);
+    }
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+
   it('a 10-file folder keeps all its evidence (nothing is common below 10 groups) and reports its copy', async () => {
     const d = tmpdir();
     const helper = 'def read_ints(line):\n    out = []\n    for tok in line.split():\n        out.append(int(tok))\n    return out\n';

@@ -1,7 +1,7 @@
 // The report rule on fixed score distributions: a pair's significance against its class, and which
 // pairs the rule reports (one function for the CLI, the editor and the HTML report).
 import assert from 'node:assert/strict';
-import { backgroundOf, isReported, pairReported, reportRule, significanceOf, zRawFor, type Background } from '../../server/src/similarity/significance';
+import { backgroundOf, isReported, levelNoise, nearCopyGroups, pairReported, reportRule, significanceOf, zRawFor, type Background } from '../../server/src/similarity/significance';
 
 type Pair = [number, number, number];
 
@@ -48,6 +48,24 @@ describe('significance and the report rule', () => {
     assert.ok(got.every(([i, j]) => ring(i) && ring(j)));
   });
 
+  it('65% of the class copied one source: its pairs are left out of the background, so each copy pair stands out', () => {
+    // Documents 0-12 (13 of 20): 0.75 among themselves, the class 0.1. Their 78 pairs are 41% of all.
+    const ring = (i: number) => i < 13;
+    const pairs = classOf(20, (i, j) => (ring(i) && ring(j) ? 0.75 + 0.05 * jitter(i, j) : 0.1 + 0.04 * jitter(i, j)));
+    assert.ok(reported(backgroundOf(20, pairs, full(20)), pairs).length < 78, 'counted as background, the copies hide each other');
+    const groupOf = nearCopyGroups(20, pairs);
+    assert.equal(new Set(groupOf.slice(0, 13)).size, 1, 'one group of near-copies');
+    const outside = Int32Array.from({ length: 20 }, (_, i) => 19 - (ring(i) ? 12 : 0));
+    const got = reported(backgroundOf(20, pairs, outside, groupOf), pairs);
+    assert.equal(got.length, 78, 'every pair inside the group');
+    assert.ok(got.every(([i, j]) => ring(i) && ring(j)));
+  });
+
+  it('a document compared with few others must stand further out (its level is itself uncertain)', () => {
+    assert.ok(levelNoise(8) > 1.09 && levelNoise(8) < 1.1);
+    assert.ok(levelNoise(200) < 1.01);
+  });
+
   it('below min_score, only a pair far above its class and above the floor is reported', () => {
     const pairs = classOf(40, (i, j) => (i === 1 && j === 2 ? 0.45 : i === 5 && j === 6 ? 0.3 : 0.02 + 0.01 * jitter(i, j)));
     const bg = backgroundOf(40, pairs, full(40));
@@ -59,7 +77,8 @@ describe('significance and the report rule', () => {
     // Only one pair scored among 50 documents: every other pair is 0.
     const bg = backgroundOf(50, [[0, 1, 0.55]], full(50));
     assert.equal(bg.median, 0);
-    assert.equal(significanceOf(bg, 0, 1, 0.55), 0.55 / bg.spread);
+    // 48 others each (the pair itself left out): the level's own uncertainty widens the unit a little.
+    assert.equal(significanceOf(bg, 0, 1, 0.55), 0.55 / (bg.spread * levelNoise(48)));
     assert.ok(isReported(0.55, significanceOf(bg, 0, 1, 0.55), rule));
   });
 

@@ -20,7 +20,7 @@ import { PairMemory } from './pairMemory';
 import { lineMatches, toRegions, type MatchingRegion, type Region } from './regions';
 import { clustersOf } from './clusters';
 import { commonEvidence, COMMON_MIN_GROUPS, GROUP_PASS_MAX_DOCS, GROUP_SCORE, regroup, type CommonInfo } from './common';
-import { backgroundOf, isReported, reportRule, significanceOf, type ReportRule } from './significance';
+import { backgroundOf, isReported, nearCopyGroups, reportRule, significanceOf, type ReportRule } from './significance';
 import { DEFAULT_WEIGHTS, scorePair, type DocEvidence, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
 
@@ -295,11 +295,15 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     };
     const templateFp = new Set(ignored.fp);
     const maxGroups = commonShare > 0 ? Math.max(commonMinDocs, Math.floor(commonShare * n)) : Number.POSITIVE_INFINITY;
-    // Keys in more than half of the documents (at most 500) are too common to propose pairs at all.
-    const capDocs = Number.isFinite(maxGroups) ? Math.max(maxGroups, commonMinDocs, Math.min(Math.ceil(n / 2), 500)) : n;
+    // Keys in more than half of the documents (at most 500) are too common to propose pairs at all...
+    const groupCap = Number.isFinite(maxGroups) ? Math.max(maxGroups, commonMinDocs, Math.min(Math.ceil(n / 2), 500)) : n;
+    // ...except in classes (up to GROUP_PASS_MAX_DOCS), where 40 copies of one source in 55 files may
+    // share only such keys and their pairs must be scored (here and in the first pass, or the copies form
+    // no group and the common filter erases what they share). The index's fingerprint groups keep the cap.
+    const capDocs = n <= GROUP_PASS_MAX_DOCS ? n : groupCap;
     const fp = fpPost();
-    const index = buildIndex(fp, capDocs, fp.flags(templateFp), allowed);
-    candidateCount = index.candidates;
+    const index = buildIndex(fp, groupCap, fp.flags(templateFp), allowed);
+    candidateCount = capDocs === groupCap ? index.candidates : buildIndex(fp, capDocs, fp.flags(templateFp), allowed).candidates;
     // Near-copies the fingerprints miss (disguised copies) are found by a first scoring pass (common.ts).
     let groups = index;
     if (commonShare > 0 && n <= GROUP_PASS_MAX_DOCS && index.groupCount > Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount))) {
@@ -395,9 +399,9 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const newRegions = new Map<string, Region[]>();
   // Each pair against the background of this run (significance.ts); the rule decides what is reported.
   const strong: Array<[number, number, number]> = [...scores.keys()].sort((x, y) => x - y).map((id) => [Math.floor(id / n), id % n, scores.get(id)!.score]);
-  const partners = partnersPerDoc(docs.map((d) => d.input), !!opts.cross);
-  const bg = backgroundOf(n, strong, partners);
-  const rule = reportRule(minScore, partners.reduce((a, b) => a + b, 0) / 2);
+  const groupOf = nearCopyGroups(n, strong);
+  const rule = reportRule(minScore, partnersPerDoc(docs.map((d) => d.input), !!opts.cross).reduce((a, b) => a + b, 0) / 2);
+  const bg = backgroundOf(n, strong, partnersPerDoc(docs.map((d) => d.input), !!opts.cross, groupOf), groupOf);
   const sigOf = (i: number, j: number, s: number) => significanceOf(bg, i, j, s);
   const reportedIds = new Set<number>();
   for (const [i, j, s] of strong) if (isReported(s, sigOf(i, j, s), rule)) reportedIds.add(i * n + j);
@@ -502,13 +506,22 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   };
 }
 
-/** How many documents each document may be paired with (all others; with `cross`, those of other inputs). */
-function partnersPerDoc(inputs: number[], cross: boolean): Int32Array {
+/**
+ * How many documents each document may be paired with (all others; with `cross`, those of other
+ * inputs), less those in its own group of near-copies when `groupOf` is given.
+ */
+function partnersPerDoc(inputs: number[], cross: boolean, groupOf?: Int32Array): Int32Array {
   const n = inputs.length;
-  if (!cross) return new Int32Array(n).fill(Math.max(0, n - 1));
-  const per = new Map<number, number>();
-  for (const x of inputs) per.set(x, (per.get(x) ?? 0) + 1);
-  return Int32Array.from(inputs, (x) => n - per.get(x)!);
+  const count = (key: (d: number) => string) => {
+    const m = new Map<string, number>();
+    for (let d = 0; d < n; d++) m.set(key(d), (m.get(key(d)) ?? 0) + 1);
+    return (d: number) => m.get(key(d))!;
+  };
+  const input = cross ? count((d) => `${inputs[d]}`) : () => 1;
+  const group = groupOf ? count((d) => `${groupOf[d]}`) : () => 1;
+  const both = groupOf && cross ? count((d) => `${groupOf[d]}:${inputs[d]}`) : () => 1;
+  // Allowed partners n − input(d), less allowed ones inside the group: group(d) − both(d).
+  return Int32Array.from(inputs, (_, d) => Math.max(0, n - input(d) - (groupOf ? group(d) - both(d) : 0)));
 }
 
 /** Candidate pairs with at least one document in `set`. */

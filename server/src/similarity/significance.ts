@@ -4,10 +4,13 @@
 // A raw score means different things in different classes: independent solutions of a 10-line task
 // share most of their structure (0.5+), while a refactored copy of a long program may score 0.15
 // against 0.01 for its class. The background of a pair is where its two documents usually stand
-// (the median of each one's scores against every other document, so up to half the class may have
-// copied one source before the copies raise their own background) and how widely the class's scores
-// spread (a median absolute deviation, floored so a class of near-zero scores does not make every
-// shared line look significant).
+// (the median of each one's scores against the documents outside its group of near-copies) and how
+// widely the class's pairs between groups spread (a median absolute deviation or an upper quantile,
+// floored so a class of near-zero scores does not make every shared line look significant). Pairs
+// inside a group are left out so that a source copied by most of the class (40 copies beside 15 own
+// solutions) does not become the background its copies are measured against.
+
+import { clustersOf } from './clusters';
 
 /** The rule's name and parameters, as the report's metadata records them. */
 export interface ReportRule {
@@ -73,6 +76,27 @@ export interface Background {
   spread: number;
   /** Median of all pair scores. */
   median: number;
+  /** Each document's group of near-copies (pairs inside one group are not background); absent: every document alone. */
+  groupOf?: Int32Array;
+}
+
+/** Pairs at or above this score join documents into groups of near-copies (as the common filter's first pass, common.ts). */
+export const NEAR_COPY = 0.7;
+
+/**
+ * Groups of near-copies (connected by pairs at or above NEAR_COPY). A group's inside pairs are not
+ * background: when most of a class copied one source, the copies' scores among themselves would
+ * otherwise be the class's median and spread, and no copy would stand out.
+ */
+export function nearCopyGroups(n: number, pairs: Array<[number, number, number]>): Int32Array {
+  const groupOf = new Int32Array(n).fill(-1);
+  let g = 0;
+  for (const c of clustersOf(n, pairs, NEAR_COPY)) {
+    for (const m of c.members) groupOf[m] = g;
+    g++;
+  }
+  for (let d = 0; d < n; d++) if (groupOf[d]! < 0) groupOf[d] = g++;
+  return groupOf;
 }
 
 /** Below this many other pairs on a side, a document has no background to speak of (two or three files compared). */
@@ -82,11 +106,12 @@ export const MIN_BACKGROUND = 3;
  * Background from the pairs with a positive score (`pairs`: [i, j, score]); every other pair that
  * `partners` counts scores 0. `partners[i]`: how many documents i may be paired with.
  */
-export function backgroundOf(n: number, pairs: Array<[number, number, number]>, partners: ArrayLike<number>): Background {
+export function backgroundOf(n: number, pairs: Array<[number, number, number]>, partners: ArrayLike<number>, groupOf?: Int32Array): Background {
   const per: number[][] = Array.from({ length: n }, () => []);
   const all: number[] = [];
   for (const [i, j, s] of pairs) {
     if (!(s > 0)) continue;
+    if (groupOf && groupOf[i] === groupOf[j]) continue;
     per[i]!.push(s);
     per[j]!.push(s);
     all.push(s);
@@ -106,6 +131,7 @@ export function backgroundOf(n: number, pairs: Array<[number, number, number]>, 
     scores: per.map((v) => Float64Array.from(v).sort()),
     zeros: Int32Array.from(per, (v, i) => Math.max(0, partners[i]! - v.length)),
     spread: Math.max(MIN_SPREAD, 1.4826 * mad, (q70 - median) / 0.5244), median,
+    ...(groupOf ? { groupOf } : {}),
   };
 }
 
@@ -113,11 +139,11 @@ export function backgroundOf(n: number, pairs: Array<[number, number, number]>, 
 export function levelWithout(bg: Background, i: number, s: number): number | undefined {
   const v = bg.scores[i]!;
   const z = bg.zeros[i]!;
-  const total = v.length + z - 1;
+  const total = v.length + z - (Number.isNaN(s) ? 0 : 1);
   if (total < MIN_BACKGROUND) return undefined;
   const k = Math.floor((total - 1) / 2);
-  // Rank of the removed pair in the merged order (zeros first, then v ascending).
-  const r = s > 0 ? z + lowerBound(v, s) : 0;
+  // Rank of the removed pair in the merged order (zeros first, then v ascending); none removed: past the end.
+  const r = Number.isNaN(s) ? Number.POSITIVE_INFINITY : s > 0 ? z + lowerBound(v, s) : 0;
   const at = (x: number) => (x < z ? 0 : v[x - z]!);
   return k < r ? at(k) : at(k + 1);
 }
@@ -127,10 +153,27 @@ export function levelWithout(bg: Background, i: number, s: number): number | und
  * against everyone else), in class spreads; undefined where there is no background (tiny inputs).
  */
 export function significanceOf(bg: Background, i: number, j: number, score: number): number | undefined {
-  const li = levelWithout(bg, i, score);
-  const lj = levelWithout(bg, j, score);
+  // A pair inside one group is in neither document's background: nothing to leave out.
+  const own = bg.groupOf && bg.groupOf[i] === bg.groupOf[j] ? Number.NaN : score;
+  const li = levelWithout(bg, i, own);
+  const lj = levelWithout(bg, j, own);
   if (li === undefined || lj === undefined) return undefined;
-  return (score - Math.max(li, lj)) / bg.spread;
+  const m = Math.min(backgroundSize(bg, i), backgroundSize(bg, j)) - (Number.isNaN(own) ? 0 : 1);
+  return (score - Math.max(li, lj)) / (bg.spread * levelNoise(m));
+}
+
+/**
+ * A level read from m scores is itself uncertain (a median's standard error is √(π/2m) spreads), so
+ * a document with few others to compare against (a 10-file folder: 8) must stand further out:
+ * significance is taken in units of √(spread² + that error²). 8 others: ×1.09; 53: ×1.015.
+ */
+export function levelNoise(m: number): number {
+  return Math.sqrt(1 + Math.PI / (2 * Math.max(1, m)));
+}
+
+/** How many scores document i's level is read from. */
+function backgroundSize(bg: Background, i: number): number {
+  return bg.scores[i]!.length + bg.zeros[i]!;
 }
 
 function lowerBound(sorted: Float64Array, key: number): number {

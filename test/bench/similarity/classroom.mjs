@@ -42,6 +42,11 @@ for (const ratio of [0, 0.1, 0.3, 0.6]) {
   ] });
   scenarios.push({ name: `200 files, K/N ${ratio * 100}%`, size: 200, ratio, pools: Array.from({ length: seeds }, (_, i) => ({ pool: soco, seed: 400 + i })) });
 }
+// Most of the class copied one source: 40 copies beside 15 own solutions (55 files).
+scenarios.push({ name: 'most copied one source, 55 files (40 copies, 15 own)', size: 55, ratio: 40 / 15, pools: [
+  ...tasks.filter((t) => t.length >= 15).slice(0, 2).map((t, i) => ({ pool: t, seed: 600 + i })),
+  ...Array.from({ length: seeds }, (_, i) => ({ pool: soco, seed: 700 + i })),
+] });
 for (const k of [1, 2, 3]) {
   scenarios.push({ name: `small programs (ConPlag's shortest tasks), 10 files, ${k} cop${k > 1 ? 'ies' : 'y'}`, size: 10, ratio: k / (10 - k), small: true,
     pools: shortTasks.map((t, i) => ({ pool: t, seed: 500 + 10 * k + i })) });
