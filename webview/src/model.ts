@@ -26,6 +26,8 @@ export interface Model {
   minScore: number;
   clusterThreshold: number;
   submissions: boolean;
+  /** Documents from an archive of earlier submissions (compare --archive): paired with the new ones only. */
+  archived: Set<string>;
 }
 
 /** Above this many documents no dense matrix is built (it takes 4·n² bytes). */
@@ -133,6 +135,7 @@ export function buildModel(report: SimilarityReport): Model {
     minScore: typeof th?.min_score === 'number' ? th.min_score : 0.5,
     clusterThreshold: typeof th?.cluster === 'number' ? th.cluster : 0.75,
     submissions: !!report.metadata?.submissions,
+    archived: new Set((report.graph?.nodes ?? []).filter((nd) => nd.archive).map((nd) => nd.id)),
   };
 }
 

@@ -56,7 +56,7 @@ export interface SimilarityReport {
   };
   files: Array<{ path: string; language?: string; error?: string; submission?: string }>;
   similarity: { pairs: ReportPair[] };
-  graph?: { nodes: Array<{ id: string; files?: number }>; edges: Array<{ source: string; target: string; weight: number }> };
+  graph?: { nodes: Array<{ id: string; files?: number; archive?: boolean }>; edges: Array<{ source: string; target: string; weight: number }> };
   matrix?: { files: string[]; values: number[][] | null; note?: string };
   clusters: ReportCluster[];
   metadata?: {
@@ -220,7 +220,7 @@ const reportCheck = obj({
   summary: obj({ total_files: int(0), suspicious_pairs_count: int(0), highest_similarity: num, cluster_count: int(0) }),
   files: arr(obj({ path: str(), language: opt(str()), error: opt(str(MAX_TEXT)), submission: opt(str()) })),
   similarity: obj({ pairs: arr(pairCheck) }),
-  graph: opt(obj({ nodes: arr(obj({ id: str() })), edges: arr(obj({ source: str(), target: str(), weight: num })) })),
+  graph: opt(obj({ nodes: arr(obj({ id: str(), archive: opt(bool) })), edges: arr(obj({ source: str(), target: str(), weight: num })) })),
   matrix: opt(obj({ files: arr(str()), values: nullable(arr(numberRow)), note: opt(str(MAX_MESSAGE)) })),
   clusters: arr(obj({ id: int(0), files: arr(str()), max_similarity: num })),
   metadata: opt(obj({ thresholds: opt(obj({ min_score: opt(num), cluster: opt(num) })), submissions: opt(bool), llm_enabled: opt(bool) })),

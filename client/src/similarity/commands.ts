@@ -61,17 +61,24 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
       }
     }),
     // From the explorer's context menu VS Code passes (clicked item, all selected items); from code an
-    // array of URIs. Two or more selected folders/archives are compared at once, otherwise a dialog asks.
-    vscode.commands.registerCommand('codeOrigin.compareFolders', async (clicked?: vscode.Uri | vscode.Uri[], selected?: vscode.Uri[]) => {
+    // array of URIs, and optionally the archive's. Two or more selected folders/archives are compared at
+    // once, otherwise a dialog asks. Earlier submissions (an archive: a saved index, or a folder or .zip
+    // ticked as such) are compared with the others only, never with each other.
+    vscode.commands.registerCommand('codeOrigin.compareFolders', async (clicked?: vscode.Uri | vscode.Uri[], selected?: vscode.Uri[], archived?: vscode.Uri[]) => {
       try {
         const given = Array.isArray(selected) && selected.length ? selected : Array.isArray(clicked) ? clicked : clicked ? [clicked] : [];
-        const picked = given.length >= 2 ? given : await vscode.window.showOpenDialog({
+        const picked = given.length >= 2 || (given.length && archived?.length) ? given : await vscode.window.showOpenDialog({
           canSelectFiles: true, canSelectFolders: true, canSelectMany: true,
-          filters: { 'Folders or .zip archives': ['zip'] }, openLabel: 'Compare', title: 'Code Origin: pick two or more folders or .zip archives (each is one side)',
+          filters: { 'Folders or .zip archives': ['zip'], 'Archive indexes (code-origin archive build)': ['*'] }, openLabel: 'Compare',
+          title: 'Code Origin: pick two or more folders or .zip archives (each is one side), and any archive of earlier submissions',
         });
         if (!picked) return;
-        if (picked.length < 2) throw new Error('pick at least two folders or archives');
-        await runComparison(`comparing ${picked.length} inputs`, CompareInputsRequest, { inputs: picked.map((u) => u.fsPath), template: templatePaths(context) });
+        const archive = archived ?? await pickArchive(picked);
+        if (!archive) return;
+        const inputs = picked.filter((u) => !archive.some((a) => a.toString() === u.toString()));
+        if (inputs.length < (archive.length ? 1 : 2)) throw new Error(archive.length ? 'pick the new submissions too, not only the archive' : 'pick at least two folders or archives');
+        await runComparison(`comparing ${inputs.length} input${inputs.length === 1 ? '' : 's'}${archive.length ? ' with the archive' : ''}`, CompareInputsRequest,
+          { inputs: inputs.map((u) => u.fsPath), template: templatePaths(context), archive: archive.map((u) => u.fsPath) });
       } catch (e) {
         fail('comparison', e);
       }
@@ -114,9 +121,21 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
       try {
         const report = tree.current;
         if (!report) throw new Error('run an analysis first');
-        const target = await vscode.window.showSaveDialog({ filters: { 'HTML report': ['html'], 'JSON report': ['json'] }, saveLabel: 'Export', title: 'Code Origin: export similarity report' });
+        const target = await vscode.window.showSaveDialog({
+          filters: { 'HTML report': ['html'], 'JSON report': ['json'], 'CSV spreadsheet': ['csv'] }, saveLabel: 'Export', title: 'Code Origin: export similarity report',
+        });
         if (!target) return;
-        const format = target.path.toLowerCase().endsWith('.json') ? 'json' : 'html';
+        const ext = target.path.toLowerCase();
+        let format: 'html' | 'json' | 'csv' | 'csv-files' = ext.endsWith('.json') ? 'json' : 'html';
+        if (ext.endsWith('.csv')) {
+          // The save dialog does not say which filter was chosen: the two CSV layouts are asked for here.
+          const pick = await vscode.window.showQuickPick([
+            { label: 'One row per pair', description: 'both files, score, components, significance, verdict, regions', format: 'csv' as const },
+            { label: 'One row per file', description: 'each file\'s highest match (for a gradebook)', format: 'csv-files' as const },
+          ], { title: 'Code Origin: CSV layout' });
+          if (!pick) return;
+          format = pick.format;
+        }
         const r = await client.sendRequest<{ text?: string; error?: string }>(RenderReportRequest, { analysis_id: report.analysis_id, format });
         if (r.error || r.text === undefined) throw new Error(r.error ?? 'no report text');
         await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'utf8'));
@@ -150,4 +169,24 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
       void vscode.window.showInformationMessage('Code Origin: pair summary copied.');
     }),
   );
+}
+
+/**
+ * Which picked items are earlier submissions. A file that is not a .zip can only be a saved archive index;
+ * when a .zip or an index is among two or more items, the user ticks the archive (indexes ticked already).
+ * Undefined: cancelled.
+ */
+async function pickArchive(picked: vscode.Uri[]): Promise<vscode.Uri[] | undefined> {
+  const kinds = await Promise.all(picked.map(async (u) => {
+    const st = await vscode.workspace.fs.stat(u).then((s) => s, () => undefined);
+    const isFile = !!st && (st.type & vscode.FileType.File) !== 0;
+    return { u, index: isFile && !u.path.toLowerCase().endsWith('.zip'), zip: u.path.toLowerCase().endsWith('.zip') };
+  }));
+  const indexes = kinds.filter((k) => k.index).map((k) => k.u);
+  if (picked.length < 2 || !kinds.some((k) => k.index || k.zip)) return indexes;
+  const items = kinds.map((k) => ({ label: vscode.workspace.asRelativePath(k.u), description: k.index ? 'archive index' : k.zip ? '.zip' : 'folder', picked: k.index, u: k.u }));
+  const chosen = await vscode.window.showQuickPick(items, {
+    canPickMany: true, title: 'Code Origin: which are earlier submissions (an archive)? Archived ones meet the others only, never each other; tick none to compare all as usual',
+  });
+  return chosen?.map((c) => c.u);
 }

@@ -15,6 +15,8 @@ type Item =
 export class ResultsTree implements vscode.TreeDataProvider<Item> {
   private report: CompareReport | undefined;
   private title = '';
+  /** Documents from an archive of earlier submissions (compare --archive), marked in labels. */
+  private archived = new Set<string>();
   private readonly changed = new vscode.EventEmitter<Item | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
@@ -25,6 +27,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Item> {
   show(report: CompareReport, title: string): void {
     this.report = report;
     this.title = title;
+    this.archived = new Set(report.graph.nodes.filter((n) => n.archive).map((n) => n.id));
     this.changed.fire(undefined);
   }
 
@@ -59,7 +62,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Item> {
       }
       case 'pair': {
         const p = item.pair;
-        const t = new vscode.TreeItem(`${p.similarity_score.toFixed(2)}  ${short(p.file1)} ↔ ${short(p.file2)}`);
+        const name = (d: string) => (this.archived.has(d) ? `${short(d)} (archive)` : short(d));
+        const t = new vscode.TreeItem(`${p.similarity_score.toFixed(2)}  ${name(p.file1)} ↔ ${name(p.file2)}`);
         const risk = p.refined_verdict?.refined_risk_level;
         const regions = `${p.matching_regions.length} region${p.matching_regions.length === 1 ? '' : 's'}`;
         t.description = risk ? `risk ${risk} · ${regions}` : regions;
@@ -79,7 +83,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Item> {
       }
       case 'file': {
         const t = new vscode.TreeItem(short(item.path));
-        t.description = item.detail;
+        t.description = item.detail ?? (this.archived.has(item.path) ? 'archive' : undefined);
         t.tooltip = item.detail ? `${item.path}: ${item.detail}` : item.path;
         if (!item.path.includes('!/')) {
           t.resourceUri = vscode.Uri.file(item.path);

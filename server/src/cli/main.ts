@@ -2,6 +2,7 @@
 // The `code-origin` command line: the same analysis core as the language server.
 import { once } from 'node:events';
 import { Command, CommanderError } from 'commander';
+import { registerArchive } from './commands/archive';
 import { registerAst } from './commands/ast';
 import { registerClassify } from './commands/classify';
 import { registerCompare } from './commands/compare';
@@ -24,9 +25,10 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerAst(program, ctx);
   registerCompare(program, ctx);
   registerCompareRepos(program, ctx, runCli);
+  registerArchive(program, ctx);
   registerClassify(program, ctx);
   registerScan(program, ctx);
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError();
+  for (const cmd of program.commands) for (const c of [cmd, ...cmd.commands]) c.exitOverride().showHelpAfterError();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;

@@ -49,7 +49,10 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
     // A caller's compare state (the language server's) holds the files just analysed: no need to read
     // the workspace again. Not when some files were left out: the judge's corpus counts them too.
     const known = report.metadata.skipped_files ? undefined : lastRunSources(inputs.state);
-    sources = docSources(known?.files ?? (await collectInputs(inputs.inputs, collect)).files);
+    // Archived documents (compare --archive) come with their texts: those of the listed pairs at least.
+    const listed = new Set(report.similarity.pairs.flatMap((p) => [p.file1, p.file2]));
+    const archived = inputs.archive?.files.filter((f) => f.text !== undefined && listed.has(f.doc)) ?? [];
+    sources = docSources([...(known?.files ?? (await collectInputs(inputs.inputs, collect)).files), ...archived]);
     const template = inputs.template?.length
       ? [...docSources(known?.template ?? (await collectInputs(inputs.template, { ...collect, submissions: false })).files).values()]
       : [];

@@ -34,7 +34,8 @@ export const ReportChangedNotification = 'codeOrigin/reportChanged';
 
 export interface RenderReportParams {
   analysis_id: string;
-  format: 'html' | 'json';
+  /** csv: one row per listed pair; csv-files: one row per document with its highest match (similarity/csv.ts). */
+  format: 'html' | 'json' | 'csv' | 'csv-files';
 }
 
 /** Origin verdicts, explanations and the prediction history. */

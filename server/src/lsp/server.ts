@@ -9,6 +9,7 @@ import { inspect } from 'node:util';
 import { FrameGuard } from './framing';
 import { DocumentAnalyzer } from './documents';
 import { renderHtml } from '../similarity/html';
+import { filesCsv, pairsCsv } from '../similarity/csv';
 import { renderJudgeHtml } from '../judge';
 import { Judging } from './judge/judging';
 import { JudgeKeyChangedNotification } from './judge/protocol';
@@ -220,6 +221,8 @@ connection.onRequest(RenderReportRequest, (params: RenderReportParams) => {
   if (!report) return { error: 'that report is no longer available; run the analysis again' };
   // As the CLI does: the judge's section goes at the end of the HTML report.
   const html = () => renderHtml(report).replace('</body>', `${renderJudgeHtml(report)}\n</body>`);
+  if (params.format === 'csv') return { text: pairsCsv(report) };
+  if (params.format === 'csv-files') return { text: filesCsv(report) };
   return { text: params.format === 'html' ? html() : JSON.stringify(report, null, 2) };
 });
 

@@ -100,9 +100,41 @@ export class FeatureCache {
   }
 
   static key(text: string, language: LanguageId, opts: FeatureOptions): string {
-    const h = crypto.createHash('sha256').update(text).digest('hex');
+    return FeatureCache.keyOf(FeatureCache.contentHash(text), language, opts);
+  }
+
+  static contentHash(text: string): string {
+    return crypto.createHash('sha256').update(text).digest('hex');
+  }
+
+  static keyOf(hash: string, language: LanguageId, opts: FeatureOptions): string {
     // `:z`: the entry is deflated.
-    return `${h}:${language}:v${FEATURES_VERSION}:m${opts.minSubtree}:k${opts.k}:w${opts.w}:u${opts.unordered ? 1 : 0}:z`;
+    return `${hash}:${language}:v${FEATURES_VERSION}:m${opts.minSubtree}:k${opts.k}:w${opts.w}:u${opts.unordered ? 1 : 0}:z`;
+  }
+
+  /** Where a source text is kept (archive indexes keep the archived files' text beside their features). */
+  static sourceKey(hash: string): string {
+    return `${hash}:src:z`;
+  }
+
+  putSource(hash: string, text: string): void {
+    const key = FeatureCache.sourceKey(hash);
+    this.shards[FeatureCache.shardOf(key)]!.put('features', ['key', 'data'], [key, sealEntry(zlib.deflateRawSync(Buffer.from(text, 'utf8'), { level: 6 }))]);
+  }
+
+  /** Source texts by content hash; undefined where absent or damaged. */
+  getSources(hashes: string[]): Array<string | undefined> {
+    return hashes.map((h) => {
+      const key = FeatureCache.sourceKey(h);
+      const blob = this.shards[FeatureCache.shardOf(key)]!.lookup('SELECT data FROM features WHERE key = ?', key, true) as Uint8Array | undefined;
+      const bytes = blob ? openEntry(blob) : undefined;
+      if (!bytes) return undefined;
+      try {
+        return zlib.inflateRawSync(bytes).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    });
   }
 
   /** The shard of a key (keys start with a hex content hash). */

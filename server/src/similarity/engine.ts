@@ -63,7 +63,14 @@ export interface CompareOptions {
    * result is marked `metadata.incremental`; a full run afterwards gives the exact result.
    */
   changed?: string[];
+  /**
+   * Earlier submissions (archive.ts), with their features already computed: compared with the inputs'
+   * documents, never with each other. Their files come after the inputs' in the report, marked `archive`.
+   */
+  archive?: ArchiveSet;
 }
+
+export interface ArchiveSet { files: SourceFile[]; feats: Array<FileFeatures | undefined>; keys: string[]; sources: string[] }
 
 export interface ReportPair {
   file1: string;
@@ -81,9 +88,9 @@ export interface CompareReport {
   analysis_id: string;
   summary: { total_files: number; total_documents: number; suspicious_pairs_count: number; highest_similarity: number; cluster_count: number; candidate_pairs: number };
   /** syntax_errors: tree-sitter recovered from errors in the file (its evidence around them is a guess). */
-  files: Array<{ path: string; language?: string; error?: string; warnings?: string[]; submission?: string; syntax_errors?: boolean }>;
+  files: Array<{ path: string; language?: string; error?: string; warnings?: string[]; submission?: string; syntax_errors?: boolean; archive?: boolean }>;
   similarity: { pairs: ReportPair[] };
-  graph: { nodes: Array<{ id: string; files: number }>; edges: Array<{ source: string; target: string; weight: number }> };
+  graph: { nodes: Array<{ id: string; files: number; archive?: boolean }>; edges: Array<{ source: string; target: string; weight: number }> };
   matrix: { files: string[]; values: number[][] } | { files: string[]; values: null; note: string };
   clusters: Array<{ id: number; files: string[]; max_similarity: number }>;
   metadata: {
@@ -111,6 +118,8 @@ export interface CompareReport {
     skipped_files?: number;
     /** True when the previous run's ignored evidence was kept for a quick update after a change. */
     incremental?: boolean;
+    /** Earlier submissions compared with the inputs (never with each other): where from, and how many. */
+    archive?: { sources: string[]; files: number; documents: number; left_out_as_new?: number };
   };
 }
 
@@ -164,7 +173,7 @@ export function newCompareState(): CompareState {
   return { features: new Map() };
 }
 
-interface Doc { name: string; input: number; files: SourceFile[]; feats: FileFeatures[]; keys: string[]; hash: string; astSet: Float64Array; fpSet: Float64Array; cfg: Float64Array; df: Float64Array }
+interface Doc { name: string; input: number; archive: boolean; files: SourceFile[]; feats: FileFeatures[]; keys: string[]; hash: string; astSet: Float64Array; fpSet: Float64Array; cfg: Float64Array; df: Float64Array }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
@@ -217,6 +226,18 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const all = [...files, ...template];
   const { feats, keys, memoHits } = await featuresFor(all, fopts, cache, opts.workers ?? 0, state, opts.onProgress);
   const workersUsed = workerPool.lastWorkersUsed;
+  // Archived files follow the inputs' (before the template's), features as given; an archived document
+  // named as a new one is that submission again, and left out.
+  const archive = opts.archive;
+  let archivedDup = 0;
+  if (archive) {
+    const fresh = new Set(files.map((f) => f.doc));
+    const take = archive.files.flatMap((f, i) => (fresh.has(f.doc) ? [] : [i]));
+    archivedDup = archive.files.length - take.length;
+    feats.splice(files.length, 0, ...take.map((i) => archive.feats[i]));
+    keys.splice(files.length, 0, ...take.map((i) => archive.keys[i]!));
+    files = [...files, ...take.map((i) => archive.files[i]!)];
+  }
   mark('features');
 
   // Documents, in input order.
@@ -227,7 +248,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
     if (!ft) return;
     let d = byName.get(f.doc);
     if (!d) {
-      d = { name: f.doc, input: f.input, files: [], feats: [], keys: [], hash: '', astSet: ft.astSet, fpSet: ft.fpSet, cfg: ft.cfg, df: ft.df };
+      d = { name: f.doc, input: f.input, archive: !!f.archive, files: [], feats: [], keys: [], hash: '', astSet: ft.astSet, fpSet: ft.fpSet, cfg: ft.cfg, df: ft.df };
       byName.set(f.doc, d);
       docs.push(d);
     }
@@ -251,7 +272,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
 
   // Candidate pairs, then the common-code filter counted over groups of near-copies.
   const n = docs.length;
-  const allowed = opts.cross ? (i: number, j: number) => docs[i]!.input !== docs[j]!.input : () => true;
+  const inputsOnly = opts.cross ? (i: number, j: number) => docs[i]!.input !== docs[j]!.input : () => true;
+  const allowed = archive ? (i: number, j: number) => !(docs[i]!.archive && docs[j]!.archive) && inputsOnly(i, j) : inputsOnly;
   // Built only when something must be indexed or scored (a warm run over unchanged files needs none).
   // The fingerprint postings serve the index and the candidate checks; the other three only the
   // common-code count and the bulk scorer, so they are built one at a time and dropped unless the
@@ -268,7 +290,7 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const keepAll = !!opts.allPairs || n <= MATRIX_MAX_DOCS;
   const floor = keepAll ? 0 : Math.min(minScore, clusterThreshold);
   const runKey = crypto.createHash('sha256').update(JSON.stringify([
-    docs.map((d) => (opts.cross ? `${d.hash}:${d.input}` : d.hash)).sort(), template.map((f, i) => keys[files.length + i] ?? f.error ?? ''),
+    docs.map((d) => (opts.cross ? `${d.hash}:${d.input}` : d.hash) + (d.archive ? ':a' : '')).sort(), template.map((f, i) => keys[files.length + i] ?? f.error ?? ''),
     weights, fopts, floor, commonShare, commonMinDocs, !!opts.submissions, !!opts.cross,
   ])).digest('base64');
   const recorded = !incremental && !opts.allPairs ? recordedRun(state, cache, runKey) : undefined;
@@ -359,8 +381,11 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const fresh: Array<[number, number, PairScore]> = [];
   const step = Math.max(1, Math.floor(n / 100));
   const fpSets = direct ? docs.map((d) => d.fpSet) : [];
+  // Archived documents come last and never meet each other: from their side there is nothing left to
+  // score, unless a new document the pair memory knows left its pairs to them.
+  const archivedLast = !!archive && !known.some((k, i) => k && !docs[i]!.archive);
   for (let a = 0; a < n; a++) {
-    if (known[a]) {
+    if (known[a] || (archivedLast && docs[a]!.archive)) {
       // Its pairs with unknown documents are scored from their side.
     } else if (direct) {
       const bs = candidatesOf(a, fpSets, ctx.capDocs, ctx.templateFp, (b) => (b > a || known[b]!) && allowed(Math.min(a, b), Math.max(a, b)));
@@ -400,8 +425,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   // Each pair against the background of this run (significance.ts); the rule decides what is reported.
   const strong: Array<[number, number, number]> = [...scores.keys()].sort((x, y) => x - y).map((id) => [Math.floor(id / n), id % n, scores.get(id)!.score]);
   const groupOf = nearCopyGroups(n, strong);
-  const rule = reportRule(minScore, partnersPerDoc(docs.map((d) => d.input), !!opts.cross).reduce((a, b) => a + b, 0) / 2);
-  const bg = backgroundOf(n, strong, partnersPerDoc(docs.map((d) => d.input), !!opts.cross, groupOf), groupOf);
+  const inputs = docs.map((d) => d.input);
+  const archived = docs.map((d) => d.archive);
+  const rule = reportRule(minScore, partnersPerDoc(inputs, !!opts.cross, archived).reduce((a, b) => a + b, 0) / 2);
+  const bg = backgroundOf(n, strong, partnersPerDoc(inputs, !!opts.cross, archived, groupOf), groupOf);
   const sigOf = (i: number, j: number, s: number) => significanceOf(bg, i, j, s);
   const reportedIds = new Set<number>();
   for (const [i, j, s] of strong) if (isReported(s, sigOf(i, j, s), rule)) reportedIds.add(i * n + j);
@@ -479,9 +506,10 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       ...(feats[i]?.warnings ? { warnings: feats[i]!.warnings } : {}),
       ...(feats[i]?.syntaxErrors ? { syntax_errors: true } : {}),
       ...(opts.submissions ? { submission: f.doc } : {}),
+      ...(f.archive ? { archive: true } : {}),
     })),
     similarity: { pairs },
-    graph: { nodes: docs.map((d) => ({ id: d.name, files: d.files.length })), edges },
+    graph: { nodes: docs.map((d) => ({ id: d.name, files: d.files.length, ...(d.archive ? { archive: true } : {}) })), edges },
     matrix,
     clusters,
     metadata: {
@@ -502,26 +530,35 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
       timings_ms: timings, workers_used: workersUsed,
       ...(skipped ? { skipped_files: skipped } : {}),
       ...(incremental ? { incremental: true } : {}),
+      ...(archive ? {
+        archive: { sources: archive.sources, files: files.filter((f) => f.archive).length, documents: docs.filter((d) => d.archive).length, ...(archivedDup ? { left_out_as_new: archivedDup } : {}) },
+      } : {}),
     },
   };
 }
 
 /**
  * How many documents each document may be paired with (all others; with `cross`, those of other
- * inputs), less those in its own group of near-copies when `groupOf` is given.
+ * inputs; an archived one, only the inputs' documents), less those in its own group of near-copies
+ * when `groupOf` is given.
  */
-function partnersPerDoc(inputs: number[], cross: boolean, groupOf?: Int32Array): Int32Array {
+function partnersPerDoc(inputs: number[], cross: boolean, archived: boolean[], groupOf?: Int32Array): Int32Array {
   const n = inputs.length;
-  const count = (key: (d: number) => string) => {
+  const count = (key: (d: number) => string, only?: (d: number) => boolean) => {
     const m = new Map<string, number>();
-    for (let d = 0; d < n; d++) m.set(key(d), (m.get(key(d)) ?? 0) + 1);
-    return (d: number) => m.get(key(d))!;
+    for (let d = 0; d < n; d++) if (!only || only(d)) m.set(key(d), (m.get(key(d)) ?? 0) + 1);
+    return (d: number) => m.get(key(d)) ?? 0;
   };
+  const fresh = archived.filter((a) => !a).length;
   const input = cross ? count((d) => `${inputs[d]}`) : () => 1;
   const group = groupOf ? count((d) => `${groupOf[d]}`) : () => 1;
   const both = groupOf && cross ? count((d) => `${groupOf[d]}:${inputs[d]}`) : () => 1;
-  // Allowed partners n − input(d), less allowed ones inside the group: group(d) − both(d).
-  return Int32Array.from(inputs, (_, d) => Math.max(0, n - input(d) - (groupOf ? group(d) - both(d) : 0)));
+  const freshInGroup = groupOf ? count((d) => `${groupOf[d]}`, (d) => !archived[d]) : () => 0;
+  // An archived document pairs only with fresh ones; a fresh one with all others (cross: other inputs).
+  // Allowed partners inside the group: group(d) − both(d) for a fresh one, the group's fresh for an archived one.
+  return Int32Array.from(inputs, (_, d) =>
+    Math.max(0, archived[d] ? fresh - freshInGroup(d) : n - input(d) - (groupOf ? group(d) - both(d) : 0)),
+  );
 }
 
 /** Candidate pairs with at least one document in `set`. */
@@ -597,7 +634,7 @@ async function refresh(last: LastRun, changed: string[], collectOpts: { submissi
 }
 
 /** Features per file (undefined where the file has an error, which is then recorded on it), with their cache keys. */
-async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: WorkerCount,
+export async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: WorkerCount,
   state: CompareState | undefined, onProgress: CompareOptions['onProgress']): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[]; memoHits: number }> {
   const out: Array<FileFeatures | undefined> = new Array(files.length);
   const todo: number[] = [];

@@ -11,14 +11,17 @@ export function renderHtml(r: CompareReport): string {
   // The report rule decides what is listed (older reports: the raw threshold).
   const listed = r.similarity.pairs.filter((p) => pairReported(p, r.metadata.thresholds.min_score));
   const sig = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
-  const rows = listed.map((p, k) => `<tr><td>${k + 1}</td><td><a href="#pair-${k + 1}">${esc(p.file1)}</a></td><td>${esc(p.file2)}</td>` +
+  // Earlier submissions (compare --archive) are marked wherever a document is named.
+  const archived = new Set(r.graph.nodes.filter((n) => n.archive).map((n) => n.id));
+  const tag = (d: string) => (archived.has(d) ? ' <span class="archive">archive</span>' : '');
+  const rows = listed.map((p, k) => `<tr><td>${k + 1}</td><td><a href="#pair-${k + 1}">${esc(p.file1)}</a>${tag(p.file1)}</td><td>${esc(p.file2)}${tag(p.file2)}</td>` +
     `<td class="num ${p.similarity_score >= r.metadata.thresholds.cluster ? 'high' : p.similarity_score >= r.metadata.thresholds.min_score ? 'mid' : ''}">${pct(p.similarity_score)}</td>` +
     `<td class="num">${sig(p.significance)}</td><td class="num">${pct(p.components.ast)}</td><td class="num">${pct(p.components.cfg)}</td><td class="num">${pct(p.components.dataflow)}</td><td class="num">${p.matching_regions.length}</td></tr>`).join('\n');
   const details = listed.filter((p) => p.matching_regions.length > 0).map((p) => {
     const k = listed.indexOf(p) + 1;
     const regions = p.matching_regions.map((m) => `<div class="region"><div class="side"><div class="hdr">${esc(m.file1 ?? p.file1)} lines ${m.file1_lines[0]}–${m.file1_lines[1]}</div><pre>${esc(m.file1_code)}</pre></div>` +
       `<div class="side"><div class="hdr">${esc(m.file2 ?? p.file2)} lines ${m.file2_lines[0]}–${m.file2_lines[1]}</div><pre>${esc(m.file2_code)}</pre></div></div>`).join('\n');
-    return `<section id="pair-${k}"><h3>#${k} ${esc(p.file1)} ↔ ${esc(p.file2)}: ${pct(p.similarity_score)}</h3>` +
+    return `<section id="pair-${k}"><h3>#${k} ${esc(p.file1)}${tag(p.file1)} ↔ ${esc(p.file2)}${tag(p.file2)}: ${pct(p.similarity_score)}</h3>` +
       `<p>AST ${pct(p.components.ast)} · control flow ${pct(p.components.cfg)} · data flow ${pct(p.components.dataflow)}</p>${regions}</section>`;
   }).join('\n');
   const clusters = r.clusters.map((c) => `<li>Cluster ${c.id} (max ${pct(c.max_similarity)}): ${c.files.map(esc).join(', ')}</li>`).join('\n');
@@ -34,11 +37,13 @@ td.high{background:#f8c4c4}td.mid{background:#fbe7b5}
 .region{display:flex;gap:1em;margin:.6em 0}.side{flex:1;min-width:0}.hdr{font-weight:600;font-size:.9em}
 pre{background:#f6f6f6;padding:.5em;overflow:auto;font-size:.85em;margin:0}
 section{border-top:1px solid #ddd;margin-top:1.5em}
+.archive{font-size:.75em;font-weight:600;background:#dde6f3;color:#234;border-radius:3px;padding:0 .4em}
 </style></head><body>
 <h1>Code Origin — similarity report</h1>
 <p>${esc(r.metadata.timestamp)} · analysis ${esc(r.analysis_id)}</p>
 <h2>Summary</h2>
 <ul><li>Files: ${s.total_files} (${s.total_documents} compared ${r.metadata.submissions ? 'submissions' : 'files'})</li>
+${r.metadata.archive ? `<li>Archive: ${r.metadata.archive.documents} earlier ${r.metadata.submissions ? 'submissions' : 'files'} from ${r.metadata.archive.sources.map(esc).join(', ')}, compared with the new ones only (never with each other)</li>` : ''}
 <li>Suspicious pairs: ${s.suspicious_pairs_count} (${esc(r.metadata.report_rule?.description ?? `score ≥ ${pct(r.metadata.thresholds.min_score)}`)})</li>
 ${r.metadata.common ? `<li>Common code: ${esc(r.metadata.common.rule)}; left out ${r.metadata.common.ignored.fingerprints} fingerprints, ${r.metadata.common.ignored.ast} subtrees (${r.metadata.common.documents} ${r.metadata.submissions ? 'submissions' : 'files'} in ${r.metadata.common.groups} groups)</li>` : ''}
 <li>Highest similarity: ${pct(s.highest_similarity)}</li><li>Clusters (≥ ${pct(r.metadata.thresholds.cluster)}): ${s.cluster_count}</li>

@@ -18,6 +18,8 @@ export interface SourceFile {
   text?: string;
   language?: LanguageId;
   error?: string;
+  /** An earlier submission (`compare --archive`): paired with the inputs only. */
+  archive?: boolean;
 }
 
 export interface CollectOptions {

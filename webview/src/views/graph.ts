@@ -440,7 +440,7 @@ export class GraphView implements View {
     if (nd) {
       const m = this.app.model!;
       const cid = this.app.clusterOf[nd.i]!;
-      this.tip.textContent = `${m.names[nd.i]}${cid ? ` · cluster ${cid}` : ''}`;
+      this.tip.textContent = `${m.names[nd.i]}${m.archived.has(m.names[nd.i]!) ? ' · archive' : ''}${cid ? ` · cluster ${cid}` : ''}`;
       const wr = this.wrap.getBoundingClientRect();
       this.tip.style.left = `${Math.min(e.clientX - wr.left + 12, Math.max(0, wr.width - 260))}px`;
       this.tip.style.top = `${e.clientY - wr.top + 12}px`;

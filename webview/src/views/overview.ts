@@ -3,7 +3,7 @@
 // threshold (which filters every other view) and the pairs above the threshold.
 import type { App, UpdateReason, View } from '../app';
 import { baseName, clear, fmt, h, s } from '../dom';
-import { HISTOGRAM_BINS, histogram } from '../model';
+import { HISTOGRAM_BINS, histogram, type Model } from '../model';
 import type { ReportPair } from '../protocol';
 import { verdictBlock } from './verdict';
 
@@ -198,8 +198,8 @@ export class OverviewView implements View {
         ?? (typeof p.llm_verdict === 'object' && p.llm_verdict ? verdictLabel((p.llm_verdict as Record<string, unknown>).classification) : undefined) ?? '';
       body.append(h('tr', {},
         h('td', {}, open),
-        h('td', { class: 'path', title: p.file1 }, baseName(p.file1)),
-        h('td', { class: 'path', title: p.file2 }, baseName(p.file2)),
+        h('td', { class: 'path', title: p.file1 }, baseName(p.file1), ...archiveBadge(this.app.model!, p.file1)),
+        h('td', { class: 'path', title: p.file2 }, baseName(p.file2), ...archiveBadge(this.app.model!, p.file2)),
         h('td', { class: 'num' }, fmt(p.components.ast)),
         h('td', { class: 'num' }, fmt(p.components.cfg)),
         h('td', { class: 'num' }, fmt(p.components.dataflow)),
@@ -220,4 +220,9 @@ const verdictLabel = (v: unknown): string | undefined => (typeof v === 'string' 
 
 function card(label: string, value: string, note?: string): HTMLElement {
   return h('div', { class: 'card', role: 'listitem' }, h('div', { class: 'card-value' }, value), h('div', { class: 'card-label' }, label), note ? h('div', { class: 'card-note' }, note) : null);
+}
+
+/** An archived document (an earlier submission) is marked where it is named. */
+function archiveBadge(m: Model, doc: string): HTMLElement[] {
+  return m.archived.has(doc) ? [h('span', { class: 'badge archive', title: 'earlier submission (archive)' }, 'archive')] : [];
 }

@@ -5,8 +5,10 @@ import type { Command } from 'commander';
 import { parseLanguage, type LanguageId } from '../../core/languages';
 import { FeatureCache } from '../../similarity/cache';
 import { collectInputs } from '../../similarity/inputs';
+import { ArchiveError, loadArchives } from '../../similarity/archive';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
+import { filesCsv, pairsCsv } from '../../similarity/csv';
 import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
@@ -17,7 +19,7 @@ import { CacheRefusedError } from '../../store/cacheFile';
 interface Opts extends JudgeCliFlags {
   template?: string[]; submissions?: boolean; cross?: boolean; minScore: string; clusterThreshold: string; allPairs?: boolean;
   language?: string; format: string; output?: string; exclude: string[]; weights?: string; commonShare: string;
-  commonMinDocs: string; cache?: string; maxFileSize: string; workers: string;
+  commonMinDocs: string; cache?: string; maxFileSize: string; workers: string; archive: string[];
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -46,6 +48,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--template <path>', 'base code given to everyone (file, folder or .zip; repeatable): removed from the evidence', collect, [])
     .option('--submissions', 'each immediate sub-folder or archive of an input is one submission')
     .option('--cross', 'only compare files that come from different inputs')
+    .option('--archive <path>', 'earlier submissions (folder, .zip, or an index from `archive build`; repeatable): compared with the inputs, never with each other', collect, [])
     .option('--min-score <x>', 'report pairs at or above this score that stand out from the class (see metadata.report_rule), and their matching regions', '0.5')
     .option('--cluster-threshold <x>', 'pairs at or above this score join clusters', '0.75')
     .option('--all-pairs', 'report every pair, even those scoring 0')
@@ -57,10 +60,10 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--cache <file>', 'sql.js database caching per-file features by content hash, with the pair scores in FILE.pairs and the per-file keys and verdicts of the local judge in FILE.judge/ (off by default)')
     .option('--workers <n>', 'worker threads for parsing: a number (0: none) or auto (one per core, up to 8, once there are 2 million characters to parse)', 'auto')
     .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
-    .option('-f, --format <format>', 'json, table or html', 'json')
+    .option('-f, --format <format>', 'json, table, html, csv (one row per reported pair) or csv-files (one row per document with its highest match)', 'json')
     .option('-o, --output <file>', 'write the report to a file instead of stdout'))
     .action(async (paths: string[], opts: Opts) => {
-      const format = parseFormat(opts.format, ['json', 'table', 'html']);
+      const format = parseFormat(opts.format, ['json', 'table', 'html', 'csv', 'csv-files']);
       const language = opts.language ? parseLanguage(opts.language) : undefined;
       if (opts.language && !language) throw new UsageError(`unknown language "${opts.language}"`);
       if (opts.cross && paths.length < 2) throw new UsageError('--cross needs at least two inputs');
@@ -71,6 +74,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       for (const p of [...paths, ...(opts.template ?? [])]) {
         if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
       }
+      for (const p of opts.archive) if (!fs.existsSync(p)) throw new UsageError(`--archive: no such file, folder or archive index: ${p}`);
       const judgeOpts = judgeOptionsFromCli(opts, process.env, (m) => ctx.err(m));
       // Cache paths are checked before any work: one that holds something else is refused, untouched.
       try {
@@ -87,9 +91,17 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         maxBytes: parseSize(opts.maxFileSize), workers,
       };
       await checkTemplates(compareOpts);
-      const report = await compare(compareOpts).catch((e: unknown) => {
+      const archive = opts.archive.length
+        ? await loadArchives(opts.archive, paths.length, { submissions: !!opts.submissions, exclude: opts.exclude, language, maxBytes: compareOpts.maxBytes, workers, log: (m) => ctx.err(oneLine(m)) })
+          .catch((e: unknown) => { throw e instanceof ArchiveError ? new UsageError(e.message) : e; })
+        : undefined;
+      const report = await compare({ ...compareOpts, archive: archive?.set }).catch((e: unknown) => {
+        archive?.close();
         throw e instanceof CacheRefusedError ? new UsageError(e.message) : e;
       });
+      // Archived code of the listed pairs, for their regions and the judge.
+      archive?.fillTexts(new Set(report.similarity.pairs.flatMap((p) => [p.file1, p.file2])));
+      archive?.close();
       // Reasons first, so that when nothing could be analysed the user still learns why (a zip bomb, a bad archive).
       for (const f of report.files) if (f.error) ctx.err(`${oneLine(f.path)}: skipped: ${oneLine(f.error)}`);
       const analysed = report.files.filter((f) => !f.error).length;
@@ -103,16 +115,20 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const syntax = report.files.filter((f) => f.syntax_errors);
       for (const f of syntax) ctx.err(`${oneLine(f.path)}: syntax errors (evidence around them is tree-sitter's guess; \`code-origin summary\` lists them)`);
       for (const w of report.metadata.cache?.warnings ?? []) ctx.err(`warning: ${oneLine(w)}`);
-      const judged = await judgeReport(report, compareOpts, judgeOpts).catch((e: unknown) => {
+      const judged = await judgeReport(report, { ...compareOpts, archive: archive?.set }, judgeOpts).catch((e: unknown) => {
         throw e instanceof JudgeConfigError || e instanceof CacheRefusedError ? new UsageError(e.message) : e;
       });
+      // CSV to a file ends rows in CRLF (RFC 4180); to the terminal in LF (a raw CR would be escaped).
+      const eol = opts.output ? '\r\n' : '\n';
       const text = format === 'json' ? JSON.stringify(judged, null, 2)
+        : format === 'csv' ? pairsCsv(judged, eol)
+        : format === 'csv-files' ? filesCsv(judged, eol)
         : format === 'html' ? renderHtml(report).replace('</body>', `${renderJudgeHtml(judged)}\n</body>`)
           : [table(report), renderJudgeTable(judged)].filter(Boolean).join('\n\n');
       if (opts.output) {
         fs.writeFileSync(opts.output, text.endsWith('\n') ? text : `${text}\n`);
         ctx.err(`report written to ${opts.output}`);
-      } else ctx.out(text);
+      } else ctx.out(text.endsWith('\n') ? text.slice(0, -1) : text);
       ctx.exitCode = report.files.some((f) => f.error) || syntax.length > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;
     });
 }
@@ -131,10 +147,12 @@ async function checkTemplates(o: { template?: string[]; language?: LanguageId; e
 
 function table(r: CompareReport): string {
   const s = r.summary;
-  const head = `${s.total_documents} ${r.metadata.submissions ? 'submissions' : 'files'}, ${s.suspicious_pairs_count} suspicious pairs, ` +
+  const archived = new Set(r.graph.nodes.filter((n) => n.archive).map((n) => n.id));
+  const head = `${s.total_documents} ${r.metadata.submissions ? 'submissions' : 'files'}${archived.size ? ` (${archived.size} archived)` : ''}, ${s.suspicious_pairs_count} suspicious pairs, ` +
     `highest ${s.highest_similarity}, ${s.cluster_count} clusters`;
+  const name = (d: string) => (archived.has(d) ? `${d} [archive]` : d);
   if (r.similarity.pairs.length === 0) return `${head}\nno pair reached the threshold`;
-  const rows = r.similarity.pairs.map((p) => [p.file1, p.file2, p.similarity_score.toFixed(3), p.significance?.toFixed(1) ?? '–', p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
+  const rows = r.similarity.pairs.map((p) => [name(p.file1), name(p.file2), p.similarity_score.toFixed(3), p.significance?.toFixed(1) ?? '–', p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
     p.components.dataflow.toFixed(3), p.matching_regions.length]);
   return `${head}\n${renderTable(['file 1', 'file 2', 'score', 'significance', 'ast', 'cfg', 'dataflow', 'regions'], rows)}`;
 }

@@ -1,6 +1,8 @@
 // On-demand comparisons from the command palette: folders and archives, or git repositories,
 // each input one side, cross pairs only. Results go to the report store, not to diagnostics.
+import fs from 'node:fs';
 import type { Connection } from 'vscode-languageserver';
+import { ArchiveError, loadArchives, type LoadedArchive } from '../../similarity/archive';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { RepoError } from '../../repos/clone';
 import { compareRepositories } from '../../repos/compareRepos';
@@ -11,6 +13,8 @@ import type { ServerSettings } from '../settings';
 export interface CompareInputsParams {
   inputs: string[];
   template?: string[];
+  /** Earlier submissions (folders, .zip archives, saved archive indexes): compared with the inputs only. */
+  archive?: string[];
 }
 
 export interface CompareReposParams {
@@ -20,18 +24,40 @@ export interface CompareReposParams {
 export type ComparisonResult = { report: CompareReport } | { error: string };
 
 export async function compareInputs(p: CompareInputsParams, settings: ServerSettings, store: ReportStore, judge: JudgeHook): Promise<ComparisonResult> {
-  if (!Array.isArray(p?.inputs) || p.inputs.length < 2 || !p.inputs.every((x) => typeof x === 'string')) {
-    return { error: 'pick at least two folders or archives to compare' };
+  const archivePaths = Array.isArray(p?.archive) ? p.archive.filter((x): x is string => typeof x === 'string') : [];
+  // With an archive, one input is enough: its documents meet each other and the archived ones.
+  if (!Array.isArray(p?.inputs) || p.inputs.length < (archivePaths.length ? 1 : 2) || !p.inputs.every((x) => typeof x === 'string')) {
+    return { error: archivePaths.length ? 'pick the new submissions too, not only the archive' : 'pick at least two folders or archives to compare' };
+  }
+  let archive: LoadedArchive | undefined;
+  if (archivePaths.length) {
+    const missing = archivePaths.find((a) => !fs.existsSync(a));
+    if (missing) return { error: `no such archive: ${missing}` };
+    try {
+      archive = await loadArchives(archivePaths, p.inputs.length, { submissions: false, exclude: [], maxBytes: settings.maxFileSize, workers: 1, log: () => undefined });
+    } catch (e) {
+      if (e instanceof ArchiveError) return { error: e.message };
+      throw e;
+    }
   }
   const options = {
     inputs: p.inputs,
-    cross: true,
+    cross: p.inputs.length >= 2,
+    archive: archive?.set,
     template: p.template?.length ? p.template : undefined,
     minScore: settings.similarity.reportThreshold,
     maxBytes: settings.maxFileSize,
     workers: 1, // as the workspace index: parsing off the server's thread, its memory freed afterwards
   };
-  const report = await judge(await compare(options), options);
+  let structural: CompareReport;
+  try {
+    structural = await compare(options);
+    // Archived code of the listed pairs, for their regions and the judge.
+    archive?.fillTexts(new Set(structural.similarity.pairs.flatMap((x) => [x.file1, x.file2])));
+  } finally {
+    archive?.close();
+  }
+  const report = await judge(structural, options);
   store.put(report);
   return { report };
 }
