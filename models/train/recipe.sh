@@ -18,7 +18,7 @@ has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
 if has corpus; then
   # Debian source packages of real projects released before November 2022 (never the reserved ones)
-  $PY $T/realworld/build_corpus.py
+  $PY $T/realworld/build_corpus.py build
 fi
 
 if has data; then
