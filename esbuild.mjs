@@ -75,7 +75,7 @@ const builds = [
     ...common,
     entryPoints: { ...productEntries, ...toolEntries },
     outdir: 'dist',
-    external: ['vscode', 'onnxruntime-node'],
+    external: ['vscode', 'onnxruntime-node', 'onnxruntime-web'],
   },
   // Benchmarks written in TypeScript import the core directly.
   ...(existsSync('test/bench') ? [{ ...common, entryPoints: readdirSync('test/bench').filter((f) => f.endsWith('.ts')).map((f) => `test/bench/${f}`), outdir: 'out/bench', packages: 'external' }] : []),

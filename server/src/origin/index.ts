@@ -18,6 +18,7 @@ export {
 } from './model';
 export type { TokenAttribution, WindowCompleteness } from './explanation';
 export { DEFAULT_IG_STEPS } from './integratedGradients';
+export { loadOrt, wantedBackend, type OrtBackend, type OrtRuntime } from './ortBackend';
 
 export const MODEL_ENV = 'CODE_ORIGIN_MODEL';
 

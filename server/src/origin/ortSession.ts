@@ -1,21 +1,16 @@
-// onnxruntime-node, loaded on first use (the native binding costs time that other commands should not pay),
-// and a thin session wrapper that builds tensors by input name and checks the graph's inputs and outputs.
+// onnxruntime, loaded on first use (the native binding costs time that other commands should not pay;
+// ortBackend.ts picks native or WASM), and a thin session wrapper that builds tensors by input name and
+// checks the graph's inputs and outputs.
 import path from 'node:path';
-import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelFolderError } from './manifest';
-
-type Ort = typeof OrtModule;
-let ortPromise: Promise<Ort> | undefined;
-
-export function loadOrt(): Promise<Ort> {
-  ortPromise ??= import('onnxruntime-node');
-  return ortPromise;
-}
+import { loadOrt, type Ort, type OrtBackend } from './ortBackend';
 
 export interface SessionOptions {
   /** onnxruntime intra-op threads; 0 or undefined lets onnxruntime choose (one per core). */
   threads?: number;
+  /** Force a backend (tests, benchmarks); default: CODE_ORIGIN_ORT_BACKEND, else native with WASM fallback. */
+  backend?: OrtBackend;
 }
 
 /** Integer inputs are int64 by contract; a graph that declares int32 gets int32. */
@@ -27,20 +22,27 @@ export class OrtSession {
     private readonly session: InferenceSession,
     readonly file: string,
     private readonly intKinds: Map<string, IntKind>,
+    readonly backend: OrtBackend,
   ) {}
 
   static async create(file: string, required: { inputs: string[]; outputs: string[] }, opts: SessionOptions = {}): Promise<OrtSession> {
-    const ort = await loadOrt();
+    const { ort, backend } = await loadOrt(opts.backend);
     let session: InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, {
-        executionProviders: ['cpu'],
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3, // errors only: onnxruntime's warnings would end up in the CLI's stderr
-        // Idle worker threads sleep instead of spinning: the editor (and anything else on the machine) keeps its CPU.
-        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-        ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-      });
+      const common = { graphOptimizationLevel: 'all', logSeverityLevel: 3 } as const; // errors only: warnings would end up in the CLI's stderr
+      if (backend === 'wasm') {
+        // WASM threads are set process-wide, before the first session.
+        if (opts.threads) ort.env.wasm.numThreads = opts.threads;
+        session = await ort.InferenceSession.create(file, { ...common, executionProviders: ['wasm'] });
+      } else {
+        session = await ort.InferenceSession.create(file, {
+          ...common,
+          executionProviders: ['cpu'],
+          // Idle worker threads sleep instead of spinning: the editor (and anything else on the machine) keeps its CPU.
+          extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+          ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+        });
+      }
     } catch (e) {
       const msg = String((e as Error).message ?? e).split('\n')[0];
       throw new ModelFolderError(`model folder ${path.dirname(file)}: ${path.basename(file)} cannot be loaded by onnxruntime (${msg})`);
@@ -59,7 +61,7 @@ export class OrtSession {
     for (const m of session.inputMetadata ?? []) {
       if (m.isTensor && m.type === 'int32') intKinds.set(m.name, 'int32');
     }
-    return new OrtSession(ort, session, file, intKinds);
+    return new OrtSession(ort, session, file, intKinds, backend);
   }
 
   get inputNames(): readonly string[] {

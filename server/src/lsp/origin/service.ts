@@ -278,6 +278,15 @@ export class OriginService {
     );
   }
 
+  /** Once per message: the model fell back to onnxruntime-web (WASM) because the native binding did not load. */
+  private reportRuntimeNotice(info: ModelInfo): void {
+    const n = info.runtimeNotice;
+    if (!n || this.errorShown.has(n)) return;
+    this.errorShown.add(n);
+    this.connection.console.warn(`origin model: ${n}`);
+    void this.connection.window.showInformationMessage(`Code Origin: ${n}.`);
+  }
+
   // ---------------------------------------------------------------- documents
 
   private state(uri: string): DocState {
@@ -450,6 +459,7 @@ export class OriginService {
       }
       if (this.engine !== engine) throw new OriginError('cancelled: the model changed', false, true);
       this.info = info = res.info;
+      this.reportRuntimeNotice(info);
       missing.forEach((i, k) => this.verdicts.set(keys[i]!, res.verdicts[k]!));
     }
     const threshold = s.threshold ?? info.threshold;
@@ -572,6 +582,7 @@ export class OriginService {
       throw e;
     }
     this.info = res.info;
+    this.reportRuntimeNotice(res.info);
     const threshold = s.threshold ?? res.info.threshold;
     const file = verdictOf(res.verdicts[0]!, res.info, language ?? 'unknown', s);
     const notes: string[] = [];

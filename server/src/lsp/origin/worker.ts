@@ -2,17 +2,19 @@
 // one at a time, interactive ones (hover, explain, classify selection) before background ones (diagnostics).
 // A job cancelled before it starts is answered `cancelled` without running.
 import { parentPort, workerData } from 'node:worker_threads';
-import { cueGroups, ModelFolderError, OriginModel, type Classification } from '../../origin/index';
+import { cueGroups, loadOrt, ModelFolderError, OriginModel, type Classification, type OrtRuntime } from '../../origin/index';
 import type { OriginLanguage } from '../../origin/sourceText';
 import type { ExplainResult, ModelInfo, TextVerdict, WorkerData, WorkerRequest, WorkerResult } from './workerProtocol';
 
 const data = workerData as WorkerData;
 let model: Promise<OriginModel> | undefined;
+let runtime: OrtRuntime | undefined;
 
 function loadModel(): Promise<OriginModel> {
   model ??= (async () => {
     const m = OriginModel.open(data.modelDir, { threads: data.threads });
     await m.ready();
+    runtime = await loadOrt(); // already loaded by ready(): which backend, and the fallback notice
     return m;
   })();
   return model;
@@ -35,6 +37,8 @@ function infoOf(m: OriginModel): ModelInfo {
     igBaseline: man.ig_baseline.description,
     verdict: man.verdict,
     ...(man.canonicalization ? { canonicalization: man.canonicalization } : {}),
+    ...(runtime ? { runtime: runtime.backend === 'wasm' ? 'onnxruntime-web (WASM)' : 'onnxruntime-node' } : {}),
+    ...(runtime?.notice ? { runtimeNotice: runtime.notice } : {}),
   };
 }
 

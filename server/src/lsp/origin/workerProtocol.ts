@@ -22,6 +22,9 @@ export interface ModelInfo {
   verdict: VerdictPolicy;
   /** The model's input canonicalization ("tokens-v1"), absent for raw text. */
   canonicalization?: string;
+  /** Which onnxruntime runs it ("onnxruntime-node" or "onnxruntime-web (WASM)"), and why not native when it fell back. */
+  runtime?: string;
+  runtimeNotice?: string;
 }
 
 /** One text to judge: its verdict, or why it was not judged. */
