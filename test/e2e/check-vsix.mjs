@@ -2,10 +2,21 @@
 // that the packaged extension can load onnxruntime-node (native linux-x64 binding) at run time.
 //
 // Usage: node test/e2e/check-vsix.mjs <installed-extension-dir> [<file.vsix>] [<repo-root>]
+//        node test/e2e/check-vsix.mjs --packages <dist-vsix-dir> [<repo-root>]   (every target's .vsix: vsix-packages.mjs)
 // Prints "PASS <name>" / "FAIL <name> — reason" lines; exit code = number of failures.
 import { createRequire } from 'node:module';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
+
+if (process.argv[2] === '--packages') {
+  const { checkPackages } = await import('./vsix-packages.mjs');
+  let failed = 0;
+  checkPackages(process.argv[3] ?? 'dist-vsix', process.argv[4] ?? process.cwd(), (ok, name, detail) => {
+    if (!ok) failed++;
+    console.log(`${ok ? 'PASS' : 'FAIL'} ${name} — ${detail}`);
+  });
+  process.exit(failed);
+}
 
 const [dir, vsix, repo = process.cwd()] = process.argv.slice(2);
 if (!dir || !existsSync(path.join(dir, 'package.json'))) {
@@ -58,6 +69,8 @@ const required = [
   'node_modules/onnxruntime-node/package.json',
   'node_modules/onnxruntime-common/package.json',
   'node_modules/onnxruntime-common/dist/cjs/index.js',
+  'node_modules/onnxruntime-web/dist/ort.node.min.js',
+  'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
 ];
 const has = new Set(files.map((f) => f.path));
 // The similarity panel's webview bundle, when the repo has one.
@@ -85,7 +98,7 @@ const forbidden = [
   [/^models\/train\//, 'models/train'],
   [/^models\/.*(^|\/)(work|checkpoints)\//, 'model work/checkpoints'],
   [/(^|\/)[^/]+(?<!\.d)\.tsx?$/, 'TypeScript sources'],
-  [/^node_modules\/(?!onnxruntime-node\/|onnxruntime-common\/)/, 'node_modules other than onnxruntime'],
+  [/^node_modules\/(?!onnxruntime-node\/|onnxruntime-common\/|onnxruntime-web\/)/, 'node_modules other than onnxruntime'],
   [/^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/(?!linux\/x64\/)/, 'onnxruntime binaries for other platforms'],
   [/(^|\/)(package-lock\.json|tsconfig\.json|esbuild\.mjs|\.npmrc|\.gitignore)$/, 'build config'],
   [/^dist\/tokenize-dataset\.js/, 'training tool bundle'],
@@ -124,6 +137,20 @@ if (onnxFiles.length) {
     } catch (e) {
       fail(name, String(e?.message ?? e).split('\n')[0]);
     }
+  }
+  // The WASM fallback (onnxruntime-web) from the packaged bundle too, on the classifier graph.
+  const name = 'onnxruntime-web (WASM fallback) opens the model from the package';
+  try {
+    const req = createRequire(path.join(dir, 'dist/server.js'));
+    const resolved = req.resolve('onnxruntime-web');
+    if (!path.resolve(resolved).startsWith(path.resolve(dir) + path.sep)) throw new Error(`resolved outside the extension: ${resolved}`);
+    const web = req('onnxruntime-web');
+    const model = onnxFiles.find((f) => f.path.endsWith('/model.onnx')) ?? onnxFiles[0];
+    const s = await web.InferenceSession.create(path.join(dir, model.path), { executionProviders: ['wasm'] });
+    pass(name, `${model.path}: inputs ${s.inputNames.join(',')}`);
+    await s.release?.();
+  } catch (e) {
+    fail(name, String(e?.message ?? e).split('\n')[0]);
   }
 } else {
   console.log('info: no models/**/*.onnx in the package yet; InferenceSession load not checked');

@@ -2,7 +2,7 @@
 # End-to-end test of the packaged extension in a real VS Code (code-server 4.100.3 = VS Code 1.100.3)
 # driven by headless Chromium through playwright-core. Offline: see shared/recipes/vscode-e2e.md.
 #
-#   npm run test:e2e                  (packages dist-vsix/code-origin-linux-x64.vsix, then runs this)
+#   npm run test:e2e                  (packages every target into dist-vsix/, then runs this on linux-x64)
 #   bash test/e2e/run.sh [file.vsix]  (uses an existing .vsix)
 #
 # Steps: setup.sh (cached install of code-server + chromium) -> install the .vsix into a fresh
@@ -135,6 +135,13 @@ PASSED=$((PASSED + $(printf '%s\n' "$out" | grep -c '^PASS ')))
 FAILED=$((FAILED + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
 printf '%s\n' "$out" | grep -E '^(PASS|FAIL) '
 printf '%s\n' "$out" > "$ARTIFACTS/vsix-contents.txt"
+
+# ---- 4b. every target's package (dist-vsix/code-origin-<target>.vsix): contents and native binary path
+out="$(bounded 300 node "$REPO/test/e2e/check-vsix.mjs" --packages "$(dirname "$VSIX")" "$REPO" 2>&1)"
+PASSED=$((PASSED + $(printf '%s\n' "$out" | grep -c '^PASS ')))
+FAILED=$((FAILED + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
+printf '%s\n' "$out" | grep -E '^(PASS|FAIL) '
+printf '%s\n' "$out" >> "$ARTIFACTS/vsix-contents.txt"
 
 # ---- 5. start code-server in its own process group, marked for cleanup
 export CODE_ORIGIN_E2E_RUN="$RUN_ID"

@@ -20,9 +20,10 @@ export interface OrtLoaders {
 }
 
 // Both stay outside the bundles: the native one for its .node binary, the web one for its .wasm beside it.
+// onnxruntime-web by require(): its CommonJS Node build (dist/ort.node.min.js) is the file the packages ship.
 export const defaultLoaders: OrtLoaders = {
   native: () => import('onnxruntime-node'),
-  wasm: async () => (await import('onnxruntime-web')) as unknown as Ort,
+  wasm: async () => require('onnxruntime-web') as Ort,
 };
 
 /** The wanted backend from CODE_ORIGIN_ORT_BACKEND: 'native', 'wasm' or (default) 'auto'. */
