@@ -100,7 +100,7 @@ const forbidden = [
   [/(^|\/)[^/]+(?<!\.d)\.tsx?$/, 'TypeScript sources'],
   [/^node_modules\/(?!onnxruntime-node\/|onnxruntime-common\/|onnxruntime-web\/)/, 'node_modules other than onnxruntime'],
   [/^node_modules\/onnxruntime-node\/bin\/napi-v\d+\/(?!linux\/x64\/)/, 'onnxruntime binaries for other platforms'],
-  [/(^|\/)(package-lock\.json|tsconfig\.json|esbuild\.mjs|\.npmrc|\.gitignore)$/, 'build config'],
+  [/(^|\/)(package-lock\.json|tsconfig\.json|esbuild\.mjs|\.npmrc|\.gitignore|\.npmignore)$/, 'build config'],
   [/^dist\/tokenize-dataset\.js/, 'training tool bundle'],
 ];
 const bad = [];

@@ -143,6 +143,13 @@ FAILED=$((FAILED + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
 printf '%s\n' "$out" | grep -E '^(PASS|FAIL) '
 printf '%s\n' "$out" >> "$ARTIFACTS/vsix-contents.txt"
 
+# ---- 4c. the CLI from the packed npm tarball, installed into a temp prefix (test/e2e/npm-pack.sh)
+out="$(bounded 600 bash "$REPO/test/e2e/npm-pack.sh" 2>&1)"
+PASSED=$((PASSED + $(printf '%s\n' "$out" | grep -c '^PASS ')))
+FAILED=$((FAILED + $(printf '%s\n' "$out" | grep -c '^FAIL ')))
+printf '%s\n' "$out" | grep -E '^(PASS|FAIL) '
+printf '%s\n' "$out" > "$ARTIFACTS/npm-pack.txt"
+
 # ---- 5. start code-server in its own process group, marked for cleanup
 export CODE_ORIGIN_E2E_RUN="$RUN_ID"
 setsid node "$ENTRY" "${CS_ARGS[@]}" --disable-telemetry --disable-update-check --disable-workspace-trust "$WORKSPACE" > "$WORK/code-server.log" 2>&1 < /dev/null &
