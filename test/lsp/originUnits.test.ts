@@ -2,7 +2,7 @@
 // the origin settings reader, and the minified-code check.
 import assert from 'node:assert/strict';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { findUnits, unitAt, unitAtName } from '../../server/src/lsp/origin/units';
+import { findUnits, unitAt, unitAtName } from '../../server/src/origin/units';
 import { DEFAULT_ORIGIN_SETTINGS, readOriginSettings } from '../../server/src/lsp/origin/settings';
 import { looksMinified } from '../../server/src/lsp/origin/service';
 import { verdictText } from '../../server/src/lsp/origin/hover';

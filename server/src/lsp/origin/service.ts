@@ -28,7 +28,7 @@ import {
   type PredictionHistoryResult, type TokenHighlight, type UnitVerdict,
 } from './protocol';
 import { DEFAULT_ORIGIN_SETTINGS, type OriginSettings } from './settings';
-import { findUnits, unitAt, unitAtName, type OriginUnit } from './units';
+import { findUnits, unitAt, unitAtName, type OriginUnit } from '../../origin/units';
 import type { ExplainResult, ModelInfo, TextVerdict } from './workerProtocol';
 
 export interface OriginHostSettings {
