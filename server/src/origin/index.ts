@@ -4,7 +4,7 @@
 //   if (!model.explainUnavailable) await model.explain(text, { top: 5, range });  // IG token attributions
 import path from 'node:path';
 
-export { ModelFolderError, loadModelFolder, type ModelFolder, type OriginManifest, type IgBaseline } from './manifest';
+export { ModelFolderError, loadModelFolder, modelFolderFiles, type ModelFolder, type OriginManifest, type IgBaseline } from './manifest';
 export {
   decide, calibrate, isEvaluated, ratesFor, legacyPolicy, languageName, shownPercent, aboutPercent, oneIn,
   type Verdict, type VerdictPolicy, type VerdictOptions, type LanguageRates,
