@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { classifyUnits } from '../../server/src/cli/commands/scan';
+import { classifyUnits } from '../../server/src/cli/originVerdicts';
 import { OriginModel, resolveModelDir } from '../../server/src/origin/index';
 import { pythonFile } from './pythonFixture';
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { compare } from '../../server/src/similarity/engine';
 import { judgeReport } from '../../server/src/judge/report';
 import { renderJudgeHtml } from '../../server/src/judge/html';
-import { renderJudgeTable } from '../../server/src/judge/text';
-import { judgeOptionsFromCli } from '../../server/src/judge/cliOptions';
+import { renderJudgeTable } from '../../server/src/cli/judgeTable';
+import { judgeOptionsFromCli } from '../../server/src/cli/judgeOptions';
 
 const fx = (name: string) => path.join(__dirname, '../../../test/judge/fixtures', name);
 

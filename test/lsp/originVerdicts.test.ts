@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import type { OriginClassifyResult, PredictionHistoryResult } from '../../server/src/lsp/origin/protocol';
-import { findUnits } from '../../server/src/lsp/origin/units';
+import { findUnits } from '../../server/src/origin/units';
 import { OriginModel } from '../../server/src/origin/index';
 import { hasAttribution, MODEL_DIR, modelVariant, requireModel, verdictBlock } from '../origin/helpers';
 import { EXAMPLES, startServer, type Session } from './originHarness';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ModelFolderError, loadModelFolder, parseManifest } from '../../server/src/origin/manifest';
+import { ModelFolderError, loadModelFolder, modelFolderFiles, parseManifest } from '../../server/src/origin/manifest';
 import { OriginModel } from '../../server/src/origin/model';
 import { WINDOW_LENGTH, WINDOW_STRIDE } from '../../server/src/origin/tokenizer';
 import { MODEL_DIR, tempDir } from './helpers';
@@ -128,3 +128,18 @@ function loadModelFolderLlmIndex(labels: [string, string]): number {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe('model folder files (what a new export changes)', () => {
+  it('names the files of the manifest, defaults where it names none, and the defaults without a manifest', () => {
+    const dir = folder({ 'manifest.json': JSON.stringify({ tokenizer: 'vocab.json', files: { model: 'm.onnx', extra: 'lexical.bin' } }) });
+    try {
+      assert.deepEqual(modelFolderFiles(dir).map((f) => path.relative(dir, f)),
+        ['manifest.json', 'vocab.json', 'm.onnx', 'embeddings.onnx', 'attribution.onnx', 'lexical.bin']);
+      fs.writeFileSync(path.join(dir, 'manifest.json'), '{ not json');
+      assert.deepEqual(modelFolderFiles(dir).map((f) => path.relative(dir, f)),
+        ['manifest.json', 'tokenizer.json', 'model.onnx', 'embeddings.onnx', 'attribution.onnx']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -70,7 +70,7 @@ describe('robustness: damaged caches and caches of another format', function () 
       const db = new SQL.Database(fs.readFileSync(file));
       for (const [key, data] of db.exec('SELECT key, data FROM features')[0]!.values as Array<[string, Uint8Array]>) {
         const b = Uint8Array.from(data);
-        b[Math.floor(next() * b.length)] ^= 1 << Math.floor(next() * 8);
+        b[Math.floor(next() * b.length)]! ^= 1 << Math.floor(next() * 8);
         db.run('UPDATE features SET data = ? WHERE key = ?', [b, key]);
         flipped++;
       }
@@ -100,7 +100,7 @@ describe('robustness: damaged caches and caches of another format', function () 
         const b = fs.readFileSync(f);
         // Past the headers (which are refused or replaced, tested elsewhere): into the stored bytes.
         const from = Math.min(b.length - 1, 128);
-        for (let k = 0; k < 4; k++) b[from + Math.floor(next() * (b.length - from))] ^= 1 << Math.floor(next() * 8);
+        for (let k = 0; k < 4; k++) b[from + Math.floor(next() * (b.length - from))]! ^= 1 << Math.floor(next() * 8);
         fs.writeFileSync(f, b);
       }
       const r = cli(['compare', src, '--min-score', '0.3', '--cache', cache]);
@@ -119,14 +119,14 @@ describe('robustness: damaged caches and caches of another format', function () 
     const beside = cacheFiles(cache).filter((f) => f !== cache);
     for (const f of beside) {
       const b = fs.readFileSync(f);
-      b[Math.floor(next() * Math.min(b.length, 100))] ^= 1 << Math.floor(next() * 8);
+      b[Math.floor(next() * Math.min(b.length, 100))]! ^= 1 << Math.floor(next() * 8);
       fs.writeFileSync(f, b);
     }
     const r = cli(['compare', src, '--min-score', '0.3', '--cache', cache]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(stable(r.stdout), cold);
     const b = fs.readFileSync(cache);
-    b[69] ^= 0x10; // application_id
+    b[69]! ^= 0x10; // application_id
     fs.writeFileSync(cache, b);
     const refused = cli(['compare', src, '--cache', cache]);
     assert.equal(refused.status, 2, refused.stderr);

@@ -42,12 +42,14 @@ export function flagTable(lang: LanguageId, language: Language): FlagTable {
   for (let id = 0; id < count; id++) {
     const name = language.nodeTypeForId(id) ?? '';
     names[id] = name;
+    let f = 0;
     if (language.nodeTypeIsNamed(id)) {
-      flags[id] |= F_NAMED;
-      for (const [list, flag] of named) if (list?.includes(name)) flags[id] |= flag;
+      f = F_NAMED;
+      for (const [list, flag] of named) if (list?.includes(name)) f |= flag;
     } else if (kinds.booleanOperators.includes(name)) {
-      flags[id] |= F_BOOL_OP;
+      f = F_BOOL_OP;
     }
+    flags[id] = f;
   }
   flags[ERROR_ID] = F_ERROR | F_NAMED;
   const table = { flags, names };

@@ -298,18 +298,3 @@ function fmix(h: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
-
-/** The innermost function whose range contains a zero-based position. */
-export function functionAt(summary: FileSummary, pos: Position0): FunctionSummary | undefined {
-  let best: FunctionSummary | undefined;
-  for (const fn of summary.functions) {
-    if (contains(fn.range, pos) && (!best || contains(best.range, fn.range.start))) best = fn;
-  }
-  return best;
-}
-
-function contains(r: Range0, p: Position0): boolean {
-  const afterStart = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
-  const beforeEnd = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
-  return afterStart && beforeEnd;
-}

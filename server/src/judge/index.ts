@@ -1,9 +1,8 @@
-// The judge's public surface, for `compare`, the language server and the extension.
+// The judge's public surface, for `compare`, the language server and the extension (its CLI flags and
+// table live with the CLI: cli/judgeOptions.ts, cli/judgeTable.ts).
 export { judgePairs, JudgeConfigError, JUDGE_DEFAULTS, localIsDecisive, type JudgeOptions, type JudgeOutcome } from './judge';
 export { judgeReport, type JudgedReport, type JudgedReportPair } from './report';
 export { renderJudgeHtml } from './html';
-export { renderJudgeTable } from './text';
-export { addJudgeOptions, judgeOptionsFromCli, type JudgeCliFlags } from './cliOptions';
 export { refine, riskLevel, copyRisk, isFlagged, RISK_BANDS } from './refine';
 export { LocalJudge } from './local/localJudge';
 export { DEFAULT_GEMINI_MODEL, PROMPT_VERSION } from './gemini/prompt';

@@ -25,7 +25,9 @@ import {
   type DocumentParams, type StructureSummaryResult, type VisualizeAstParams, type VisualizeAstResult,
 } from './protocol';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
-import { OriginService, withOriginHover } from './origin/service';
+import { DiagnosticsPublisher } from './diagnostics';
+import { withOriginHover } from './origin/requests';
+import { OriginService } from './origin/service';
 
 declare const CODE_ORIGIN_VERSION: string | undefined;
 
@@ -60,7 +62,8 @@ let cachePath: string | undefined;
 let index: WorkspaceIndex | undefined;
 let judgeCachePath: string | undefined;
 const judging = new Judging({ connection, settings: () => judgeSettings, cachePath: () => judgeCachePath });
-const origin = new OriginService(connection, documents, () => settings);
+const diagnostics = new DiagnosticsPublisher(connection);
+const origin = new OriginService(connection, documents, () => settings, diagnostics);
 
 // A bug in one request must never take the server down: log it and keep serving.
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e}`));
@@ -77,7 +80,7 @@ connection.onInitialize((params): InitializeResult => {
   if (typeof init.storagePath === 'string') cachePath = path.join(init.storagePath, 'similarity-cache.sqlite');
   if (typeof init.storagePath === 'string') judgeCachePath = path.join(init.storagePath, 'judge-verdicts.sqlite');
   index = new WorkspaceIndex({
-    connection, folders: () => folders, settings: () => settings, filesExclude, cachePath, reports, judge: judging.hook,
+    connection, diagnostics, folders: () => folders, settings: () => settings, filesExclude, cachePath, reports, judge: judging.hook,
     judgeEnabled: () => judgeSettings.provider !== 'off',
     openFiles: () => new Set(documents.all().map((d) => uriToPath(d.uri)).filter((p): p is string => p !== undefined)),
   });
@@ -153,7 +156,7 @@ documents.onDidOpen((e) => index?.opened(e.document.uri));
 documents.onDidSave(() => index?.schedule());
 connection.onDidChangeWatchedFiles(() => index?.schedule());
 
-connection.onHover(withOriginHover(() => origin, async (params) => {
+connection.onHover(withOriginHover((p) => origin.hover(p), async (params) => {
   try {
     const similar = index?.hover(params.textDocument.uri, params.position) ?? null;
     const r = await analyzer.summary(params.textDocument.uri);

@@ -1,11 +1,10 @@
 // Entry point of the origin classifier for the CLI and the language server.
-//   const model = openOriginModel();                       // default folder, cached; throws ModelFolderError
+//   const model = OriginModel.open(resolveModelDir());     // throws ModelFolderError
 //   const c = await model.classify(text, { language });    // {label: llm|human|inconclusive, p_llm, confidence, reason?, ...}
 //   if (!model.explainUnavailable) await model.explain(text, { top: 5, range });  // IG token attributions
 import path from 'node:path';
-import { OriginModel, type OriginModelOptions } from './model';
 
-export { ModelFolderError, loadModelFolder, type ModelFolder, type OriginManifest, type IgBaseline } from './manifest';
+export { ModelFolderError, loadModelFolder, modelFolderFiles, type ModelFolder, type OriginManifest, type IgBaseline } from './manifest';
 export {
   decide, calibrate, isEvaluated, ratesFor, legacyPolicy, languageName, shownPercent, aboutPercent, oneIn,
   type Verdict, type VerdictPolicy, type VerdictOptions, type LanguageRates,
@@ -31,25 +30,4 @@ export function resolveModelDir(explicit?: string, bundleDir: string = __dirname
   const env = process.env[MODEL_ENV];
   if (env) return path.resolve(env);
   return path.resolve(bundleDir, '..', 'models', 'code-origin-small');
-}
-
-const cache = new Map<string, OriginModel>();
-
-/** One OriginModel per folder for the life of the process (the language server keeps it warm). */
-export function openOriginModel(dir?: string, opts: OriginModelOptions = {}): OriginModel {
-  const resolved = resolveModelDir(dir);
-  let m = cache.get(resolved);
-  if (!m) {
-    m = OriginModel.open(resolved, opts);
-    cache.set(resolved, m);
-  }
-  return m;
-}
-
-/** Drops a cached model (after its folder changed on disk) and releases its sessions. */
-export async function closeOriginModel(dir?: string): Promise<void> {
-  const resolved = resolveModelDir(dir);
-  const m = cache.get(resolved);
-  cache.delete(resolved);
-  await m?.dispose();
 }

@@ -79,7 +79,7 @@ export async function integratedGradients(runner: AttributionRunner, ids: number
       logitAt[2 * k + 1] = logits[2 * r + 1]!;
       const w = (k === 0 || k === steps ? 0.5 : 1) / steps;
       const off = r * size;
-      for (let j = 0; j < size; j++) avgGrad[j] += w * gradients[off + j]!;
+      for (let j = 0; j < size; j++) avgGrad[j]! += w * gradients[off + j]!;
     }
   }
 

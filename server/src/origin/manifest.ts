@@ -62,6 +62,8 @@ export interface ModelFolder {
 }
 
 const MANIFEST = 'manifest.json';
+/** The file names a manifest may change: "tokenizer" and the "files" block (model, embeddings, attribution). */
+const DEFAULT_FILES = { model: 'model.onnx', tokenizer: 'tokenizer.json', embeddings: 'embeddings.onnx', attribution: 'attribution.onnx' } as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -303,8 +305,8 @@ export function loadModelFolder(dirIn: string): ModelFolder {
     }
     const manifest = parseManifest(json);
     const filesRaw = isRecord(manifest.raw['files']) ? manifest.raw['files'] : {};
-    const model = inside(dir, filesRaw['model'] ?? 'model.onnx', 'files.model');
-    const tokenizer = inside(dir, manifest.raw['tokenizer'] ?? 'tokenizer.json', 'tokenizer');
+    const model = inside(dir, filesRaw['model'] ?? DEFAULT_FILES.model, 'files.model');
+    const tokenizer = inside(dir, manifest.raw['tokenizer'] ?? DEFAULT_FILES.tokenizer, 'tokenizer');
     for (const [what, p] of [['model', model], ['tokenizer', tokenizer]] as const) {
       const problem = fileProblem(p);
       if (problem) throw new ModelFolderError(`${what} file ${path.basename(p)} ${problem}`);
@@ -312,7 +314,7 @@ export function loadModelFolder(dirIn: string): ModelFolder {
     const files: ModelFolder['files'] = { model, tokenizer };
     const missing: string[] = [];
     for (const key of ['embeddings', 'attribution'] as const) {
-      const name = filesRaw[key] ?? `${key}.onnx`;
+      const name = filesRaw[key] ?? DEFAULT_FILES[key];
       const p = inside(dir, name, `files.${key}`);
       const problem = fileProblem(p);
       if (problem) missing.push(`${path.basename(p)} ${problem}`);
@@ -326,4 +328,31 @@ export function loadModelFolder(dirIn: string): ModelFolder {
     if (e instanceof ModelFolderError) throw new ModelFolderError(`model folder ${dir}: ${e.message}`);
     throw new ModelFolderError(`model folder ${dir}: cannot be read (${(e as Error).message})`);
   }
+}
+
+/**
+ * The files a model folder is made of, as its manifest names them (manifest.json first, then the tokenizer
+ * and every file of the "files" block, defaults where the manifest names none). Without a readable manifest:
+ * manifest.json and the default names. Nothing is checked: a stamp of these paths tells a new export.
+ */
+export function modelFolderFiles(dirIn: string): string[] {
+  const dir = path.resolve(dirIn);
+  let raw: Record<string, unknown> = {};
+  try {
+    const json: unknown = JSON.parse(readFileSync(path.join(dir, MANIFEST), 'utf8'));
+    if (isRecord(json)) raw = json;
+  } catch {
+    // No manifest, or a broken one: the default names (the manifest's own stamp still changes when it is fixed).
+  }
+  const filesRaw = isRecord(raw['files']) ? raw['files'] : {};
+  const named = (v: unknown, def: string): string => (typeof v === 'string' && v ? v : def);
+  const names = [
+    MANIFEST,
+    named(raw['tokenizer'], DEFAULT_FILES.tokenizer),
+    named(filesRaw['model'], DEFAULT_FILES.model),
+    named(filesRaw['embeddings'], DEFAULT_FILES.embeddings),
+    named(filesRaw['attribution'], DEFAULT_FILES.attribution),
+    ...Object.values(filesRaw).filter((v): v is string => typeof v === 'string' && v !== ''),
+  ];
+  return [...new Set(names.map((n) => path.resolve(dir, n)))];
 }

@@ -52,28 +52,3 @@ export function sortedUnique(keys: Iterable<number>): Float64Array {
   arr.sort();
   return arr;
 }
-
-/** |A ∩ B| for sorted unique arrays, skipping keys in `ignored`. */
-export function intersectCount(a: Float64Array, b: Float64Array, ignored?: Set<number>): number {
-  let i = 0;
-  let j = 0;
-  let n = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) {
-      if (!ignored?.has(x)) n++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return n;
-}
-
-export function countNotIgnored(a: Float64Array, ignored?: Set<number>): number {
-  if (!ignored || ignored.size === 0) return a.length;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (!ignored.has(a[i]!)) n++;
-  return n;
-}

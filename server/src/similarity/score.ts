@@ -1,7 +1,6 @@
 // Pair scoring: AST coverage by maximal shared subtrees, and Jaccard of CFG and data-flow edge sets,
 // all after template and common-code evidence is removed.
 import type { FileFeatures } from './features';
-import { countNotIgnored, intersectCount } from './hash';
 
 export interface Weights { ast: number; cfg: number; dataflow: number }
 export const DEFAULT_WEIGHTS: Weights = { ast: 0.4, cfg: 0.3, dataflow: 0.3 };
@@ -114,22 +113,6 @@ export function coveredNodes(f: FileFeatures, other: Float64Array, ignored: Set<
     } else i++;
   }
   return covered;
-}
-
-/** Fingerprint occurrences of `f` that are not ignored (and, with `other`, also found there). */
-export function fingerprintCount(f: FileFeatures, ignored: Set<number>, other?: Float64Array): number {
-  let c = 0;
-  const h = f.fp.hash;
-  for (let i = 0; i < h.length; i++) if (!ignored.has(h[i]!) && (!other || has(other, h[i]!))) c++;
-  return c;
-}
-
-export function jaccard(a: Float64Array, b: Float64Array, ignored: Set<number>): number | undefined {
-  const na = countNotIgnored(a, ignored);
-  const nb = countNotIgnored(b, ignored);
-  if (na + nb === 0) return undefined;
-  const inter = intersectCount(a, b, ignored);
-  return inter / (na + nb - inter);
 }
 
 export interface PairScore {

@@ -7,7 +7,7 @@ import {
   aboutPercent, DEFAULT_BATCH_SIZE, DEFAULT_IG_STEPS, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel,
   resolveModelDir, type Classification, type TokenAttribution, type VerdictLanguage,
 } from '../../origin/index';
-import { readTextForOrigin, type OriginLanguage } from '../../origin/sourceText';
+import { readTextForOrigin } from '../../origin/sourceText';
 import { checkText } from '../../core/source';
 import { expandInputs, reportUnread } from '../files';
 import { boundedLines } from '../lines';
@@ -15,7 +15,7 @@ import { reportSyntaxErrors } from '../syntax';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
-import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type UnitResult } from './scan';
+import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry, type TopToken } from '../originVerdicts';
 
 interface ClassifyCliOptions {
   format: string;
@@ -32,37 +32,6 @@ interface ClassifyCliOptions {
   units?: boolean;
   minTokens: string;
   unevaluatedLanguages?: boolean;
-}
-
-/** One file's result, as printed by classify (and, without explanations, by scan). */
-export interface FileEntry {
-  path: string;
-  language?: OriginLanguage;
-  /** llm, human or inconclusive. */
-  label?: string;
-  /** Raw model score. */
-  p_llm?: number;
-  /** Calibrated probability of the stated verdict (P(llm) for llm and inconclusive, 1 − P(llm) for human). */
-  confidence?: number;
-  /** Why the verdict is inconclusive. */
-  reason?: string;
-  windows?: number;
-  truncated?: boolean;
-  top_tokens?: TopToken[];
-  explain_error?: string;
-  error?: string;
-  units?: UnitResult[];
-  /** Why the per-unit verdicts are missing (the file could not be parsed). */
-  units_error?: string;
-}
-
-interface TopToken {
-  text: string;
-  score: number;
-  line: number;
-  column: number;
-  start: number;
-  end: number;
 }
 
 /** Records per model call on the --input-jsonl path: their windows share batches. */

@@ -13,7 +13,9 @@ import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
-import { addJudgeOptions, judgeOptionsFromCli, judgeReport, JudgeConfigError, renderJudgeHtml, renderJudgeTable, VerdictCache, type JudgeCliFlags } from '../../judge';
+import { judgeReport, JudgeConfigError, renderJudgeHtml, VerdictCache } from '../../judge';
+import { addJudgeOptions, judgeOptionsFromCli, type JudgeCliFlags } from '../judgeOptions';
+import { renderJudgeTable } from '../judgeTable';
 import { CacheRefusedError } from '../../store/cacheFile';
 
 interface Opts extends JudgeCliFlags {

@@ -3,8 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { LanguageId } from '../../core/languages';
-import { findUnits, type UnitKind } from '../../lsp/origin/units';
 import { aboutPercent, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
 import { readTextForOrigin } from '../../origin/sourceText';
 import { compare, type CompareReport } from '../../similarity/engine';
@@ -14,57 +12,7 @@ import { reportSyntaxErrors } from '../syntax';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
-import type { FileEntry } from './classify';
-
-export const DEFAULT_MIN_TOKENS = 48;
-
-export interface UnitResult {
-  name: string;
-  kind: UnitKind;
-  start_line: number;
-  end_line: number;
-  tokens: number;
-  /** llm, human, inconclusive, or too-short (fewer than the minimum tokens: no guess). */
-  label: 'llm' | 'human' | 'inconclusive' | 'too-short';
-  p_llm?: number;
-  /** Calibrated probability of the stated verdict. */
-  confidence?: number;
-  reason?: string;
-  truncated?: boolean;
-}
-
-/** Verdicts per function, method and class of one source text (the language server's units). */
-export async function classifyUnits(
-  model: OriginModel, text: string, language: LanguageId, o: { minTokens?: number; maxWindows?: number; unevaluatedLanguages?: boolean } = {},
-): Promise<UnitResult[]> {
-  const minTokens = o.minTokens ?? DEFAULT_MIN_TOKENS;
-  const maxWindows = o.maxWindows ?? DEFAULT_MAX_WINDOWS;
-  const units = await findUnits(text, language);
-  const texts = units.map((u) => text.slice(u.start, u.end));
-  // Units follow their file's language: for canonicalization, and for abstaining where it is not evaluated.
-  const windows: Array<Awaited<ReturnType<OriginModel['sourceWindows']>>> = [];
-  for (const t of texts) windows.push(await model.sourceWindows(t, language, maxWindows));
-  const counts = windows.map((w) => w.tokens);
-  const judged = texts.map((_, i) => i).filter((i) => counts[i]! >= minTokens);
-  const cs = judged.length ? await model.classifyWindows(judged.map((i) => windows[i]!), { language, unevaluatedLanguages: o.unevaluatedLanguages }) : [];
-  const byIndex = new Map(judged.map((i, k) => [i, cs[k]!]));
-  return units.map((u, i): UnitResult => {
-    const c = byIndex.get(i);
-    const base = { name: u.name, kind: u.kind, start_line: u.range.start.line + 1, end_line: u.range.end.line + 1 };
-    if (!c) return { ...base, tokens: counts[i]!, label: 'too-short' };
-    return {
-      ...base, tokens: c.tokens, label: c.label, p_llm: c.p_llm, confidence: Number(c.confidence.toFixed(6)),
-      ...(c.reason ? { reason: c.reason } : {}), ...(c.truncated ? { truncated: true } : {}),
-    };
-  });
-}
-
-export function unitsTable(file: string, units: UnitResult[]): string {
-  return [`${file}: functions, methods and classes`, renderTable(
-    ['unit', 'kind', 'lines', 'label', 'confidence', 'p_llm', 'tokens'],
-    units.map((u) => [u.name, u.kind, `${u.start_line}–${u.end_line}`, u.label, u.confidence === undefined ? '' : aboutPercent(u.confidence), u.p_llm === undefined ? '' : u.p_llm.toFixed(4), u.tokens]),
-  )].join('\n');
-}
+import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry } from '../originVerdicts';
 
 type ScanFile = Omit<FileEntry, 'top_tokens' | 'explain_error'>;
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarkupKind, type Connection, type Diagnostic, type Hover, type Position } from 'vscode-languageserver';
 import { compare, newCompareState, type CompareOptions, type CompareProgress, type CompareReport } from '../../similarity/engine';
+import type { DiagnosticsPublisher } from '../diagnostics';
 import type { DiagnosticsScope, ServerSettings } from '../settings';
 import type { JudgeHook } from '../judge/judging';
 import type { JudgedReportPair } from '../../judge';
@@ -21,6 +22,8 @@ import { pairReported } from '../../similarity/significance';
 
 export interface WorkspaceIndexDeps {
   connection: Connection;
+  /** Where the similarity diagnostics go (merged there with the origin diagnostics of the same file). */
+  diagnostics: DiagnosticsPublisher;
   folders: () => string[];
   settings: () => ServerSettings;
   /** Glob keys of VS Code's `files.exclude` that are switched on. */
@@ -285,7 +288,7 @@ export class WorkspaceIndex {
         this.diagnostics.delete(uri);
         this.published.delete(f);
       }
-      void this.deps.connection.sendDiagnostics({ uri, diagnostics });
+      this.deps.diagnostics.set('similarity', uri, diagnostics);
     }
   }
 

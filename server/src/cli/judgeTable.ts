@@ -1,6 +1,6 @@
 // The judge's part of `--format table`: one row per judged pair.
-import { renderTable } from '../cli/table';
-import type { JudgedReport } from './report';
+import type { JudgedReport } from '../judge/report';
+import { renderTable } from './table';
 
 export function renderJudgeTable(r: JudgedReport): string {
   const s = r.llm_summary;

@@ -1,9 +1,9 @@
 // The units the origin model judges: named functions, methods and classes found with tree-sitter, each
 // with its leading doc comments / decorators (they are part of how code was written) and its name range.
 import type { Node } from 'web-tree-sitter';
-import { NODE_KINDS, type LanguageId } from '../../core/languages';
-import { withParsed } from '../../core/parser';
-import { functionNameNode as nameNode, hasClassBody as hasBody, toRange, type Range0 } from '../../core/summary';
+import { NODE_KINDS, type LanguageId } from '../core/languages';
+import { withParsed } from '../core/parser';
+import { functionNameNode as nameNode, hasClassBody as hasBody, toRange, type Range0 } from '../core/summary';
 
 export type UnitKind = 'function' | 'method' | 'class';
 

@@ -1,11 +1,11 @@
 // The CLI face of the judge: `--judge off|local|gemini`, `--judge-model`, `--judge-max-calls`,
 // `--judge-timeout`, and the key from GEMINI_API_KEY.
 import type { Command } from 'commander';
-import { UsageError } from '../cli/context';
-import { oneLine } from '../cli/terminalText';
-import { DEFAULT_GEMINI_MODEL } from './gemini/prompt';
-import { JUDGE_DEFAULTS, type JudgeOptions } from './judge';
-import { JUDGE_PROVIDERS, type JudgeProvider } from './types';
+import { DEFAULT_GEMINI_MODEL } from '../judge/gemini/prompt';
+import { JUDGE_DEFAULTS, type JudgeOptions } from '../judge/judge';
+import { JUDGE_PROVIDERS, type JudgeProvider } from '../judge/types';
+import { UsageError } from './context';
+import { oneLine } from './terminalText';
 
 export interface JudgeCliFlags { judge: string; judgeModel?: string; judgeMaxCalls: string; judgeThreshold: string; judgeCache?: string; judgeTimeout?: string }
 
