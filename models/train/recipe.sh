@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The shipped origin model, end to end (CPU; ~1.5 h on 2 idle cores): formatting-blind input (tokens-v1),
+# The shipped origin model, end to end (CPU; ~1 h on 2 idle cores): formatting-blind input (tokens-v1),
 # human code of real projects beside the pool, leave-one-source-out validation that chooses the verdict
 # thresholds and the calibration, then the same recipe on every source.
 # Usage: bash models/train/recipe.sh [STEP...]   steps: corpus data loso final export (default: all)
@@ -29,9 +29,18 @@ if has data; then
 fi
 
 if has loso; then
-  (cd $T && $PY loso.py "../../$W" "../../$L" --recipe hybrid --transformer-tokens "$TOKENS")
-  (cd $T && $PY loso.py "../../$W" "../../$L" --recipe tfidf)
-  (cd $T && $PY summarise.py "../../$L/preds_hybrid.jsonl" "../../$L/summary" --compare "tfidf=../../$L/preds_tfidf.jsonl")
+  # LOSO of the lexical path by default: in the hybrid the transformer adds nothing measurable (dev AUC
+  # lexical 0.971, combined 0.971, transformer alone 0.45), and a hybrid LOSO takes ~2.5 h on 2 cores
+  # (scoring every window of every held-out file). LOSO_RECIPE=hybrid runs the full one; LOSO_COMPARE=1
+  # adds the char-n-gram TF-IDF baseline beside it.
+  R=${LOSO_RECIPE:-lexical}
+  (cd $T && $PY loso.py "../../$W" "../../$L" --recipe "$R" --transformer-tokens "$TOKENS")
+  cmp=()
+  if [ "${LOSO_COMPARE:-0}" = 1 ]; then
+    (cd $T && $PY loso.py "../../$W" "../../$L" --recipe tfidf)
+    cmp=(--compare "tfidf=../../$L/preds_tfidf.jsonl")
+  fi
+  (cd $T && $PY summarise.py "../../$L/preds_$R.jsonl" "../../$L/summary" "${cmp[@]}")
 fi
 
 if has final; then
