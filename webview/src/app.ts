@@ -14,6 +14,7 @@ import { ClustersView } from './views/clusters';
 import { PairView } from './views/pair';
 import { AstView } from './views/ast';
 import type { AstEntry, PanelContext, UpdateReason, View } from './views/view';
+import { DEFAULT_CLUSTER_THRESHOLD } from '../../protocol/config';
 
 export type { AstEntry, UpdateReason, View } from './views/view';
 
@@ -32,7 +33,7 @@ const TAB_LABELS: Record<PanelTab, string> = {
 
 export class App implements PanelContext {
   model: Model | undefined;
-  threshold = 0.75;
+  threshold = DEFAULT_CLUSTER_THRESHOLD;
   clusters: Cluster[] = [];
   clusterOf: Int32Array = new Int32Array(0);
   order: number[] = [];

@@ -23,8 +23,9 @@ export interface AstView {
   truncated_reason?: string;
 }
 
-export const DEFAULT_AST_MAX_DEPTH = 64;
-export const DEFAULT_AST_MAX_NODES = 5000;
+import { DEFAULT_AST_MAX_DEPTH, DEFAULT_AST_MAX_NODES } from '../../../protocol/config';
+
+export { DEFAULT_AST_MAX_DEPTH, DEFAULT_AST_MAX_NODES };
 const LABEL_MAX = 40;
 
 export function astView(parsed: Parsed, opts: { maxDepth?: number; maxNodes?: number } = {}): AstView {

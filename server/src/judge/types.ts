@@ -1,6 +1,7 @@
 // Shapes shared by the semantic judge: what it is given (pairs with their sources) and what it returns
 // (the verdict on each pair, the refined risk level, and the summary the report gains).
 import type { LanguageId } from '../core/languages';
+import type { JudgeProvider } from '../../../protocol/config';
 
 export const CLASSIFICATIONS = ['STANDARD_ALGORITHM', 'TEMPLATE_OR_BOILERPLATE', 'LIKELY_COPY'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
@@ -9,8 +10,7 @@ export type VerdictClassification = Classification | 'UNKNOWN';
 export const CONFIDENCES = ['LOW', 'MEDIUM', 'HIGH'] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 export type RiskLevel = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-export type JudgeProvider = 'off' | 'local' | 'gemini';
-export const JUDGE_PROVIDERS: readonly JudgeProvider[] = ['off', 'local', 'gemini'];
+export { JUDGE_PROVIDERS, type JudgeProvider } from '../../../protocol/config';
 
 /** `llm_verdict` on a pair. */
 export interface Verdict {

@@ -23,6 +23,7 @@ import { commonEvidence, COMMON_MIN_GROUPS, GROUP_PASS_MAX_DOCS, GROUP_SCORE, re
 import { backgroundOf, isReported, nearCopyGroups, reportRule, significanceOf, type ReportRule } from './significance';
 import { DEFAULT_WEIGHTS, scorePair, type DocEvidence, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
+import { DEFAULT_CLUSTER_THRESHOLD, DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../protocol/config';
 
 export interface CompareProgress {
   phase: 'features' | 'scoring';
@@ -182,12 +183,12 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const timings: Record<string, number> = {};
   const mark = (name: string) => { timings[name] = Date.now() - t0 - Object.values(timings).reduce((a, b) => a + b, 0); };
   const weights = opts.weights ?? DEFAULT_WEIGHTS;
-  const minScore = opts.minScore ?? 0.5;
-  const clusterThreshold = opts.clusterThreshold ?? 0.75;
+  const minScore = opts.minScore ?? DEFAULT_REPORT_THRESHOLD;
+  const clusterThreshold = opts.clusterThreshold ?? DEFAULT_CLUSTER_THRESHOLD;
   const commonShare = opts.commonShare ?? 0.1;
   const commonMinDocs = opts.commonMinDocs ?? COMMON_MIN_GROUPS;
   const fopts = opts.features ?? DEFAULT_FEATURE_OPTIONS;
-  const maxBytes = opts.maxBytes ?? 1024 * 1024;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const collectOpts = { submissions: !!opts.submissions, exclude: opts.exclude ?? [], language: opts.language, maxBytes };
   const state = opts.state;
   const last = state?.last;
