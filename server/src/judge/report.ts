@@ -2,18 +2,15 @@
 // archives, submissions), the judge run, `llm_verdict` / `refined_verdict` on pairs, `llm_summary`,
 // and `metadata.llm_enabled`.
 import type { LanguageId } from '../core/languages';
-import { lastRunSources, type CompareOptions, type CompareReport, type ReportPair } from '../similarity/engine';
+import { lastRunSources, type CompareOptions, type CompareReport } from '../similarity/engine';
 import { collectInputs, type SourceFile } from '../similarity/inputs';
 import { JUDGE_DEFAULTS, judgePairs, type JudgeOptions, type JudgeOutcome } from './judge';
-import type { JudgedPair, JudgePairInput, LlmSummary } from './types';
+import type { JudgePairInput } from './types';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../protocol/config';
 
-export type JudgedReportPair = ReportPair & Partial<JudgedPair>;
-export type JudgedReport = Omit<CompareReport, 'similarity' | 'metadata'> & {
-  similarity: { pairs: JudgedReportPair[] };
-  llm_summary?: LlmSummary;
-  metadata: Omit<CompareReport['metadata'], 'llm_enabled'> & { llm_enabled: boolean };
-};
+import type { JudgedReport, JudgedReportPair } from '../../../protocol/report';
+
+export type { JudgedReport, JudgedReportPair };
 
 interface DocSource { source: string; language: LanguageId }
 
