@@ -23,17 +23,13 @@ const toolEntries = {
   'tokenize-dataset': 'models/train/tokenize-dataset.ts',
 };
 
-const grammarFiles = [
-  ['tree-sitter-python', 'tree-sitter-python.wasm'],
-  ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
-  ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
-  ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
-  ['tree-sitter-java', 'tree-sitter-java.wasm'],
-  ['tree-sitter-c', 'tree-sitter-c.wasm'],
-  ['tree-sitter-cpp', 'tree-sitter-cpp.wasm'],
-  ['tree-sitter-go', 'tree-sitter-go.wasm'],
-  ['tree-sitter-rust', 'tree-sitter-rust.wasm'],
-];
+// The grammars come from the language table (protocol/config.ts), compiled here on the fly, so that
+// adding a language is one entry there.
+const languageTable = await (async () => {
+  const js = (await esbuild.build({ entryPoints: ['protocol/config.ts'], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'warning' })).outputFiles[0].text;
+  return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)).LANGUAGE_TABLE;
+})();
+const grammarFiles = [...new Map(languageTable.map((l) => [l.grammar.file, [l.grammar.pkg, l.grammar.file]])).values()];
 
 function copyWasm() {
   const out = 'dist/wasm';

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { VSCODE_LANGUAGE_IDS } from '../../server/src/core/languages';
+import { VSCODE_LANGUAGE_IDS } from '../../protocol/config';
 import { registerRegionDiff } from './similarity/regionDiff';
 import { registerSimilarityCommands, templatePaths } from './similarity/commands';
 import { ResultsTree } from './similarity/resultsTree';

@@ -1,8 +1,8 @@
 // Status bar item: the active file's function count and complexity; a click opens the summary.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { StructureSummaryRequest, type StructureSummaryResult } from '../../server/src/lsp/protocol';
-import { languageFromVscodeId } from '../../server/src/core/languages';
+import { languageFromVscodeId } from '../../protocol/config';
+import { StructureSummaryRequest } from '../../protocol/messages';
 
 export class StructureStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('codeOrigin.status', vscode.StatusBarAlignment.Right, 100);
@@ -39,7 +39,7 @@ export class StructureStatus implements vscode.Disposable {
       return;
     }
     this.client
-      .sendRequest<StructureSummaryResult>(StructureSummaryRequest, { textDocument: { uri: doc.uri.toString() } })
+      .sendRequest(StructureSummaryRequest, { textDocument: { uri: doc.uri.toString() } })
       .then((r) => {
         if (gen !== this.generation) return; // a newer refresh owns the item
         if ('error' in r) {

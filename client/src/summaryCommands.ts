@@ -2,9 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import {
-  StructureSummaryRequest, VisualizeAstRequest, type StructureSummaryResult, type VisualizeAstResult,
-} from '../../server/src/lsp/protocol';
+import { StructureSummaryRequest, VisualizeAstRequest } from '../../protocol/messages';
 import { renderSummaryMarkdown } from './summaryMarkdown';
 
 const SCHEME = 'code-origin';
@@ -51,7 +49,7 @@ export function registerSummaryCommands(context: vscode.ExtensionContext, client
       const doc = activeSource();
       if (!doc) return;
       try {
-        const r = await client.sendRequest<StructureSummaryResult>(StructureSummaryRequest, { textDocument: { uri: doc.uri.toString() } });
+        const r = await client.sendRequest(StructureSummaryRequest, { textDocument: { uri: doc.uri.toString() } });
         if ('error' in r) {
           void vscode.window.showWarningMessage(`Code Origin: cannot summarize ${path.basename(doc.fileName)}: ${r.error}`);
           return;
@@ -67,7 +65,7 @@ export function registerSummaryCommands(context: vscode.ExtensionContext, client
       const doc = activeSource();
       if (!doc) return;
       try {
-        const r = await client.sendRequest<VisualizeAstResult>(VisualizeAstRequest, { textDocument: { uri: doc.uri.toString() } });
+        const r = await client.sendRequest(VisualizeAstRequest, { textDocument: { uri: doc.uri.toString() } });
         if ('error' in r) {
           void vscode.window.showWarningMessage(`Code Origin: cannot show the syntax tree of ${path.basename(doc.fileName)}: ${r.error}`);
           return;

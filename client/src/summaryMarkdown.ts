@@ -1,6 +1,5 @@
 // Renders a structure summary as Markdown: file metrics, then one row per function.
-import type { FileSummary } from '../../server/src/core/summary';
-import { METRIC_LABELS } from '../../server/src/lsp/hover';
+import { METRIC_LABELS, type FileSummary } from '../../protocol/records';
 
 export function renderSummaryMarkdown(file: string, s: FileSummary): string {
   const m = s.metrics;

@@ -94,7 +94,7 @@ else pass('vsix contents: required files', `dist bundles, grammars, onnxruntime 
 
 // ---- must not be there
 const forbidden = [
-  [/^(client|server|test|examples|out|scripts|webview|\.ci|dist-vsix)\//, 'sources/tests/examples'],
+  [/^(client|server|protocol|test|examples|out|scripts|webview|\.ci|dist-vsix)\//, 'sources/tests/examples'],
   [/^models\/train\//, 'models/train'],
   [/^models\/.*(^|\/)(work|checkpoints)\//, 'model work/checkpoints'],
   [/(^|\/)[^/]+(?<!\.d)\.tsx?$/, 'TypeScript sources'],

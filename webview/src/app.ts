@@ -3,7 +3,7 @@
 import { baseName, clear, clearMarks, fmt, h, markPainted, measureSince } from './dom';
 import {
   MAX_STATE_REPORT_CHARS, PANEL_TABS, parseHostMessage, parseState,
-  type AstViewData, type HostToWebview, type PanelState, type PanelTab, type SimilarityReport, type StructureSummaryData, type WebviewToHost,
+  type HostToWebview, type PanelState, type PanelTab, type SimilarityReport, type WebviewToHost,
 } from './protocol';
 import { buildModel, clusterOfDoc, clusterOrder, clustersAt, pairInfo, type Cluster, type Model, type PairInfo } from './model';
 import { readPalette, type Palette } from './theme';
@@ -13,23 +13,16 @@ import { GraphView } from './views/graph';
 import { ClustersView } from './views/clusters';
 import { PairView } from './views/pair';
 import { AstView } from './views/ast';
+import type { AstEntry, PanelContext, UpdateReason, View } from './views/view';
+import { DEFAULT_CLUSTER_THRESHOLD } from '../../protocol/config';
+
+export type { AstEntry, UpdateReason, View } from './views/view';
 
 export interface VsCodeApi {
   postMessage(msg: unknown): void;
   getState(): unknown;
   setState(state: unknown): void;
 }
-
-export type UpdateReason = 'model' | 'threshold' | 'theme' | 'data' | 'selection';
-
-export interface View {
-  readonly el: HTMLElement;
-  update(reason: UpdateReason): void;
-  /** Called when the tab is shown (after any pending update) or hidden. */
-  shown?(visible: boolean): void;
-}
-
-export interface AstEntry { ast?: AstViewData; summary?: StructureSummaryData; error?: string }
 
 /** Hidden views prepared in idle time, in this order. */
 const PREFETCH_TABS: readonly PanelTab[] = ['matrix', 'graph'];
@@ -38,9 +31,9 @@ const TAB_LABELS: Record<PanelTab, string> = {
   overview: 'Overview', matrix: 'Matrix', graph: 'Graph', clusters: 'Clusters', pair: 'Pair', ast: 'AST',
 };
 
-export class App {
+export class App implements PanelContext {
   model: Model | undefined;
-  threshold = 0.75;
+  threshold = DEFAULT_CLUSTER_THRESHOLD;
   clusters: Cluster[] = [];
   clusterOf: Int32Array = new Int32Array(0);
   order: number[] = [];

@@ -1,6 +1,7 @@
 // The analysis as the views need it: documents by index, a dense score matrix, a cluster-first
 // order, pairs by key, sorted edges for clustering at any threshold, histogram bins.
 import type { MatchingRegion, ReportPair, SimilarityReport } from './protocol';
+import { DEFAULT_CLUSTER_THRESHOLD, DEFAULT_REPORT_THRESHOLD } from '../../protocol/config';
 
 export interface Cluster {
   /** 1-based, in order of strongest link. */
@@ -132,8 +133,8 @@ export function buildModel(report: SimilarityReport): Model {
   const th = report.metadata?.thresholds;
   return {
     report, names, index, n, scores, edgeI, edgeJ, edgeS, pairs,
-    minScore: typeof th?.min_score === 'number' ? th.min_score : 0.5,
-    clusterThreshold: typeof th?.cluster === 'number' ? th.cluster : 0.75,
+    minScore: typeof th?.min_score === 'number' ? th.min_score : DEFAULT_REPORT_THRESHOLD,
+    clusterThreshold: typeof th?.cluster === 'number' ? th.cluster : DEFAULT_CLUSTER_THRESHOLD,
     submissions: !!report.metadata?.submissions,
     archived: new Set((report.graph?.nodes ?? []).filter((nd) => nd.archive).map((nd) => nd.id)),
   };

@@ -2,7 +2,7 @@
 // command, and handed to the language server only when it asks, right before a Gemini call.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { JudgeApiKeyRequest, JudgeKeyChangedNotification, type JudgeApiKeyResult } from '../../../server/src/lsp/judge/protocol';
+import { JudgeApiKeyRequest, JudgeKeyChangedNotification, type JudgeApiKeyResult } from '../../../protocol/messages';
 import { forgetConsent } from './consent';
 
 const SECRET = 'codeOrigin.judge.geminiApiKey';

@@ -2,7 +2,7 @@
 // for this session (the server remembers it), "Allow for this workspace" is kept in workspaceState.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { JudgeConsentRequest, type JudgeConsentParams, type JudgeConsentResult } from '../../../server/src/lsp/judge/protocol';
+import { JudgeConsentRequest, type JudgeConsentParams, type JudgeConsentResult } from '../../../protocol/messages';
 
 const CONSENT = 'codeOrigin.judge.geminiConsent';
 

@@ -1,8 +1,8 @@
 // "Explain origin" code lenses over functions, methods and classes that have a verdict.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { OriginClassifyResult } from '../../../server/src/lsp/origin/protocol';
-import { shownPercent } from '../../../server/src/origin/verdict';
+import { OriginClassifyRequest, type OriginClassifyResult } from '../../../protocol/messages';
+import { shownPercent } from '../../../protocol/records';
 import type { OriginStatus } from './status';
 
 export class OriginCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
@@ -22,7 +22,7 @@ export class OriginCodeLens implements vscode.CodeLensProvider, vscode.Disposabl
     if (!cfg.get<boolean>('codeLens', true) || !cfg.get<boolean>('enabled', true) || !this.client.isRunning()) return [];
     let r: OriginClassifyResult;
     try {
-      r = await this.client.sendRequest<OriginClassifyResult>('codeOrigin/classify', { textDocument: { uri: doc.uri.toString() } }, token);
+      r = await this.client.sendRequest(OriginClassifyRequest, { textDocument: { uri: doc.uri.toString() } }, token);
     } catch {
       return [];
     }

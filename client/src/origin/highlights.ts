@@ -2,7 +2,7 @@
 // toward human (separate light/dark colours), with a hover legend per token. Editing inside the explained
 // range, closing the editor or Clear Highlights removes them.
 import * as vscode from 'vscode';
-import type { OriginExplainResult, TokenHighlight } from '../../../server/src/lsp/origin/protocol';
+import type { OriginExplainResult, TokenHighlight } from '../../../protocol/messages';
 
 type Explained = Exclude<OriginExplainResult, { error: string }>;
 

@@ -2,11 +2,12 @@
 // (with a language picker), the status bar verdict, code lenses and the prediction history (list + CSV export).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { LANGUAGES, languageFromVscodeId } from '../../../server/src/core/languages';
-import type {
-  ExportPredictionHistoryResult, OriginClassifyResult, OriginExplainResult, PredictionHistoryResult, PredictionRow,
-} from '../../../server/src/lsp/origin/protocol';
-import { aboutPercent, shownPercent } from '../../../server/src/origin/verdict';
+import { LANGUAGES, languageFromVscodeId } from '../../../protocol/config';
+import {
+  ExportPredictionHistoryRequest, OriginClassifyRequest, OriginExplainRequest, PredictionHistoryRequest,
+  type PredictionRow,
+} from '../../../protocol/messages';
+import { aboutPercent, shownPercent } from '../../../protocol/records';
 import { OriginCodeLens } from './codeLens';
 import { OriginHighlights } from './highlights';
 import { OriginStatus } from './status';
@@ -65,7 +66,7 @@ export function registerOrigin(context: vscode.ExtensionContext, client: Languag
     }
     const r = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Code Origin: explaining (Integrated Gradients)…' },
-      () => client.sendRequest<OriginExplainResult>('codeOrigin/explain', params),
+      () => client.sendRequest(OriginExplainRequest, params),
     );
     if ('error' in r) {
       void vscode.window.showWarningMessage(`Code Origin: cannot explain — ${r.error}`);
@@ -100,7 +101,7 @@ export function registerOrigin(context: vscode.ExtensionContext, client: Languag
     }
     const r = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Code Origin: classifying…' },
-      () => client.sendRequest<OriginClassifyResult>('codeOrigin/classify', { text, languageId, textDocument: { uri: doc.uri.toString() }, ...(range ? { range: toRange0(range) } : {}) }),
+      () => client.sendRequest(OriginClassifyRequest, { text, languageId, textDocument: { uri: doc.uri.toString() }, ...(range ? { range: toRange0(range) } : {}) }),
     );
     if ('error' in r) {
       void vscode.window.showWarningMessage(`Code Origin: cannot classify — ${r.error}`);
@@ -117,7 +118,7 @@ export function registerOrigin(context: vscode.ExtensionContext, client: Languag
 
   const exportHistory = async (): Promise<void> => {
     if (!ready()) return;
-    const r = await client.sendRequest<ExportPredictionHistoryResult>('codeOrigin/exportPredictionHistory', {});
+    const r = await client.sendRequest(ExportPredictionHistoryRequest, {});
     if ('error' in r) {
       void vscode.window.showWarningMessage(`Code Origin: ${r.error}`);
       return;
@@ -134,7 +135,7 @@ export function registerOrigin(context: vscode.ExtensionContext, client: Languag
 
   const showHistory = async (): Promise<void> => {
     if (!ready()) return;
-    const r = await client.sendRequest<PredictionHistoryResult>('codeOrigin/predictionHistory', { limit: 1000 });
+    const r = await client.sendRequest(PredictionHistoryRequest, { limit: 1000 });
     if ('error' in r) {
       void vscode.window.showWarningMessage(`Code Origin: ${r.error}`);
       return;

@@ -1,8 +1,8 @@
 // Status bar item: the active file's origin verdict and confidence; a click explains the file.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { OriginStatusParams } from '../../../server/src/lsp/origin/protocol';
-import { shownPercent } from '../../../server/src/origin/verdict';
+import { OriginStatusNotification, type OriginStatusParams } from '../../../protocol/messages';
+import { shownPercent } from '../../../protocol/records';
 
 export class OriginStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('codeOrigin.originStatus', vscode.StatusBarAlignment.Right, 99);
@@ -16,7 +16,7 @@ export class OriginStatus implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       vscode.workspace.onDidCloseTextDocument((d) => this.byUri.delete(d.uri.toString())),
-      client.onNotification('codeOrigin/originStatus', (p: OriginStatusParams) => {
+      client.onNotification(OriginStatusNotification, (p: OriginStatusParams) => {
         this.byUri.set(p.uri, p);
         this.onDidChange.fire(p.uri);
         if (p.uri === vscode.window.activeTextEditor?.document.uri.toString()) this.render();

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import {
   parseReport, parseState, parseWebviewMessage,
   type AstViewData, type HostToWebview, type PanelState, type PanelTab, type SimilarityReport, type StructureSummaryData, type WebviewToHost,
-} from '../../../webview/src/protocol';
+} from '../../../protocol/panel';
 import { makeNonce, panelHtml } from './html';
 
 export interface AstAnswer { ast?: AstViewData; summary?: StructureSummaryData; error?: string }

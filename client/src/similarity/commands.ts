@@ -2,15 +2,16 @@
 // set the template code, export the report, and act on pairs in the tree view.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { CompareReport, ReportPair } from '../../../server/src/similarity/engine';
+import type { RequestType } from 'vscode-languageclient/node';
+import type { CompareReport, ReportPair } from '../../../protocol/report';
 import {
   AnalyzeWorkspaceRequest, CompareInputsRequest, CompareRepositoriesRequest, RenderReportRequest, ReportChangedNotification,
   SetTemplateRequest, SimilarityReportRequest,
-} from '../../../server/src/lsp/protocol';
+  type ComparisonResult,
+} from '../../../protocol/messages';
 import { PanelWiring } from './panelWiring';
 import { pairSummary, ResultsTree } from './resultsTree';
 
-type Result = { report: CompareReport } | { error: string };
 const TEMPLATE_KEY = 'codeOrigin.templatePaths';
 
 export function templatePaths(context: vscode.ExtensionContext): string[] {
@@ -32,17 +33,17 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
     output.appendLine(`${what} failed: ${msg}`);
     void vscode.window.showErrorMessage(`Code Origin: ${what} failed: ${msg}`);
   };
-  const runComparison = async (title: string, request: string, params: object) => {
+  const runComparison = async <P>(title: string, request: RequestType<P, ComparisonResult, void>, params: P) => {
     const r = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Code Origin: ${title}`, cancellable: false },
-      () => client.sendRequest<Result>(request, params),
+      () => client.sendRequest(request, params),
     );
     if ('error' in r) throw new Error(r.error);
     showReport(r.report, title);
   };
 
   client.onNotification(ReportChangedNotification, async () => {
-    const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, { withoutCode: true });
+    const report = await client.sendRequest(SimilarityReportRequest, { withoutCode: true });
     if (report) {
       tree.show(report, 'workspace');
       panel.update(report);
@@ -52,9 +53,9 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
   context.subscriptions.push(
     vscode.commands.registerCommand('codeOrigin.analyzeWorkspace', async () => {
       try {
-        const r = await client.sendRequest<{ error?: string }>(AnalyzeWorkspaceRequest, {});
-        if (r.error) throw new Error(r.error);
-        const report = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, { withoutCode: true });
+        const r = await client.sendRequest(AnalyzeWorkspaceRequest, {});
+        if ('error' in r) throw new Error(r.error);
+        const report = await client.sendRequest(SimilarityReportRequest, { withoutCode: true });
         if (report) showReport(report, 'workspace');
       } catch (e) {
         fail('workspace analysis', e);
@@ -136,8 +137,8 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
           if (!pick) return;
           format = pick.format;
         }
-        const r = await client.sendRequest<{ text?: string; error?: string }>(RenderReportRequest, { analysis_id: report.analysis_id, format });
-        if (r.error || r.text === undefined) throw new Error(r.error ?? 'no report text');
+        const r = await client.sendRequest(RenderReportRequest, { analysis_id: report.analysis_id, format });
+        if ('error' in r) throw new Error(r.error);
         await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'utf8'));
         void vscode.window.showInformationMessage(`Code Origin: report written to ${target.fsPath}`);
       } catch (e) {
@@ -155,7 +156,7 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
     }),
     vscode.commands.registerCommand('codeOrigin.showSimilarityPanel', async () => {
       if (!tree.current) {
-        const r = await client.sendRequest<CompareReport | null>(SimilarityReportRequest, { withoutCode: true });
+        const r = await client.sendRequest(SimilarityReportRequest, { withoutCode: true });
         if (r) tree.show(r, 'workspace');
       }
       panel.show();

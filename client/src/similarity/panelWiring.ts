@@ -2,11 +2,9 @@
 // report, revival after a reload, and updates after every analysis.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { CompareReport } from '../../../server/src/similarity/engine';
-import {
-  StructureSummaryRequest, VisualizeAstRequest, type StructureSummaryResult, type VisualizeAstResult,
-} from '../../../server/src/lsp/protocol';
-import { parseReport, type SimilarityReport } from '../../../webview/src/protocol';
+import type { CompareReport } from '../../../protocol/report';
+import { StructureSummaryRequest, VisualizeAstRequest } from '../../../protocol/messages';
+import { parseReport, type SimilarityReport } from '../../../protocol/panel';
 import { SimilarityPanel, type SimilarityPanelHandlers } from '../panel';
 import type { ResultsTree } from './resultsTree';
 
@@ -19,8 +17,8 @@ export class PanelWiring {
         if (filePath.includes('!/')) return { error: 'files inside archives and cloned repositories have no syntax tree view' };
         const textDocument = { uri: this.handlers.resolvePath?.(filePath).toString() ?? vscode.Uri.file(filePath).toString() };
         const [ast, summary] = await Promise.all([
-          client.sendRequest<VisualizeAstResult>(VisualizeAstRequest, { textDocument }),
-          client.sendRequest<StructureSummaryResult>(StructureSummaryRequest, { textDocument }),
+          client.sendRequest(VisualizeAstRequest, { textDocument }),
+          client.sendRequest(StructureSummaryRequest, { textDocument }),
         ]);
         if ('error' in ast) return { error: ast.error };
         return { ast, summary: 'error' in summary ? undefined : summary };

@@ -2,8 +2,7 @@
 // their members, files with errors.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { JudgedReportPair, RiskLevel } from '../../../server/src/judge';
-import type { CompareReport } from '../../../server/src/similarity/engine';
+import type { CompareReport, JudgedReportPair, RiskLevel } from '../../../protocol/report';
 
 type Item =
   | { kind: 'group'; id: 'pairs' | 'clusters' | 'errors'; label: string; count: number }

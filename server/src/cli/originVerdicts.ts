@@ -37,7 +37,8 @@ export interface TopToken {
   end: number;
 }
 
-export const DEFAULT_MIN_TOKENS = 48;
+export { DEFAULT_MIN_TOKENS } from '../../../protocol/config';
+import { DEFAULT_MIN_TOKENS } from '../../../protocol/config';
 
 export interface UnitResult {
   name: string;

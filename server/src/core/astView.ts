@@ -2,29 +2,12 @@
 import type { Parsed } from './parser';
 import { flagTable, F_COMMENT } from './nodeFlags';
 
-export interface AstJsonNode {
-  type: string;
-  /** Source text of a leaf (names, literals), shortened. */
-  label?: string;
-  start_line: number;
-  end_line: number;
-  children: AstJsonNode[];
-  /** Set when children were cut by a cap. */
-  truncated_children?: number;
-}
+import type { AstJsonNode, AstView } from '../../../protocol/records';
 
-export interface AstView {
-  language: string;
-  root: AstJsonNode;
-  node_count: number;
-  total_named_nodes: number;
-  truncated: boolean;
-  caps: { max_depth: number; max_nodes: number };
-  truncated_reason?: string;
-}
+export type { AstJsonNode, AstView } from '../../../protocol/records';
+import { DEFAULT_AST_MAX_DEPTH, DEFAULT_AST_MAX_NODES } from '../../../protocol/config';
 
-export const DEFAULT_AST_MAX_DEPTH = 64;
-export const DEFAULT_AST_MAX_NODES = 5000;
+export { DEFAULT_AST_MAX_DEPTH, DEFAULT_AST_MAX_NODES };
 const LABEL_MAX = 40;
 
 export function astView(parsed: Parsed, opts: { maxDepth?: number; maxNodes?: number } = {}): AstView {

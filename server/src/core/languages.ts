@@ -1,51 +1,17 @@
 // The eight supported languages: how to recognise them and which syntax-node kinds carry meaning.
 import path from 'node:path';
+import { LANGUAGE_BY_VSCODE_ID, LANGUAGE_TABLE, LANGUAGES, languageFromVscodeId, type LanguageId } from '../../../protocol/config';
 
-export const LANGUAGES = ['python', 'javascript', 'typescript', 'tsx', 'java', 'c', 'cpp', 'go', 'rust'] as const;
-export type LanguageId = (typeof LANGUAGES)[number];
+// The list itself, with extensions, grammars and VS Code ids, is protocol/config.ts's LANGUAGE_TABLE.
+export { LANGUAGES, VSCODE_LANGUAGE_IDS, languageFromVscodeId, type LanguageId } from '../../../protocol/config';
 
 /** Grammar package and wasm file per language (tsx shares the typescript package). */
-export const GRAMMAR_FILES: Record<LanguageId, { pkg: string; file: string }> = {
-  python: { pkg: 'tree-sitter-python', file: 'tree-sitter-python.wasm' },
-  javascript: { pkg: 'tree-sitter-javascript', file: 'tree-sitter-javascript.wasm' },
-  typescript: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-typescript.wasm' },
-  tsx: { pkg: 'tree-sitter-typescript', file: 'tree-sitter-tsx.wasm' },
-  java: { pkg: 'tree-sitter-java', file: 'tree-sitter-java.wasm' },
-  c: { pkg: 'tree-sitter-c', file: 'tree-sitter-c.wasm' },
-  cpp: { pkg: 'tree-sitter-cpp', file: 'tree-sitter-cpp.wasm' },
-  go: { pkg: 'tree-sitter-go', file: 'tree-sitter-go.wasm' },
-  rust: { pkg: 'tree-sitter-rust', file: 'tree-sitter-rust.wasm' },
-};
+export const GRAMMAR_FILES = Object.fromEntries(LANGUAGE_TABLE.map((l) => [l.id, l.grammar])) as Record<LanguageId, { pkg: string; file: string }>;
 
-const BY_EXTENSION: Record<string, LanguageId> = {
-  '.py': 'python', '.pyw': 'python', '.pyi': 'python',
-  '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascript',
-  '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript',
-  '.tsx': 'tsx',
-  '.java': 'java',
-  '.c': 'c', '.h': 'c',
-  '.cc': 'cpp', '.cpp': 'cpp', '.cxx': 'cpp', '.c++': 'cpp', '.hpp': 'cpp', '.hh': 'cpp', '.hxx': 'cpp', '.h++': 'cpp',
-  '.go': 'go',
-  '.rs': 'rust',
-};
-
-/** VS Code language ids; JSX is a JavaScript dialect the javascript grammar parses. */
-const BY_VSCODE_ID: Record<string, LanguageId> = {
-  python: 'python',
-  javascript: 'javascript', javascriptreact: 'javascript',
-  typescript: 'typescript', typescriptreact: 'tsx',
-  java: 'java', c: 'c', cpp: 'cpp', go: 'go', rust: 'rust',
-};
-
-/** The VS Code language ids the extension activates on. */
-export const VSCODE_LANGUAGE_IDS = Object.keys(BY_VSCODE_ID);
+const BY_EXTENSION: Record<string, LanguageId> = Object.fromEntries(LANGUAGE_TABLE.flatMap((l) => l.extensions.map((e) => [e, l.id])));
 
 export function languageFromPath(filePath: string): LanguageId | undefined {
   return BY_EXTENSION[path.extname(filePath).toLowerCase()];
-}
-
-export function languageFromVscodeId(id: string): LanguageId | undefined {
-  return BY_VSCODE_ID[id];
 }
 
 /** Accepts our own ids, VS Code ids and common aliases (for `--language`). */
@@ -53,7 +19,7 @@ export function parseLanguage(name: string): LanguageId | undefined {
   const n = name.toLowerCase();
   if ((LANGUAGES as readonly string[]).includes(n)) return n as LanguageId;
   const alias: Record<string, LanguageId> = { py: 'python', js: 'javascript', ts: 'typescript', 'c++': 'cpp', rs: 'rust', golang: 'go' };
-  return BY_VSCODE_ID[n] ?? alias[n];
+  return LANGUAGE_BY_VSCODE_ID[n] ?? alias[n];
 }
 
 /** Picks the language: an explicit VS Code id wins, then the file extension. */

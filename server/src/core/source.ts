@@ -2,7 +2,9 @@
 import fs from 'node:fs/promises';
 import { detectLanguage, type LanguageId } from './languages';
 
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+import { DEFAULT_MAX_FILE_BYTES } from '../../../protocol/config';
+
+export { DEFAULT_MAX_FILE_BYTES };
 
 export type SourceResult =
   | { ok: true; text: string; language: LanguageId; bytes: number }

@@ -5,47 +5,11 @@ import {
   flagTable, F_BOOL_OP, F_BOOL_PARENT, F_CASE, F_CLASS, F_CLASS_IF_BODY, F_COMMENT, F_DECISION,
   F_DECISION_OFFSET, F_FUNCTION, F_IF, F_LOOP, F_NAMED,
 } from './nodeFlags';
-import { collectSyntaxErrors, type SyntaxProblem } from './syntaxErrors';
+import { collectSyntaxErrors } from './syntaxErrors';
+import type { FileSummary, FunctionSummary, Range0, StructureMetrics } from '../../../protocol/records';
 
-export interface StructureMetrics {
-  /** Depth of the tree of named, non-comment nodes; the root counts as 1. */
-  ast_depth: number;
-  function_count: number;
-  class_count: number;
-  loop_count: number;
-  if_count: number;
-  /** 1 + decision points (ifs, loops, non-default cases, catches, ternaries, && and ||). */
-  basic_cyclomatic_complexity: number;
-  /** Named, non-comment nodes: each roots one subtree. */
-  total_subtrees: number;
-  /** Distinct subtree shapes (node types and operators; names and literal values ignored). */
-  unique_subtrees: number;
-  /** Lines holding at least one non-comment token. */
-  lines_of_code: number;
-  total_lines: number;
-}
-
-export interface Position0 { line: number; character: number }
-/** Zero-based, LSP-style range (UTF-16 columns). */
-export interface Range0 { start: Position0; end: Position0 }
-
-export interface FunctionSummary {
-  name: string;
-  kind: string;
-  /** One-based, inclusive. */
-  start_line: number;
-  end_line: number;
-  range: Range0;
-  name_range: Range0;
-  metrics: StructureMetrics;
-}
-
-export interface FileSummary {
-  language: string;
-  metrics: StructureMetrics;
-  functions: FunctionSummary[];
-  syntax_errors: SyntaxProblem[];
-}
+// The summary's shapes cross the wire to the extension: protocol/records.ts declares them.
+export type { FileSummary, FunctionSummary, Position0, Range0, StructureMetrics } from '../../../protocol/records';
 
 interface Frame {
   node: Node | undefined;

@@ -1,13 +1,9 @@
 // Syntax errors from tree-sitter's recovery: ERROR nodes and MISSING tokens, with 1-based line and column.
 import type { Node, TreeCursor } from 'web-tree-sitter';
 
-export interface SyntaxProblem {
-  line: number;
-  column: number;
-  end_line: number;
-  end_column: number;
-  message: string;
-}
+import type { SyntaxProblem } from '../../../protocol/records';
+
+export type { SyntaxProblem } from '../../../protocol/records';
 
 export const MAX_SYNTAX_ERRORS = 100;
 

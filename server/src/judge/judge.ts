@@ -13,12 +13,13 @@ import { refine } from './refine';
 import { mapLimit } from './retry';
 import { summarize } from './summary';
 import type { JudgeContext, JudgedPair, JudgePairInput, JudgeProvider, LlmSummary, Verdict } from './types';
+import { SETTINGS_DEFAULTS } from '../../../protocol/config';
 
 export const JUDGE_DEFAULTS = {
-  threshold: 0.7,
-  maxCalls: 50,
-  concurrency: 4,
-  timeoutMs: 60_000,
+  threshold: SETTINGS_DEFAULTS.judge.threshold,
+  maxCalls: SETTINGS_DEFAULTS.judge.maxCalls,
+  concurrency: SETTINGS_DEFAULTS.judge.concurrency,
+  timeoutMs: SETTINGS_DEFAULTS.judge.timeoutSeconds * 1000,
   maxRetries: 4,
   backoffBaseMs: 1000,
   backoffMaxMs: 30_000,

@@ -2,17 +2,15 @@
 // archives, submissions), the judge run, `llm_verdict` / `refined_verdict` on pairs, `llm_summary`,
 // and `metadata.llm_enabled`.
 import type { LanguageId } from '../core/languages';
-import { lastRunSources, type CompareOptions, type CompareReport, type ReportPair } from '../similarity/engine';
+import { lastRunSources, type CompareOptions, type CompareReport } from '../similarity/engine';
 import { collectInputs, type SourceFile } from '../similarity/inputs';
 import { JUDGE_DEFAULTS, judgePairs, type JudgeOptions, type JudgeOutcome } from './judge';
-import type { JudgedPair, JudgePairInput, LlmSummary } from './types';
+import type { JudgePairInput } from './types';
+import { DEFAULT_MAX_FILE_BYTES } from '../../../protocol/config';
 
-export type JudgedReportPair = ReportPair & Partial<JudgedPair>;
-export type JudgedReport = Omit<CompareReport, 'similarity' | 'metadata'> & {
-  similarity: { pairs: JudgedReportPair[] };
-  llm_summary?: LlmSummary;
-  metadata: Omit<CompareReport['metadata'], 'llm_enabled'> & { llm_enabled: boolean };
-};
+import type { JudgedReport, JudgedReportPair } from '../../../protocol/report';
+
+export type { JudgedReport, JudgedReportPair };
 
 interface DocSource { source: string; language: LanguageId }
 
@@ -45,7 +43,7 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
   const index: number[] = [];
   const threshold = opts.threshold ?? JUDGE_DEFAULTS.threshold;
   if (opts.provider !== 'off' && report.similarity.pairs.some((p) => p.similarity_score >= threshold)) {
-    const collect = { submissions: !!inputs.submissions, exclude: inputs.exclude ?? [], language: inputs.language, maxBytes: inputs.maxBytes ?? 1024 * 1024 };
+    const collect = { submissions: !!inputs.submissions, exclude: inputs.exclude ?? [], language: inputs.language, maxBytes: inputs.maxBytes ?? DEFAULT_MAX_FILE_BYTES };
     // A caller's compare state (the language server's) holds the files just analysed: no need to read
     // the workspace again. Not when some files were left out: the judge's corpus counts them too.
     const known = report.metadata.skipped_files ? undefined : lastRunSources(inputs.state);

@@ -2,41 +2,13 @@
 // (the verdict on each pair, the refined risk level, and the summary the report gains).
 import type { LanguageId } from '../core/languages';
 
-export const CLASSIFICATIONS = ['STANDARD_ALGORITHM', 'TEMPLATE_OR_BOILERPLATE', 'LIKELY_COPY'] as const;
-export type Classification = (typeof CLASSIFICATIONS)[number];
-/** A verdict that could not be obtained (network failure, blocked response, unreadable reply). */
-export type VerdictClassification = Classification | 'UNKNOWN';
-export const CONFIDENCES = ['LOW', 'MEDIUM', 'HIGH'] as const;
-export type Confidence = (typeof CONFIDENCES)[number];
-export type RiskLevel = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-export type JudgeProvider = 'off' | 'local' | 'gemini';
-export const JUDGE_PROVIDERS: readonly JudgeProvider[] = ['off', 'local', 'gemini'];
+export { JUDGE_PROVIDERS, type JudgeProvider } from '../../../protocol/config';
 
-/** `llm_verdict` on a pair. */
-export interface Verdict {
-  classification: VerdictClassification;
-  confidence: Confidence;
-  algorithm_detected: string | null;
-  reasoning: string;
-  source: 'local' | 'gemini';
-  /** Gemini model that answered (gemini only). */
-  model?: string;
-  /** Served from the verdict cache. */
-  cached?: boolean;
-  /** Why the verdict is UNKNOWN (or why Gemini was not asked and the local verdict stands). */
-  error?: string;
-}
-
-/** `refined_verdict` on a pair. */
-export interface RefinedVerdict {
-  refined_classification: VerdictClassification;
-  refined_risk_level: RiskLevel;
-  original_structural_score: number;
-  llm_confidence: Confidence;
-  algorithm_detected: string | null;
-  reasoning: string;
-  recommendation: string;
-}
+// The verdicts and the summary are part of the report: protocol/report.ts declares them.
+export {
+  CLASSIFICATIONS, CONFIDENCES, type Classification, type Confidence, type JudgedPair, type LlmSummary, type RefinedVerdict,
+  type RiskLevel, type Verdict, type VerdictClassification,
+} from '../../../protocol/report';
 
 export interface Components { ast: number; cfg: number; dataflow: number }
 
@@ -69,24 +41,4 @@ export interface JudgeContext {
   commonMinDocs?: number;
 }
 
-export interface LlmSummary {
-  provider: JudgeProvider;
-  model?: string;
-  pairs_evaluated_by_llm: number;
-  classification_breakdown: Record<VerdictClassification, number>;
-  risk_level_breakdown: Record<RiskLevel, number>;
-  likely_copy_count: number;
-  standard_algorithm_count: number;
-  template_count: number;
-  unknown_count: number;
-  gemini_calls: number;
-  cache_hits: number;
-  /** Pairs left with the local verdict (call cap reached, consent declined, local pre-filter). */
-  local_fallbacks: number;
-  notes: string[];
-}
 
-export interface JudgedPair {
-  llm_verdict: Verdict;
-  refined_verdict: RefinedVerdict;
-}

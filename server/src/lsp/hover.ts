@@ -1,17 +1,8 @@
 // Hover over a function's name: its structure metrics as a small Markdown table.
-import type { FileSummary, FunctionSummary, Position0, Range0, StructureMetrics } from '../core/summary';
+import type { FileSummary, FunctionSummary, Position0, Range0 } from '../core/summary';
+import { METRIC_LABELS } from '../../../protocol/records';
 
-export const METRIC_LABELS: Array<[keyof StructureMetrics, string]> = [
-  ['lines_of_code', 'Lines of code'],
-  ['basic_cyclomatic_complexity', 'Cyclomatic complexity'],
-  ['ast_depth', 'AST depth'],
-  ['loop_count', 'Loops'],
-  ['if_count', 'Ifs'],
-  ['function_count', 'Nested functions'],
-  ['class_count', 'Classes'],
-  ['total_subtrees', 'Subtrees'],
-  ['unique_subtrees', 'Unique subtrees'],
-];
+export { METRIC_LABELS };
 
 /** The function whose name (or, for anonymous ones, whose first line) is under the cursor. */
 export function functionForHover(summary: FileSummary, pos: Position0): FunctionSummary | undefined {

@@ -1,8 +1,6 @@
 // The `codeOrigin.*` settings the server reads, with defaults used when the client sends none.
-import { DEFAULT_AST_MAX_DEPTH, DEFAULT_AST_MAX_NODES } from '../core/astView';
-import { LANGUAGES, type LanguageId } from '../core/languages';
-import { DEFAULT_MAX_FILE_BYTES } from '../core/source';
 import { DiagnosticSeverity } from 'vscode-languageserver';
+import { DIAGNOSTICS_SCOPES, LANGUAGES, SETTINGS_DEFAULTS, type DiagnosticsScope, type LanguageId, type SeverityName } from '../../../protocol/config';
 import { DEFAULT_ORIGIN_SETTINGS, readOriginSettings, type OriginSettings } from './origin/settings';
 
 export interface SimilaritySettings {
@@ -17,8 +15,7 @@ export interface SimilaritySettings {
   diagnosticsScope: DiagnosticsScope;
 }
 
-export const DIAGNOSTICS_SCOPES = ['auto', 'workspace', 'openFiles'] as const;
-export type DiagnosticsScope = typeof DIAGNOSTICS_SCOPES[number];
+export { DIAGNOSTICS_SCOPES, type DiagnosticsScope } from '../../../protocol/config';
 
 export interface ServerSettings {
   maxFileSize: number;
@@ -29,26 +26,28 @@ export interface ServerSettings {
   origin: OriginSettings;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = {
-  maxFileSize: DEFAULT_MAX_FILE_BYTES,
-  enabledLanguages: [...LANGUAGES],
-  astMaxDepth: DEFAULT_AST_MAX_DEPTH,
-  astMaxNodes: DEFAULT_AST_MAX_NODES,
-  similarity: {
-    enabled: true,
-    reportThreshold: 0.5,
-    raiseThreshold: 0.7,
-    severity: DiagnosticSeverity.Information,
-    raisedSeverity: DiagnosticSeverity.Warning,
-    maxFiles: 5000,
-    diagnosticsScope: 'auto',
-  },
-  origin: DEFAULT_ORIGIN_SETTINGS,
-};
-
-const SEVERITIES: Record<string, DiagnosticSeverity> = {
+const SEVERITIES: Record<SeverityName, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
   information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+};
+
+/** protocol/config.ts's defaults, as the server holds them. */
+const sim = SETTINGS_DEFAULTS.similarity;
+export const DEFAULT_SETTINGS: ServerSettings = {
+  maxFileSize: SETTINGS_DEFAULTS.maxFileSize,
+  enabledLanguages: [...SETTINGS_DEFAULTS.enabledLanguages],
+  astMaxDepth: SETTINGS_DEFAULTS.ast.maxDepth,
+  astMaxNodes: SETTINGS_DEFAULTS.ast.maxNodes,
+  similarity: {
+    enabled: sim.enabled,
+    reportThreshold: sim.reportThreshold,
+    raiseThreshold: sim.raiseThreshold,
+    severity: SEVERITIES[sim.severity],
+    raisedSeverity: SEVERITIES[sim.raisedSeverity],
+    maxFiles: sim.maxFiles,
+    diagnosticsScope: sim.diagnosticsScope,
+  },
+  origin: DEFAULT_ORIGIN_SETTINGS,
 };
 
 /** Accepts whatever the client sent and keeps only well-formed values. */
@@ -58,7 +57,7 @@ export function readSettings(raw: unknown): ServerSettings {
   const sim = (s.similarity && typeof s.similarity === 'object' ? s.similarity : {}) as Record<string, unknown>;
   const pos = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d);
   const unit = (v: unknown, d: number) => (typeof v === 'number' && v >= 0 && v <= 1 ? v : d);
-  const sev = (v: unknown, d: DiagnosticSeverity) => (typeof v === 'string' ? SEVERITIES[v.toLowerCase()] ?? d : d);
+  const sev = (v: unknown, d: DiagnosticSeverity) => (typeof v === 'string' ? (SEVERITIES as Record<string, DiagnosticSeverity>)[v.toLowerCase()] ?? d : d);
   const defaults = DEFAULT_SETTINGS.similarity;
   const langs = Array.isArray(s.enabledLanguages)
     ? s.enabledLanguages.filter((l): l is LanguageId => (LANGUAGES as readonly unknown[]).includes(l))

@@ -4,7 +4,9 @@
 // family, then words) is enough here: it only has to say what kind of text a highlighted token sits in.
 import type { OriginLanguage } from './sourceText';
 
-export type CueGroup = 'comments' | 'naming' | 'strings' | 'structure' | 'punctuation' | 'layout';
+import type { Cue, CueGroup } from '../../../protocol/records';
+
+export type { Cue, CueGroup } from '../../../protocol/records';
 
 export const CUE_NAMES: Record<CueGroup, string> = {
   comments: 'comment and docstring style',
@@ -14,13 +16,6 @@ export const CUE_NAMES: Record<CueGroup, string> = {
   punctuation: 'punctuation and operators',
   layout: 'whitespace and layout',
 };
-
-export interface Cue {
-  group: CueGroup;
-  name: string;
-  /** Share of the attribution toward the explained side, 0..1. */
-  share: number;
-}
 
 const KEYWORDS = new Set((
   'abstract as async await break case catch class const continue def default defer del delete do elif else enum export '

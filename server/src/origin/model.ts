@@ -11,6 +11,7 @@ import { canonicalizeForOrigin } from './canonical';
 import { decide, type OriginLabel } from './verdict';
 import { LANGUAGES } from '../core/languages';
 import type { OriginLanguage } from './sourceText';
+import { DEFAULT_MAX_WINDOWS } from '../../../protocol/config';
 
 /**
  * A language name as records give it: one of the parsed languages, or another name (php, csharp...) that is
@@ -24,7 +25,7 @@ function parsedLanguage(l: VerdictLanguage): OriginLanguage {
 
 export type { OriginLabel } from './verdict';
 
-export const DEFAULT_MAX_WINDOWS = 16;
+export { DEFAULT_MAX_WINDOWS } from '../../../protocol/config';
 export const DEFAULT_BATCH_SIZE = 8;
 
 export interface OriginModelOptions extends SessionOptions {

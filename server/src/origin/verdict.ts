@@ -4,31 +4,13 @@
 // leave-one-source-out predictions) and never shown as 0% or 100%.
 // Pure functions over the manifest's `verdict` block: the CLI, the model and the language server share them.
 
+import type { LanguageRates, VerdictPolicy } from '../../../protocol/records';
+
+// Probabilities as people should read them (whole percent, never 0% or 100%), and the model's
+// verdict block: shared with the extension through protocol/records.ts.
+export { aboutPercent, shownPercent, type LanguageRates, type VerdictPolicy } from '../../../protocol/records';
+
 export type OriginLabel = 'human' | 'llm' | 'inconclusive';
-
-export interface LanguageRates {
-  fpr: number;
-  tpr: number;
-  n_human?: number;
-  n_llm?: number;
-}
-
-/** The manifest's verdict block, validated (manifest.ts); legacy folders get one built from `threshold`. */
-export interface VerdictPolicy {
-  llmThreshold: number;
-  humanThreshold: number;
-  /** Monotone piecewise-linear raw p → calibrated P(llm); absent: no calibration (the raw p is shown). */
-  calibration?: { x: number[]; y: number[] };
-  /** Languages with LLM evaluation data; absent: every language (legacy folders). */
-  evaluatedLanguages?: string[];
-  perLanguage: Record<string, LanguageRates>;
-  fpr?: number;
-  tpr?: number;
-  /** Where the rates come from, in words ("leave-one-source-out predictions"). */
-  source?: string;
-  /** True for a folder without a verdict block: two-way verdicts at `threshold`, as before. */
-  legacy: boolean;
-}
 
 export interface VerdictOptions {
   /** The document's language ('unknown' when not known). */
@@ -116,15 +98,6 @@ export function decide(policy: VerdictPolicy, p: number, o: VerdictOptions = {})
   return { label: 'inconclusive', p_llm: p, p_calibrated: pc, confidence: pc, reason: 'between thresholds: the evidence is not strong either way' };
 }
 
-/** A probability as people should read it: whole percent, never 0% or 100%. */
-export function shownPercent(p: number): number {
-  return Math.min(99, Math.max(1, Math.round(p * 100)));
-}
-
-/** "about 87%" */
-export function aboutPercent(p: number): string {
-  return `about ${shownPercent(p)}%`;
-}
 
 /** "1 in 110" for a false-positive rate; "fewer than 1 in N" when none was seen among N human files. */
 export function oneIn(fpr: number, nHuman?: number): string {

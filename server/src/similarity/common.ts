@@ -16,21 +16,9 @@ import type { Ignored } from './score';
 /** Evidence in this many groups or fewer is never common. */
 export const COMMON_MIN_GROUPS = 10;
 
-/** What the report says about the common-code filter. */
-export interface CommonInfo {
-  rule: string;
-  /** Documents compared, and the groups of near-copies they form (each group votes once). */
-  documents: number;
-  groups: number;
-  /** Documents in the largest group. */
-  largest_group: number;
-  /** Evidence found in more than this many groups was treated as common (0 when the filter is off). */
-  max_groups: number;
-  /** Distinct keys left out as common, per kind of evidence (subtrees, fingerprints, control-flow and data-flow edges). */
-  ignored: { ast: number; fingerprints: number; cfg: number; dataflow: number };
-  /** Keys left out because the template has them. */
-  template: { ast: number; fingerprints: number; cfg: number; dataflow: number };
-}
+import type { CommonInfo } from '../../../protocol/report';
+
+export type { CommonInfo };
 
 /** Pairs scoring at least this in the first pass are near-copies (the default cluster threshold is 0.75). */
 export const GROUP_SCORE = 0.7;

@@ -17,12 +17,13 @@ import { sortedUnique } from './hash';
 import { collectInputs, type SourceFile } from './inputs';
 import { PairScorer, type EvidencePostings } from './pairScores';
 import { PairMemory } from './pairMemory';
-import { lineMatches, toRegions, type MatchingRegion, type Region } from './regions';
+import { lineMatches, toRegions, type Region } from './regions';
 import { clustersOf } from './clusters';
 import { commonEvidence, COMMON_MIN_GROUPS, GROUP_PASS_MAX_DOCS, GROUP_SCORE, regroup, type CommonInfo } from './common';
-import { backgroundOf, isReported, nearCopyGroups, reportRule, significanceOf, type ReportRule } from './significance';
+import { backgroundOf, isReported, nearCopyGroups, reportRule, significanceOf } from './significance';
 import { DEFAULT_WEIGHTS, scorePair, type DocEvidence, type Ignored, type PairScore, type Weights } from './score';
 import * as workerPool from './workers';
+import { DEFAULT_CLUSTER_THRESHOLD, DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../protocol/config';
 
 export interface CompareProgress {
   phase: 'features' | 'scoring';
@@ -72,56 +73,10 @@ export interface CompareOptions {
 
 export interface ArchiveSet { files: SourceFile[]; feats: Array<FileFeatures | undefined>; keys: string[]; sources: string[] }
 
-export interface ReportPair {
-  file1: string;
-  file2: string;
-  similarity_score: number;
-  /** How far the score stands above the pair's background in this run, in class spreads (see significance.ts). */
-  significance?: number;
-  /** Whether the report rule (metadata.report_rule) lists the pair as suspicious. */
-  reported?: boolean;
-  components: { ast: number; cfg: number; dataflow: number };
-  matching_regions: Array<MatchingRegion & { file1?: string; file2?: string }>;
-}
+// The report's shapes are the contract's (protocol/report.ts), shared with the extension and the panel.
+import type { CompareReport, ReportPair } from '../../../protocol/report';
 
-export interface CompareReport {
-  analysis_id: string;
-  summary: { total_files: number; total_documents: number; suspicious_pairs_count: number; highest_similarity: number; cluster_count: number; candidate_pairs: number };
-  /** syntax_errors: tree-sitter recovered from errors in the file (its evidence around them is a guess). */
-  files: Array<{ path: string; language?: string; error?: string; warnings?: string[]; submission?: string; syntax_errors?: boolean; archive?: boolean }>;
-  similarity: { pairs: ReportPair[] };
-  graph: { nodes: Array<{ id: string; files: number; archive?: boolean }>; edges: Array<{ source: string; target: string; weight: number }> };
-  matrix: { files: string[]; values: number[][] } | { files: string[]; values: null; note: string };
-  clusters: Array<{ id: number; files: string[]; max_similarity: number }>;
-  metadata: {
-    analysis_type: 'similarity';
-    timestamp: string;
-    /** False from the engine; true once the semantic judge (server/src/judge) has run on the report. */
-    llm_enabled: boolean;
-    weights: Weights;
-    thresholds: { min_score: number; cluster: number; common_share: number; common_min_documents: number; min_subtree: number; kgram: number; window: number };
-    /** The rule deciding which pairs are reported (the same in the CLI, the editor and the HTML report). */
-    report_rule: ReportRule;
-    /** Evidence treated as common code, and why (a quick update keeps, and names, the last full run's). */
-    common?: CommonInfo;
-    submissions: boolean;
-    cross: boolean;
-    /**
-     * Feature cache hits/misses (files); pair_hits/pair_scored: candidate pairs reused from an earlier run / scored in this one;
-     * warnings: cache files found damaged (each replaced by a new one) or that could not be written in this run.
-     */
-    cache?: { path?: string; hits: number; misses: number; pair_hits: number; pair_scored: number; warnings?: string[] };
-    timings_ms: Record<string, number>;
-    /** Worker threads that parsed files in this run (0: all in the main thread). */
-    workers_used: number;
-    /** Files left out by `maxFiles` (present only when some were). */
-    skipped_files?: number;
-    /** True when the previous run's ignored evidence was kept for a quick update after a change. */
-    incremental?: boolean;
-    /** Earlier submissions compared with the inputs (never with each other): where from, and how many. */
-    archive?: { sources: string[]; files: number; documents: number; left_out_as_new?: number };
-  };
-}
+export type { CompareReport, ReportPair };
 
 /** Above this many documents the full matrix is left out of the JSON (it grows as n²). */
 export const MATRIX_MAX_DOCS = 1000;
@@ -182,12 +137,12 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const timings: Record<string, number> = {};
   const mark = (name: string) => { timings[name] = Date.now() - t0 - Object.values(timings).reduce((a, b) => a + b, 0); };
   const weights = opts.weights ?? DEFAULT_WEIGHTS;
-  const minScore = opts.minScore ?? 0.5;
-  const clusterThreshold = opts.clusterThreshold ?? 0.75;
+  const minScore = opts.minScore ?? DEFAULT_REPORT_THRESHOLD;
+  const clusterThreshold = opts.clusterThreshold ?? DEFAULT_CLUSTER_THRESHOLD;
   const commonShare = opts.commonShare ?? 0.1;
   const commonMinDocs = opts.commonMinDocs ?? COMMON_MIN_GROUPS;
   const fopts = opts.features ?? DEFAULT_FEATURE_OPTIONS;
-  const maxBytes = opts.maxBytes ?? 1024 * 1024;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const collectOpts = { submissions: !!opts.submissions, exclude: opts.exclude ?? [], language: opts.language, maxBytes };
   const state = opts.state;
   const last = state?.last;

@@ -5,13 +5,9 @@ import { has } from './score';
 
 export interface LineMatch { aStart: number; aEnd: number; bStart: number; bEnd: number }
 
-export interface MatchingRegion {
-  /** One-based, inclusive. */
-  file1_lines: [number, number];
-  file2_lines: [number, number];
-  file1_code: string;
-  file2_code: string;
-}
+import type { MatchingRegion } from '../../../protocol/report';
+
+export type { MatchingRegion };
 
 /** Lines two matches may be apart (blank lines, a lone brace) and still merge. */
 const MERGE_GAP = 2;

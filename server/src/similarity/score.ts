@@ -2,7 +2,9 @@
 // all after template and common-code evidence is removed.
 import type { FileFeatures } from './features';
 
-export interface Weights { ast: number; cfg: number; dataflow: number }
+import type { Weights } from '../../../protocol/report';
+
+export type { Weights } from '../../../protocol/report';
 export const DEFAULT_WEIGHTS: Weights = { ast: 0.4, cfg: 0.3, dataflow: 0.3 };
 
 /** Evidence to leave out: keys from the template and keys too common to mean anything. */

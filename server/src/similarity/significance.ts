@@ -13,18 +13,9 @@
 import { clustersOf } from './clusters';
 
 /** The rule's name and parameters, as the report's metadata records them. */
-export interface ReportRule {
-  name: 'raw-and-significance';
-  /** Pairs at or above this raw score are reported when they are at least `z_raw` above their background. */
-  min_score: number;
-  z_raw: number;
-  /** Pairs below `min_score` are reported when at least `z_low` above their background and at or above `floor`. */
-  z_low: number;
-  floor: number;
-  /** Pairs at or above this raw score are reported whatever the class (near-identical code). */
-  identical: number;
-  description: string;
-}
+import type { ReportRule } from '../../../protocol/report';
+
+export type { ReportRule };
 
 /**
  * A pair at or above min_score needs to stand this far above its class (tiny tasks: every pair is

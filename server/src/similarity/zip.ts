@@ -3,6 +3,7 @@
 // taken from the headers, so an archive that lies about its sizes is still caught; an entry past its
 // limit stops inflating at once, so a bomb costs time only up to the limit, not its full size.
 import { type FlateError, Inflate, Unzip, type UnzipDecoder, type UnzipFile } from 'fflate';
+import { DEFAULT_MAX_FILE_BYTES } from '../../../protocol/config';
 
 export interface ZipLimits {
   maxEntries: number;
@@ -10,7 +11,7 @@ export interface ZipLimits {
   maxEntryBytes: number;
 }
 
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxTotalBytes: 256 * 1024 * 1024, maxEntryBytes: 1024 * 1024 };
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxTotalBytes: 256 * 1024 * 1024, maxEntryBytes: DEFAULT_MAX_FILE_BYTES };
 
 export interface ZipEntry { name: string; bytes?: Uint8Array; error?: string }
 export type ZipResult = { ok: true; entries: ZipEntry[] } | { ok: false; reason: string };

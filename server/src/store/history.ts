@@ -18,6 +18,10 @@ const PRUNE_EVERY = 100;
 /** Oldest rows are dropped beyond this many. */
 export const DEFAULT_MAX_ROWS = 20_000;
 
+import type { PredictionRecord } from '../../../protocol/records';
+
+export type { PredictionRecord };
+
 export interface TopToken {
   text: string;
   score: number;
@@ -38,23 +42,6 @@ export interface PredictionInput {
   /** Calibrated probability of the stated verdict; without it, the raw p_llm (1 − p_llm for human). */
   confidence?: number;
   top_tokens?: TopToken[];
-}
-
-export interface PredictionRecord {
-  id: number;
-  time: string;
-  file: string;
-  content_hash: string;
-  language: string;
-  model: string;
-  model_version: string;
-  subject: string;
-  label: string;
-  /** Calibrated probability of the stated verdict (P(llm) for llm and inconclusive, 1 − P(llm) for human), 0 when not judged. */
-  confidence: number;
-  p_llm: number | null;
-  /** JSON array of {text, score}. */
-  top_tokens: string;
 }
 
 const COLUMNS = ['id', 'time', 'file', 'content_hash', 'language', 'model', 'model_version', 'subject', 'label', 'confidence', 'p_llm', 'top_tokens'] as const;

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // AST view: the normalized syntax tree of one file as a collapsible tree (ARIA tree pattern,
 // children rendered when first expanded), beside the file's structure metrics.
-import type { App, UpdateReason, View } from '../app';
+import type { PanelContext, UpdateReason, View } from './view';
 import { baseName, clear, h } from '../dom';
 import type { AstNode, StructureMetrics } from '../protocol';
 
@@ -20,7 +20,7 @@ export class AstView implements View {
   private tree: HTMLElement | undefined;
   private nodes = new WeakMap<HTMLElement, AstNode>();
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: PanelContext) {
     this.picker.addEventListener('change', () => {
       if (this.picker.value) this.app.showAst(this.picker.value);
     });

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // Clusters: connected groups of files at the threshold, each with its members and strongest link.
-import type { App, UpdateReason, View } from '../app';
+import type { PanelContext, UpdateReason, View } from './view';
 import { baseName, clear, fmt, h } from '../dom';
 import { clusterColour } from '../theme';
 
@@ -10,7 +10,7 @@ const MAX_MEMBERS = 100;
 export class ClustersView implements View {
   readonly el = h('div', { class: 'clusters' });
 
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: PanelContext) {}
 
   update(_reason: UpdateReason): void {
     const m = this.app.model;

@@ -5,7 +5,7 @@ import { drag } from 'd3-drag';
 import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 import { pointer, select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import type { App, UpdateReason, View } from '../app';
+import type { PanelContext, UpdateReason, View } from './view';
 import { baseName, clear, fmt, h, markPainted } from '../dom';
 import { edgesAbove, pairsOfDoc } from '../model';
 import { clusterColour } from '../theme';
@@ -52,7 +52,7 @@ export class GraphView implements View {
   private frame = 0;
   private visible = false;
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: PanelContext) {
     this.wrap.append(this.canvas, this.tip);
     this.isolated.addEventListener('change', () => this.rebuild());
     this.picker.addEventListener('change', () => this.select(Number(this.picker.value), true));

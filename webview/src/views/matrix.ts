@@ -3,7 +3,7 @@
 // cell is drawn once into an offscreen canvas and scaled, so a thousand files pan and zoom fluidly.
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
-import type { App, UpdateReason, View } from '../app';
+import type { PanelContext, UpdateReason, View } from './view';
 import { baseName, clear, fmt, h, markPainted, measureSince } from '../dom';
 import { pairKey, scoreOf } from '../model';
 import { clusterColour, HEAT_LEVELS, heatLut } from '../theme';
@@ -36,7 +36,7 @@ export class MatrixView implements View {
   private markNext = false;
   private inFrame = false;
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: PanelContext) {
     this.wrap.append(this.canvas, this.tip);
     this.canvas.addEventListener('mousemove', (e) => this.onMove(e));
     this.canvas.addEventListener('mouseleave', () => {

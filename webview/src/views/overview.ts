@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Overview: the headline numbers, the judge's summary, the score histogram with its draggable
 // threshold (which filters every other view) and the pairs above the threshold.
-import type { App, UpdateReason, View } from '../app';
+import type { PanelContext, UpdateReason, View } from './view';
 import { baseName, clear, fmt, h, s } from '../dom';
 import { HISTOGRAM_BINS, histogram, type Model } from '../model';
 import type { ReportPair } from '../protocol';
@@ -26,7 +26,7 @@ export class OverviewView implements View {
   private shownPairs: ReportPair[] = [];
   private rows = 0;
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: PanelContext) {
     this.more.addEventListener('click', () => {
       const first = this.rows;
       this.addRows(Math.min(MAX_ROWS, this.rows + PAGE_ROWS));

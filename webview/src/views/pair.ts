@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // Pair view: two files side by side, each matching region in its own colour on both sides,
 // scrolling kept aligned region by region, the component scores and the judge's verdict.
-import type { App, UpdateReason, View } from '../app';
+import type { PanelContext, UpdateReason, View } from './view';
 import { baseName, clear, fmt, h } from '../dom';
 import { regionFiles, snippetLines, type PairInfo } from '../model';
 import type { MatchingRegion } from '../protocol';
@@ -32,7 +32,7 @@ export class PairView implements View {
   private sync = true;
   private shownKey = '';
 
-  constructor(private readonly app: App) {
+  constructor(private readonly app: PanelContext) {
     this.el.addEventListener('keydown', (e) => {
       const tag = (e.target as HTMLElement).tagName;
       if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA') return;

@@ -7,6 +7,7 @@ import type { WorkerCount } from '../../core/workerPool';
 import { ArchiveError, buildArchive, indexBytes, openIndex, type ArchiveBuildResult } from '../../similarity/archive';
 import { type CliContext, ExitCode, UsageError, parseSize } from '../context';
 import { oneLine } from '../terminalText';
+import { DEFAULT_MAX_FILE_BYTES } from '../../../../protocol/config';
 
 interface Opts { output?: string; submissions?: boolean; exclude: string[]; language?: string; maxFileSize: string; workers: string }
 
@@ -17,7 +18,7 @@ function withInputOptions(cmd: Command): Command {
     .option('--exclude <pattern>', 'gitignore-style pattern to leave out (repeatable)', collect, [])
     .option('--language <lang>', 'force the language instead of detecting it per file')
     .option('--workers <n>', 'worker threads for parsing: a number (0: none) or auto', 'auto')
-    .option('--max-file-size <bytes>', 'skip files larger than this', '1048576');
+    .option('--max-file-size <bytes>', 'skip files larger than this', String(DEFAULT_MAX_FILE_BYTES));
 }
 
 export function registerArchive(program: Command, ctx: CliContext): void {

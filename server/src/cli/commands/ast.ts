@@ -7,6 +7,7 @@ import { reportSyntaxErrors } from '../syntax';
 import { parseLanguage } from '../../core/languages';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
+import { DEFAULT_AST_MAX_DEPTH, DEFAULT_AST_MAX_NODES, DEFAULT_MAX_FILE_BYTES } from '../../../../protocol/config';
 
 export function registerAst(program: Command, ctx: CliContext): void {
   program
@@ -15,9 +16,9 @@ export function registerAst(program: Command, ctx: CliContext): void {
     .argument('<file>', 'a source file')
     .option('-f, --format <format>', 'json or table (an indented outline)', 'json')
     .option('--language <lang>', 'force the language instead of detecting it from the extension')
-    .option('--max-depth <n>', 'deepest level to include', '64')
-    .option('--max-nodes <n>', 'most nodes to include', '5000')
-    .option('--max-file-size <bytes>', 'refuse files larger than this', '1048576')
+    .option('--max-depth <n>', 'deepest level to include', String(DEFAULT_AST_MAX_DEPTH))
+    .option('--max-nodes <n>', 'most nodes to include', String(DEFAULT_AST_MAX_NODES))
+    .option('--max-file-size <bytes>', 'refuse files larger than this', String(DEFAULT_MAX_FILE_BYTES))
     .action(async (file: string, opts: { format: string; language?: string; maxDepth: string; maxNodes: string; maxFileSize: string }) => {
       const format = parseFormat(opts.format, ['json', 'table']);
       const language = opts.language ? parseLanguage(opts.language) : undefined;

@@ -16,6 +16,7 @@ import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '.
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
 import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry, type TopToken } from '../originVerdicts';
+import { DEFAULT_MAX_FILE_BYTES } from '../../../../protocol/config';
 
 interface ClassifyCliOptions {
   format: string;
@@ -66,7 +67,7 @@ export function registerClassify(program: Command, ctx: CliContext): void {
     .option('--threads <n>', 'onnxruntime threads (default: one per core)')
     .option('--language <lang>', 'force the language instead of detecting it from each extension (with --input-jsonl: for records without "language")')
     .option('--unevaluated-languages', 'give verdicts for languages the model has no LLM evaluation data for (default: "inconclusive")')
-    .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .option('--max-file-size <bytes>', 'skip files larger than this', String(DEFAULT_MAX_FILE_BYTES))
     .option('--units', 'also judge each function, method and class (tree-sitter units, as in the editor)')
     .option('--min-tokens <n>', 'with --units: units with fewer model tokens are "too short to judge"', String(DEFAULT_MIN_TOKENS))
     .action(async (paths: string[], opts: ClassifyCliOptions) => {

@@ -17,6 +17,7 @@ import { judgeReport, JudgeConfigError, renderJudgeHtml, VerdictCache } from '..
 import { addJudgeOptions, judgeOptionsFromCli, type JudgeCliFlags } from '../judgeOptions';
 import { renderJudgeTable } from '../judgeTable';
 import { CacheRefusedError } from '../../store/cacheFile';
+import { DEFAULT_CLUSTER_THRESHOLD, DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../../protocol/config';
 
 interface Opts extends JudgeCliFlags {
   template?: string[]; submissions?: boolean; cross?: boolean; minScore: string; clusterThreshold: string; allPairs?: boolean;
@@ -51,8 +52,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--submissions', 'each immediate sub-folder or archive of an input is one submission')
     .option('--cross', 'only compare files that come from different inputs')
     .option('--archive <path>', 'earlier submissions (folder, .zip, or an index from `archive build`; repeatable): compared with the inputs, never with each other', collect, [])
-    .option('--min-score <x>', 'report pairs at or above this score that stand out from the class (see metadata.report_rule), and their matching regions', '0.5')
-    .option('--cluster-threshold <x>', 'pairs at or above this score join clusters', '0.75')
+    .option('--min-score <x>', 'report pairs at or above this score that stand out from the class (see metadata.report_rule), and their matching regions', String(DEFAULT_REPORT_THRESHOLD))
+    .option('--cluster-threshold <x>', 'pairs at or above this score join clusters', String(DEFAULT_CLUSTER_THRESHOLD))
     .option('--all-pairs', 'report every pair, even those scoring 0')
     .option('--language <lang>', 'force the language instead of detecting it per file')
     .option('--exclude <pattern>', 'gitignore-style pattern to leave out (repeatable)', collect, [])
@@ -61,7 +62,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--common-min-docs <n>', 'never treat evidence in this many groups of near-copies or fewer as common', '10')
     .option('--cache <file>', 'sql.js database caching per-file features by content hash, with the pair scores in FILE.pairs and the per-file keys and verdicts of the local judge in FILE.judge/ (off by default)')
     .option('--workers <n>', 'worker threads for parsing: a number (0: none) or auto (one per core, up to 8, once there are 2 million characters to parse)', 'auto')
-    .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .option('--max-file-size <bytes>', 'skip files larger than this', String(DEFAULT_MAX_FILE_BYTES))
     .option('-f, --format <format>', 'json, table, html, csv (one row per reported pair) or csv-files (one row per document with its highest match)', 'json')
     .option('-o, --output <file>', 'write the report to a file instead of stdout'))
     .action(async (paths: string[], opts: Opts) => {

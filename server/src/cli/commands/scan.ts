@@ -13,6 +13,7 @@ import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '.
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
 import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry } from '../originVerdicts';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../../protocol/config';
 
 type ScanFile = Omit<FileEntry, 'top_tokens' | 'explain_error'>;
 
@@ -38,9 +39,9 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--min-tokens <n>', 'functions with fewer model tokens are "too short to judge"', String(DEFAULT_MIN_TOKENS))
     .option('--max-windows <n>', 'windows classified per file or function', String(DEFAULT_MAX_WINDOWS))
     .option('--no-similarity', 'skip the similarity report')
-    .option('--min-score <x>', 'similarity pairs reported at or above this score', '0.5')
+    .option('--min-score <x>', 'similarity pairs reported at or above this score', String(DEFAULT_REPORT_THRESHOLD))
     .option('--threads <n>', 'onnxruntime threads (default: one per core)')
-    .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .option('--max-file-size <bytes>', 'skip files larger than this', String(DEFAULT_MAX_FILE_BYTES))
     .option('--unevaluated-languages', 'give verdicts for languages the model has no LLM evaluation data for (default: "inconclusive")')
     .action(async (paths: string[], opts: ScanOpts) => {
       const format = parseFormat(opts.format, ['table', 'json']);

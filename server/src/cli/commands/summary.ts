@@ -8,6 +8,7 @@ import { JsonArrayWriter } from '../jsonOut';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
+import { DEFAULT_MAX_FILE_BYTES } from '../../../../protocol/config';
 
 export function registerSummary(program: Command, ctx: CliContext): void {
   program
@@ -16,7 +17,7 @@ export function registerSummary(program: Command, ctx: CliContext): void {
     .argument('<paths...>', 'files or folders (folders are searched for supported source files)')
     .option('-f, --format <format>', 'json or table', 'table')
     .option('--language <lang>', 'force the language instead of detecting it from each extension')
-    .option('--max-file-size <bytes>', 'skip files larger than this', '1048576')
+    .option('--max-file-size <bytes>', 'skip files larger than this', String(DEFAULT_MAX_FILE_BYTES))
     .option('--no-functions', 'table format: list files only')
     .action(async (paths: string[], opts: { format: string; language?: string; maxFileSize: string; functions: boolean }) => {
       const format = parseFormat(opts.format, ['json', 'table']);

@@ -5,7 +5,7 @@ import { CLASSIFICATIONS, CONFIDENCES, type JudgePairInput } from '../types';
 
 /** Bumped whenever the prompt or schema changes (part of the verdict cache key). */
 export const PROMPT_VERSION = 1;
-export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-flash';
+export { DEFAULT_GEMINI_MODEL } from '../../../../protocol/config';
 /** Each source is cut to this many characters in the prompt. */
 export const MAX_SOURCE_CHARS = 30000;
 

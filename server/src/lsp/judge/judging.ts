@@ -6,7 +6,7 @@ import type { Connection } from 'vscode-languageserver';
 import { JudgeConfigError, judgeReport, type JudgeOptions } from '../../judge';
 import { LocalJudgeCache } from '../../judge/local/cache';
 import type { CompareOptions, CompareReport } from '../../similarity/engine';
-import { JudgeApiKeyRequest, JudgeConsentRequest, type JudgeApiKeyResult, type JudgeConsentParams, type JudgeConsentResult } from './protocol';
+import { JudgeApiKeyRequest, JudgeConsentRequest, type JudgeConsentParams } from './protocol';
 import type { JudgeSettings } from './settings';
 
 /** What the workspace index and the comparisons call between `compare` and publishing. */
@@ -62,7 +62,7 @@ export class Judging {
 
   private async apiKey(): Promise<string | undefined> {
     try {
-      const r = await this.deps.connection.sendRequest<JudgeApiKeyResult | null>(JudgeApiKeyRequest, {});
+      const r = await this.deps.connection.sendRequest(JudgeApiKeyRequest, {});
       return typeof r?.key === 'string' && r.key.trim() ? r.key.trim() : undefined;
     } catch {
       return undefined; // a client without the request: no key
@@ -81,7 +81,7 @@ export class Judging {
     const params: JudgeConsentParams = { pairs: judged.length, files: new Set(judged.flatMap((p) => [p.file1, p.file2])).size, model: s.model };
     let allowed = false;
     try {
-      const r = await this.deps.connection.sendRequest<JudgeConsentResult | null>(JudgeConsentRequest, params);
+      const r = await this.deps.connection.sendRequest(JudgeConsentRequest, params);
       allowed = r?.allowed === true;
     } catch (e) {
       this.deps.connection.console.warn(`judge: consent request failed (${(e as Error).message}); nothing is sent`);

@@ -1,31 +1,12 @@
 // Messages between the language server's main thread and the origin worker thread (worker.ts).
 // The worker owns the model: the main thread never tokenizes or runs inference, so typing never waits.
-import type { Cue, TokenAttribution, VerdictPolicy } from '../../origin/index';
+import type { Cue, TokenAttribution } from '../../origin/index';
 import type { OriginLanguage } from '../../origin/sourceText';
 
-/** What the worker knows about the loaded model, for hovers, the status bar and the history. */
-export interface ModelInfo {
-  dir: string;
-  name: string;
-  version: string;
-  architecture: string;
-  parameters?: number;
-  threshold: number;
-  maxLength: number;
-  windowLength: number;
-  aggregation: string;
-  /** "Integrated Gradients", or why explanations are unavailable for this folder. */
-  explainability: string;
-  explainUnavailable?: string;
-  igBaseline: string;
-  /** Thresholds, calibration, evaluated languages and measured rates (legacy folders: two-way at `threshold`). */
-  verdict: VerdictPolicy;
-  /** The model's input canonicalization ("tokens-v1"), absent for raw text. */
-  canonicalization?: string;
-  /** Which onnxruntime runs it ("onnxruntime-node" or "onnxruntime-web (WASM)"), and why not native when it fell back. */
-  runtime?: string;
-  runtimeNotice?: string;
-}
+/** What the worker knows about the loaded model (protocol/records.ts: the extension reads it too). */
+import type { ModelInfo } from '../../../../protocol/records';
+
+export type { ModelInfo };
 
 /** One text to judge: its verdict, or why it was not judged. */
 export interface TextVerdict {

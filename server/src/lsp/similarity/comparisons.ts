@@ -9,19 +9,9 @@ import { compareRepositories } from '../../repos/compareRepos';
 import type { JudgeHook } from '../judge/judging';
 import type { ReportStore } from './reportStore';
 import type { ServerSettings } from '../settings';
+import type { CompareInputsParams, CompareReposParams, ComparisonResult } from '../../../../protocol/messages';
 
-export interface CompareInputsParams {
-  inputs: string[];
-  template?: string[];
-  /** Earlier submissions (folders, .zip archives, saved archive indexes): compared with the inputs only. */
-  archive?: string[];
-}
-
-export interface CompareReposParams {
-  repositories: string[];
-}
-
-export type ComparisonResult = { report: CompareReport } | { error: string };
+export type { CompareInputsParams, CompareReposParams, ComparisonResult } from '../../../../protocol/messages';
 
 export async function compareInputs(p: CompareInputsParams, settings: ServerSettings, store: ReportStore, judge: JudgeHook): Promise<ComparisonResult> {
   const archivePaths = Array.isArray(p?.archive) ? p.archive.filter((x): x is string => typeof x === 'string') : [];

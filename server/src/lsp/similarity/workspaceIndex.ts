@@ -18,6 +18,7 @@ import type { JudgeHook } from '../judge/judging';
 import type { JudgedReportPair } from '../../judge';
 import { regionHoverText, similarityDiagnostics, toUri, type RegionLink } from './diagnostics';
 import { ReportStore } from './reportStore';
+import { ReportChangedNotification } from '../protocol';
 import { pairReported } from '../../similarity/significance';
 
 export interface WorkspaceIndexDeps {
@@ -261,7 +262,7 @@ export class WorkspaceIndex {
         '(the tree view lists every pair; the "codeOrigin.similarity.diagnosticsScope" setting changes this)');
     }
     // Messages are written in order: once this one is out, so are the diagnostics before it.
-    return this.deps.connection.sendNotification('codeOrigin/reportChanged', { analysis_id: report.analysis_id, summary: report.summary, origin: 'workspace', judging })
+    return this.deps.connection.sendNotification(ReportChangedNotification, { analysis_id: report.analysis_id, summary: report.summary, origin: 'workspace', judging })
       .catch(() => undefined);
   }
 
