@@ -2,6 +2,8 @@
 # The shipped origin model, end to end (CPU; ~1 h on 2 idle cores): formatting-blind input (tokens-v1),
 # human code of real projects beside the pool, leave-one-source-out validation that chooses the verdict
 # thresholds and the calibration, then the same recipe on every source.
+# Needs Debian's python3-torch, python3-onnx, python3-numpy, libopenblas0-pthread and python3-sklearn (isotonic
+# calibration in summarise.py; the TF-IDF baseline).
 # Usage: bash models/train/recipe.sh [STEP...]   steps: corpus data loso final export (default: all)
 # Each step skips work already done (loso.py resumes per fold), so an interrupted run can be restarted.
 set -euo pipefail
