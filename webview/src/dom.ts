@@ -54,16 +54,6 @@ export function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
-export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
-
-export function themeKind(): ThemeKind {
-  const c = document.body.classList;
-  if (c.contains('vscode-high-contrast-light')) return 'high-contrast-light';
-  if (c.contains('vscode-high-contrast')) return 'high-contrast';
-  if (c.contains('vscode-light')) return 'light';
-  return 'dark';
-}
-
 /** Parses any CSS colour to [r, g, b, a] through a 1×1 canvas. */
 const probe = typeof document !== 'undefined' ? document.createElement('canvas').getContext('2d', { willReadFrequently: true }) : null;
 export function rgba(color: string): [number, number, number, number] {

@@ -1,6 +1,7 @@
 // The `codeOrigin.*` settings the server reads, with defaults used when the client sends none.
+import { SEVERITIES } from './severity';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { DIAGNOSTICS_SCOPES, LANGUAGES, SETTINGS_DEFAULTS, type DiagnosticsScope, type LanguageId, type SeverityName } from '../../../protocol/config';
+import { DIAGNOSTICS_SCOPES, LANGUAGES, SETTINGS_DEFAULTS, type DiagnosticsScope, type LanguageId } from '../../../protocol/config';
 import { DEFAULT_ORIGIN_SETTINGS, readOriginSettings, type OriginSettings } from './origin/settings';
 
 export interface SimilaritySettings {
@@ -26,10 +27,6 @@ export interface ServerSettings {
   origin: OriginSettings;
 }
 
-const SEVERITIES: Record<SeverityName, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
-};
 
 /** protocol/config.ts's defaults, as the server holds them. */
 const sim = SETTINGS_DEFAULTS.similarity;

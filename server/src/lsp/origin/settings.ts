@@ -1,4 +1,6 @@
 // The `codeOrigin.origin.*` settings: read by ../settings.ts into ServerSettings.origin.
+import { SETTINGS_DEFAULTS } from '../../../../protocol/config';
+import { SEVERITIES } from '../severity';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import { LANGUAGES, type LanguageId } from '../../core/languages';
 
@@ -25,25 +27,23 @@ export interface OriginSettings {
   unevaluatedLanguages: boolean;
 }
 
+/** protocol/config.ts's defaults, as the server holds them. */
+const o = SETTINGS_DEFAULTS.origin;
 export const DEFAULT_ORIGIN_SETTINGS: OriginSettings = {
-  enabled: true,
-  modelPath: '',
-  severity: DiagnosticSeverity.Information,
-  threshold: undefined,
-  enabledLanguages: [...LANGUAGES],
-  minTokens: 48,
-  maxWindows: 16,
-  debounceMs: 600,
-  steps: 32,
-  explainMaxWindows: 4,
-  codeLens: true,
-  unevaluatedLanguages: false,
+  enabled: o.enabled,
+  modelPath: o.modelPath,
+  severity: SEVERITIES[o.severity],
+  threshold: o.threshold ?? undefined,
+  enabledLanguages: [...o.enabledLanguages],
+  minTokens: o.minTokens,
+  maxWindows: o.maxWindows,
+  debounceMs: o.debounceMs,
+  steps: o.steps,
+  explainMaxWindows: o.explainMaxWindows,
+  codeLens: o.codeLens,
+  unevaluatedLanguages: o.unevaluatedLanguages,
 };
 
-const SEVERITIES: Record<string, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
-};
 
 export function readOriginSettings(raw: unknown): OriginSettings {
   const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
@@ -57,7 +57,7 @@ export function readOriginSettings(raw: unknown): OriginSettings {
   return {
     enabled: typeof s.enabled === 'boolean' ? s.enabled : d.enabled,
     modelPath: typeof s.modelPath === 'string' ? s.modelPath.trim() : d.modelPath,
-    severity: typeof s.severity === 'string' ? SEVERITIES[s.severity.toLowerCase()] ?? d.severity : d.severity,
+    severity: typeof s.severity === 'string' ? (SEVERITIES as Record<string, DiagnosticSeverity>)[s.severity.toLowerCase()] ?? d.severity : d.severity,
     threshold: typeof s.threshold === 'number' && s.threshold > 0 && s.threshold < 1 ? s.threshold : undefined,
     enabledLanguages: langs,
     minTokens: int(s.minTokens, d.minTokens, 1, 4096),
