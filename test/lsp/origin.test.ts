@@ -42,7 +42,7 @@ describe('origin analysis over LSP', function () {
       assert.equal(r.threshold, model!.folder.manifest.threshold);
       assert.ok(r.units.length >= 3, `units: ${r.units.map((u) => u.name).join(', ')}`);
       // The file verdict is the model's verdict for the whole text.
-      const whole = await model!.classify(text);
+      const whole = await model!.classify(text, { language: 'python' });
       assert.ok(Math.abs(whole.p_llm - r.file.p_llm!) < 1e-5, `${whole.p_llm} vs ${r.file.p_llm}`);
       const expected: Diagnostic['range'][] = [];
       for (const u of r.units) {
@@ -50,9 +50,10 @@ describe('origin analysis over LSP', function () {
         assert.equal(text.slice(offsetAt(text, u.name_range.start), offsetAt(text, u.name_range.end)), u.name);
         if (u.label === 'too-short') continue;
         const unitText = text.slice(offsetAt(text, u.range.start), offsetAt(text, u.range.end));
-        const c = await model!.classify(unitText);
+        const c = await model!.classify(unitText, { language: 'python' });
         assert.ok(Math.abs(c.p_llm - u.p_llm!) < 1e-5, `${u.name}: ${c.p_llm} vs ${u.p_llm}`);
-        assert.equal(u.label, c.p_llm >= r.threshold ? 'llm' : 'human');
+        // The model's own verdict for the same text: three-way where the folder has a verdict block.
+        assert.equal(u.label, c.label);
         if (u.label === 'llm') expected.push(u.name_range);
       }
       const diags = (s.diagnostics.get(uri) ?? []).filter((d) => d.code === 'llm-generated');
@@ -115,8 +116,12 @@ describe('origin analysis over LSP', function () {
     const hover = await s.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: u.name_range.start });
     const md = (hover!.contents as MarkupContent).value;
     const pct = Math.min(99, Math.max(1, Math.round(u.confidence! * 100)));
-    // The shipped folder has no verdict block: two-way, and its confidence is not calibrated (and says so).
-    const verdict = u.label === 'llm' ? `**Likely LLM-generated** (uncalibrated confidence about ${pct}%)` : `**Likely human-written** (uncalibrated confidence about ${pct}%)`;
+    // A folder without a verdict block is two-way and says its confidence is not calibrated.
+    const pol = model!.folder.manifest.verdict;
+    const cal = !pol.legacy && pol.calibration ? 'calibrated confidence' : 'uncalibrated confidence';
+    const verdict = u.label === 'llm' ? `**Likely LLM-generated** (${cal} about ${pct}%)`
+      : u.label === 'human' ? `**Likely human-written** (${cal} about ${pct}%)`
+      : `**Inconclusive: the evidence is not strong either way** (${cal} P(LLM) about ${pct}%)`;
     assert.ok(md.includes(verdict), md);
     assert.match(md, /Top tokens \(Integrated Gradients/);
     const rows = md.split('\n').filter((l) => /^\| `.*` \| \d+ \| [+−]\d+\.\d{3} \|$/.test(l));
