@@ -105,7 +105,9 @@ export interface PredictionRecord {
   language: string;
   model: string;
   model_version: string;
+  /** What was judged: "file", "function foo", "selection 3–9"... */
   subject: string;
+  /** llm, human, inconclusive or too-short. */
   label: string;
   /** Calibrated probability of the stated verdict (P(llm) for llm and inconclusive, 1 − P(llm) for human), 0 when not judged. */
   confidence: number;

@@ -27,22 +27,13 @@ export interface TopToken {
   score: number;
 }
 
-export interface PredictionInput {
+/** What a caller records: a history row without its id, with an optional time and confidence. */
+export type PredictionInput = Omit<PredictionRecord, 'id' | 'time' | 'confidence' | 'top_tokens'> & {
   time?: Date;
-  file: string;
-  content_hash: string;
-  language: string;
-  model: string;
-  model_version: string;
-  /** What was judged: "file", "function foo", "selection 3–9"... */
-  subject: string;
-  /** llm, human, inconclusive or too-short. */
-  label: string;
-  p_llm: number | null;
   /** Calibrated probability of the stated verdict; without it, the raw p_llm (1 − p_llm for human). */
   confidence?: number;
   top_tokens?: TopToken[];
-}
+};
 
 const COLUMNS = ['id', 'time', 'file', 'content_hash', 'language', 'model', 'model_version', 'subject', 'label', 'confidence', 'p_llm', 'top_tokens'] as const;
 
