@@ -62,7 +62,10 @@ describe('code-origin classify (CLI)', function () {
     const t = run([dir]);
     assert.equal(t.status, 0, t.stderr);
     assert.match(t.stdout, /^file\s+language\s+label\s+confidence\s+p_llm\s+windows\s+note/m);
-    assert.match(t.stdout, /avg\.py\s+python\s+(human|llm)\s+about \d{1,2}%\s+\d\.\d{4}\s+1/);
+    // the table shows the same three-way verdict and p as the JSON lines, and why when inconclusive
+    const avg = lines[0]!;
+    assert.match(t.stdout, new RegExp(`avg\\.py\\s+python\\s+${avg.label}\\s+about \\d{1,2}%\\s+${avg.p_llm!.toFixed(4)}\\s+1`));
+    if (avg.label === 'inconclusive') assert.match(t.stdout, /avg\.py.*\s1\s+(between thresholds|not evaluated for)/);
   });
 
   it('explains with --explain --top', function () {
@@ -95,7 +98,9 @@ describe('code-origin classify (CLI)', function () {
     assert.equal(r.status, 1, r.stderr);
     const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; label?: string; p_llm?: number; error?: string });
     assert.deepEqual(out.map((o) => o.id), ['a', null, 7, 'c', 'd']);
-    assert.deepEqual(Object.keys(out[0]!), ['id', 'label', 'p_llm', 'confidence']);
+    // `reason` only where the verdict is inconclusive
+    assert.deepEqual(Object.keys(out[0]!), ['id', 'label', 'p_llm', 'confidence', ...(out[0]!.label === 'inconclusive' ? ['reason'] : [])]);
+    assert.ok(['human', 'llm', 'inconclusive'].includes(out[0]!.label!), out[0]!.label);
     assert.match(out[1]!.error!, /line 2: invalid JSON/);
     assert.match(out[3]!.error!, /line 5: "code" must be a string/);
     assert.match(r.stderr, /line 2: invalid JSON/);

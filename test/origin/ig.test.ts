@@ -39,23 +39,36 @@ describe('origin Integrated Gradients', function () {
     }
   });
 
-  it('maps attributions to source ranges that tile the text and hold the token text', async () => {
-    const e = await model.explain(SMALL_JAVA, { top: 5 });
+  it('maps attributions to source ranges that hold the token text (raw input: tiling the text)', async () => {
+    const canonical = model.folder.manifest.canonicalization !== undefined;
+    const e = await model.explain(SMALL_JAVA, { top: 5, language: 'java' });
     assert.equal(e.steps, 32);
     assert.match(e.baseline, /<s> and <\/s> keep their own embeddings/);
-    assert.equal(e.tokens[0]!.start, 0);
-    assert.equal(e.tokens.at(-1)!.end, SMALL_JAVA.length);
     for (let i = 0; i < e.tokens.length; i++) {
       const t = e.tokens[i]!;
       assert.ok(t.start >= 0 && t.start < t.end && t.end <= SMALL_JAVA.length);
       assert.equal(t.text, SMALL_JAVA.slice(t.start, t.end));
-      if (i > 0) assert.equal(t.start, e.tokens[i - 1]!.end);
+      if (i > 0) assert.ok(t.start >= e.tokens[i - 1]!.end, `spans in source order, disjoint: ${JSON.stringify(t.text)}`);
+      if (i > 0 && !canonical) assert.equal(t.start, e.tokens[i - 1]!.end);
     }
-    // each span is exactly the text of its BPE token
+    // each span is the source of its BPE token: the token's text itself (raw input), or for canonical input
+    // the same characters with the layout the canonical form collapsed
     const hf = new Tokenizer(JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'tokenizer.json'), 'utf8')) as object, {});
-    const pieces = hf.tokenize(SMALL_JAVA, { add_special_tokens: false });
+    const input = await model.input(SMALL_JAVA, 'java');
+    const pieces = hf.tokenize(input.text, { add_special_tokens: false }).map((p) => Buffer.from(tokenBytes(p)).toString('utf8'));
     assert.equal(pieces.length, e.tokens.length);
-    pieces.forEach((p, i) => assert.equal(Buffer.from(tokenBytes(p)).toString('utf8'), e.tokens[i]!.text));
+    const squash = (x: string): string => x.replace(/\s+/g, '');
+    pieces.forEach((p, i) => assert.equal(canonical ? squash(e.tokens[i]!.text) : e.tokens[i]!.text, canonical ? squash(p) : p, `token ${i}`));
+    if (canonical) {
+      // what no span covers is layout, or the optional brackets and separators tokens-v1 drops
+      const covered = new Uint8Array(SMALL_JAVA.length);
+      for (const t of e.tokens) covered.fill(1, t.start, t.end);
+      const lost = [...SMALL_JAVA].filter((ch, i) => !covered[i] && !/\s/.test(ch));
+      assert.ok(lost.every((ch) => '();,'.includes(ch)), `uncovered source characters: ${JSON.stringify(lost.join(''))}`);
+    } else {
+      assert.equal(e.tokens[0]!.start, 0);
+      assert.equal(e.tokens.at(-1)!.end, SMALL_JAVA.length);
+    }
     assert.equal(e.top.length, 5);
     for (let i = 1; i < e.top.length; i++) assert.ok(e.top[i - 1]!.score >= e.top[i]!.score);
     const sum = e.tokens.reduce((a, t) => a + t.score, 0);
@@ -69,20 +82,24 @@ describe('origin Integrated Gradients', function () {
   });
 
   it('keeps ranges inside the source for multi-byte characters', async () => {
-    const e = await model.explain(UNICODE_SRC, { top: 3, target: 'llm' });
+    const canonical = model.folder.manifest.canonicalization !== undefined;
+    const e = await model.explain(UNICODE_SRC, { top: 3, target: 'llm', language: 'python' });
     assert.equal(e.target, 'llm');
     // Tokens that split a multi-byte character each cover the whole character, so neighbours may share it.
     let covered = 0;
     let prevStart = 0;
     for (const t of e.tokens) {
       assert.ok(t.start >= 0 && t.end <= UNICODE_SRC.length && t.start < t.end);
-      assert.ok(t.start >= prevStart && t.start <= covered && covered - t.start <= 2, 'spans in order, overlapping by at most one character');
+      assert.ok(t.start >= prevStart && covered - t.start <= 2, 'spans in order, overlapping by at most one character');
+      // raw input tiles the text; canonical input skips only layout
+      if (!canonical) assert.ok(t.start <= covered, 'no gap');
+      else assert.match(UNICODE_SRC.slice(covered, Math.max(covered, t.start)), /^\s*$/, 'only whitespace between spans');
       prevStart = t.start;
       covered = Math.max(covered, t.end);
       assert.equal(t.text, UNICODE_SRC.slice(t.start, t.end));
       assert.ok(!/^[\uDC00-\uDFFF]/.test(t.text) && !/[\uD800-\uDBFF]$/.test(t.text), 'no split surrogate pair');
     }
-    assert.equal(covered, UNICODE_SRC.length);
+    assert.equal(UNICODE_SRC.slice(covered).trim(), '');
     assert.ok(OriginTokenizer.windows(model.tokenizer.encode(UNICODE_SRC)).length === 1);
   });
 

@@ -15,13 +15,17 @@ describe('origin model (onnxruntime-node)', function () {
   after(async () => model?.dispose());
 
   it('classifies a short file into one window with a probability', async () => {
-    const c = await model.classify(SMALL_PY);
+    const c = await model.classify(SMALL_PY, { language: 'python', unevaluatedLanguages: true });
     assert.equal(c.windows, 1);
     assert.equal(c.truncated, false);
     assert.ok(c.p_llm >= 0 && c.p_llm <= 1);
-    assert.equal(c.label, c.p_llm >= model.folder.manifest.threshold ? 'llm' : 'human');
+    // three-way: llm at or above the llm threshold, human at or below the human one, inconclusive between
+    const v = model.folder.manifest.verdict;
+    const expected = c.p_llm >= v.llmThreshold ? 'llm' : (v.legacy ? c.p_llm < v.llmThreshold : c.p_llm <= v.humanThreshold) ? 'human' : 'inconclusive';
+    assert.equal(c.label, expected);
+    // the window spans the code (canonical input leaves out the trailing newline)
     assert.equal(c.window_scores[0]!.start, 0);
-    assert.equal(c.window_scores[0]!.end, SMALL_PY.length);
+    assert.equal(SMALL_PY.slice(c.window_scores[0]!.end).trim(), '');
   });
 
   it('gives the same logits for a window alone and inside a padded batch', async () => {

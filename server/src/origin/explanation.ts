@@ -73,7 +73,8 @@ export function sourceAttributions(
     else spans.set(key, { start: e.start, end: e.end, score: e.total / e.n });
   }
   const ls = lineStarts(text);
-  return [...spans.values()].map((s) => ({ ...s, text: text.slice(s.start, s.end), ...positionOf(ls, s.start) }));
+  // Canonical input may reorder (sorted imports): token order is not always source order.
+  return [...spans.values()].sort((a, b) => a.start - b.start || a.end - b.end).map((s) => ({ ...s, text: text.slice(s.start, s.end), ...positionOf(ls, s.start) }));
 }
 
 /** The k spans that push hardest towards the explained class (highest scores first). */
