@@ -7,7 +7,7 @@ import { ModelFolderError, loadModelFolder, parseManifest } from '../../server/s
 import { OriginModel, sourceSpan } from '../../server/src/origin/model';
 import { aboutPercent, calibrate, decide, legacyPolicy, oneIn, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
 import { cueGroupOfSpan, cueGroups } from '../../server/src/origin/cues';
-import { hasAttribution, MODEL_DIR, modelVariant, requireModel, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock } from './helpers';
+import { hasAttribution, modelVariant, requireModel, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock } from './helpers';
 
 const POLICY: VerdictPolicy = {
   llmThreshold: 0.9, humanThreshold: 0.2, legacy: false,
