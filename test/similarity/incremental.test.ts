@@ -136,6 +136,29 @@ describe('fast and incremental pair scoring', function () {
     assert.deepEqual(stable(quick), stable(await compare({ inputs: [dir], minScore: 0.3 })));
   });
 
+  it('a quick update removes and updates files in its own copy of the last run\'s index', async () => {
+    const state = newCompareState();
+    const gone = path.join(dir, 'upd_gone.py');
+    const edited = path.join(dir, 'upd_edited.py');
+    fs.copyFileSync(path.join(dir, 'python', 'original.py'), gone);
+    fs.copyFileSync(path.join(dir, 'python', 'original.py'), edited);
+    try {
+      await compare({ inputs: [dir], state });
+      const last = state.last!;
+      const before = last.files.map((f) => f.path);
+      fs.rmSync(gone);
+      fs.appendFileSync(edited, '\n# edited\n');
+      const up = await last.update([gone, edited], { submissions: false, exclude: [], maxBytes: 1 << 20 });
+      assert.deepEqual(up.files.map((f) => f.path), before.filter((p) => p !== gone));
+      assert.match(up.files.find((f) => f.path === edited)!.text!, /# edited\n$/);
+      assert.deepEqual(last.files.map((f) => f.path), before, 'the last run is left as it was');
+      assert.ok(!last.files.find((f) => f.path === edited)!.text!.includes('# edited'));
+    } finally {
+      fs.rmSync(gone, { force: true });
+      fs.rmSync(edited, { force: true });
+    }
+  });
+
   it('maxFiles analyses the first files and counts the rest; progress reports counts up to the total', async () => {
     const events: CompareProgress[] = [];
     const all = await compare({ inputs: [dir] });

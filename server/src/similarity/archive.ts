@@ -13,7 +13,8 @@ import { isSupportedFile, type LanguageId } from '../core/languages';
 import type { WorkerCount } from '../core/workerPool';
 import { CacheRefusedError, probe, SQLITE_APP_IDS } from '../store/cacheFile';
 import { FeatureCache } from './cache';
-import { featuresFor, type ArchiveSet } from './engine';
+import type { ArchiveSet } from './engine';
+import { featuresFor } from './stages/analyse';
 import { DEFAULT_FEATURE_OPTIONS, FEATURES_VERSION, featuresOfSource, type FeatureOptions } from './features';
 import { collectInputs, type CollectOptions, type SourceFile } from './inputs';
 

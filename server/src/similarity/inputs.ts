@@ -18,8 +18,19 @@ export interface SourceFile {
   text?: string;
   language?: LanguageId;
   error?: string;
+  /** Set with `error` where reading the file failed, to be tested instead of the text. */
+  readFailure?: ReadFailure;
   /** An earlier submission (`compare --archive`): paired with the inputs only. */
   archive?: boolean;
+}
+
+/** Why reading failed: `missing` (ENOENT: gone, deleted between listing and reading), `unreadable` (any other I/O error). */
+export type ReadFailure = 'missing' | 'unreadable';
+
+/** The error text and failure kind of an I/O error. */
+function readError(e: unknown): { error: string; readFailure: ReadFailure } {
+  const code = (e as NodeJS.ErrnoException).code;
+  return { error: `cannot read: ${code ?? String(e)}`, readFailure: code === 'ENOENT' ? 'missing' : 'unreadable' };
 }
 
 export interface CollectOptions {
@@ -46,7 +57,7 @@ export async function collectInputs(inputs: string[], opts: CollectOptions): Pro
       st = await fs.stat(root);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') missing.push(root);
-      else files.push({ path: root, input, doc: root, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+      else files.push({ path: root, input, doc: root, ...readError(e) });
       continue;
     }
     if (st.isDirectory()) await walkFolder(root, input, opts, ig, files);
@@ -165,7 +176,7 @@ async function addFile(p: string, doc: string, input: number, opts: CollectOptio
     }
     bytes = await fs.readFile(p);
   } catch (e) {
-    f.error = `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+    Object.assign(f, readError(e));
     return;
   }
   setText(f, bytes, opts);
@@ -195,7 +206,7 @@ async function addZip(p: string, input: number, opts: CollectOptions, ig: Ignore
     }
     data = await fs.readFile(p);
   } catch (e) {
-    out.push({ path: p, input, doc: doc ?? p, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+    out.push({ path: p, input, doc: doc ?? p, ...readError(e) });
     return;
   }
   const wanted = (name: string) => !ig.ignores(name.replace(/\\/g, '/')) && (isSupportedFile(name) || opts.language !== undefined);

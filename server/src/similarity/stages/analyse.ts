@@ -1,0 +1,113 @@
+// Stage 2, analyse: every file's features (from memory, the feature cache, or parsed now), with the
+// archived submissions' files added after the inputs'.
+import { resolveWorkers, type WorkerCount } from '../../core/workerPool';
+import { FeatureCache } from '../cache';
+import { featuresOfSource, type FeatureOptions, type FileFeatures } from '../features';
+import type { SourceFile } from '../inputs';
+import * as workerPool from '../workers';
+import type { ArchiveSet, CompareProgress } from '../engine';
+import type { Settings } from './types';
+
+export interface Analysed {
+  /** The inputs' files, then the archive's. */
+  files: SourceFile[];
+  /** Features and cache keys by file (undefined where the file has an error). */
+  feats: Array<FileFeatures | undefined>;
+  keys: string[];
+  templateFeats: FileFeatures[];
+  templateKeys: Array<string | undefined>;
+  /** Features found in the state's memory. */
+  memoHits: number;
+  workersUsed: number;
+  /** Archived files left out as new submissions of the same name. */
+  archivedDup: number;
+}
+
+export async function analyse(files: SourceFile[], template: SourceFile[], s: Settings, cache: FeatureCache | undefined, memo: Map<string, FileFeatures> | undefined,
+  archive: ArchiveSet | undefined, onProgress: ((p: CompareProgress) => void) | undefined): Promise<Analysed> {
+  const { feats, keys, memoHits } = await featuresFor([...files, ...template], s.fopts, cache, s.workers, memo, onProgress);
+  const workersUsed = workerPool.lastWorkersUsed;
+  // Archived files follow the inputs' (before the template's), features as given; an archived document
+  // named as a new one is that submission again, and left out.
+  let archivedDup = 0;
+  if (archive) {
+    const fresh = new Set(files.map((f) => f.doc));
+    const take = archive.files.flatMap((f, i) => (fresh.has(f.doc) ? [] : [i]));
+    archivedDup = archive.files.length - take.length;
+    feats.splice(files.length, 0, ...take.map((i) => archive.feats[i]));
+    keys.splice(files.length, 0, ...take.map((i) => archive.keys[i]!));
+    files = [...files, ...take.map((i) => archive.files[i]!)];
+  }
+  const templateFeats = template.map((_, i) => feats[files.length + i]).filter((f): f is FileFeatures => !!f);
+  const templateKeys = template.map((_, i) => keys[files.length + i]);
+  return { files, feats, keys, templateFeats, templateKeys, memoHits, workersUsed, archivedDup };
+}
+
+/**
+ * Features per file (undefined where the file has an error, which is then recorded on it), with their
+ * cache keys. `memo` (a state's features by key) is used first and left holding only these files'.
+ */
+export async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: WorkerCount,
+  memo: Map<string, FileFeatures> | undefined, onProgress: ((p: CompareProgress) => void) | undefined): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[]; memoHits: number }> {
+  const out: Array<FileFeatures | undefined> = new Array(files.length);
+  const todo: number[] = [];
+  const lookup: number[] = [];
+  const keys: string[] = [];
+  let done = 0;
+  const step = Math.max(1, Math.floor(files.length / 100));
+  const tick = () => {
+    done++;
+    if (onProgress && (done % step === 0 || done === files.length)) onProgress({ phase: 'features', done, total: files.length });
+  };
+  const seen = new Set<string>();
+  let memoHits = 0;
+  files.forEach((f, i) => {
+    if (f.error || f.text === undefined || !f.language) {
+      tick();
+      return;
+    }
+    keys[i] = FeatureCache.key(f.text, f.language, fopts);
+    seen.add(keys[i]!);
+    const inMemory = memo?.get(keys[i]!);
+    if (inMemory) {
+      memoHits++;
+      out[i] = inMemory;
+      tick();
+    } else lookup.push(i);
+  });
+  // The rest from the database, shard by shard.
+  const found = cache ? cache.getMany(lookup.map((i) => keys[i]!)) : [];
+  lookup.forEach((i, k) => {
+    const hit = found[k];
+    if (hit) {
+      out[i] = hit;
+      memo?.set(keys[i]!, hit);
+      tick();
+    } else todo.push(i);
+  });
+  workerPool.resetWorkersUsed();
+  const threads = resolveWorkers(workers, todo.length, todo.reduce((n, i) => n + files[i]!.text!.length, 0));
+  const computed = threads > 0
+    ? await workerPool.computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language! })), fopts, threads, tick)
+    : await Promise.all(todo.map(async (i) => {
+      try {
+        return await featuresOfSource(files[i]!.text!, files[i]!.language!, fopts);
+      } catch (e) {
+        return `analysis failed: ${(e as Error).message}`;
+      } finally {
+        tick();
+      }
+    }));
+  todo.forEach((i, k) => {
+    const r = computed[k]!;
+    if (typeof r === 'string') files[i]!.error = r;
+    else {
+      out[i] = r;
+      memo?.set(keys[i]!, r);
+      if (cache) cache.put(keys[i]!, r);
+    }
+  });
+  // Features of files no longer present are dropped from memory (the database keeps them).
+  if (memo) for (const k of memo.keys()) if (!seen.has(k)) memo.delete(k);
+  return { feats: out, keys, memoHits };
+}
