@@ -36,14 +36,9 @@ import { evidenceMemo, scorePairs, storeScores } from './stages/score';
 import { settingsOf, Timer } from './stages/types';
 
 export { featuresFor } from './stages/analyse';
-export { MATRIX_MAX_DOCS } from './stages/types';
+export { MATRIX_MAX_DOCS, type ArchiveSet, type CompareProgress } from './stages/types';
+import type { ArchiveSet, CompareProgress } from './stages/types';
 
-export interface CompareProgress {
-  phase: 'features' | 'scoring';
-  /** Files (features) or documents (scoring) done so far, of `total`. */
-  done: number;
-  total: number;
-}
 
 export interface CompareOptions {
   inputs: string[];
@@ -84,7 +79,6 @@ export interface CompareOptions {
   archive?: ArchiveSet;
 }
 
-export interface ArchiveSet { files: SourceFile[]; feats: Array<FileFeatures | undefined>; keys: string[]; sources: string[] }
 
 // The report's shapes are the contract's (protocol/report.ts), shared with the extension and the panel.
 import type { CompareReport, ReportPair } from '../../../protocol/report';

@@ -5,8 +5,7 @@ import { FeatureCache } from '../cache';
 import { featuresOfSource, type FeatureOptions, type FileFeatures } from '../features';
 import type { SourceFile } from '../inputs';
 import * as workerPool from '../workers';
-import type { ArchiveSet, CompareProgress } from '../engine';
-import type { Settings } from './types';
+import type { ArchiveSet, CompareProgress, Settings } from './types';
 
 export interface Analysed {
   /** The inputs' files, then the archive's. */

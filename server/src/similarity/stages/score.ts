@@ -6,10 +6,9 @@ import { candidatesOf, evidenceOf } from '../changedPairs';
 import type { PairMemory } from '../pairMemory';
 import { PairScorer } from '../pairScores';
 import { scorePair, type DocEvidence, type PairScore } from '../score';
-import type { CompareProgress } from '../engine';
 import type { Candidates } from './candidates';
 import type { LazyPostings } from './documents';
-import type { Allowed, Context, Doc, Settings } from './types';
+import type { Allowed, CompareProgress, Context, Doc, Settings } from './types';
 
 export interface Scored {
   /** Kept scores by pair id (i * n + j, i < j). */

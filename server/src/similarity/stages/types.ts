@@ -9,6 +9,17 @@ import { DEFAULT_WEIGHTS, type Ignored, type Weights } from '../score';
 import { COMMON_MIN_GROUPS } from '../common';
 import { DEFAULT_CLUSTER_THRESHOLD, DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../../protocol/config';
 
+/** Progress of a run, for a progress bar. */
+export interface CompareProgress {
+  phase: 'features' | 'scoring';
+  /** Files (features) or documents (scoring) done so far, of `total`. */
+  done: number;
+  total: number;
+}
+
+/** Archived files (earlier submissions): paired only with new ones. */
+export interface ArchiveSet { files: SourceFile[]; feats: Array<FileFeatures | undefined>; keys: string[]; sources: string[] }
+
 /** Above this many documents the full matrix is left out of the JSON (it grows as n²). */
 export const MATRIX_MAX_DOCS = 1000;
 
