@@ -6,7 +6,8 @@
 //
 // Usage (after `node esbuild.mjs`):
 //   node test/bench/origin-eval.mjs [--model DIR] [--splits test,gptsniffer_test] [--pool FILE] [--json OUT] [--limit N]
-//                                   [--cli-args "--max-windows 100000"]
+//                                   [--cli-args "--max-windows 100000"] [--name NAME]
+// --name writes test/bench/origin/verdicts-test.NAME.json: the three-way verdict rates per split and language.
 // By default the CLI classifies at most 16 windows per file, as users get it; --cli-args "--max-windows 100000"
 // scores every window, as the trainer's PyTorch evaluation does (the two then agree to the fourth decimal).
 // Run time on 2 cores: 14 s for the 1,279 test + gptsniffer-test files on a quiet machine, ~2-7 min while training runs.
@@ -170,15 +171,30 @@ let errors = 0;
 for (const [id, m] of meta) {
   const p = preds.get(id);
   if (!p || p.error) { errors++; continue; }
-  rows.push({ id, ...m, y: m.label === 'llm' ? 1 : 0, p: p.p_llm, pred: p.label === 'llm' ? 1 : 0 });
+  rows.push({ id, ...m, y: m.label === 'llm' ? 1 : 0, p: p.p_llm, pred: p.label === 'llm' ? 1 : 0, verdict: p.label });
 }
 if (errors) console.log(`${errors} samples without a result`);
 
-const summary = { model: modelDir, seconds, samples: rows.length, errors, splits: {} };
+/** The three-way verdicts as users see them: share of each label among human and among LLM files. */
+function verdicts(rs) {
+  const share = (ys, label) => (ys.length ? ys.filter((r) => r.verdict === label).length / ys.length : NaN);
+  const h = rs.filter((r) => r.y === 0);
+  const l = rs.filter((r) => r.y === 1);
+  return {
+    n_human: h.length, n_llm: l.length,
+    fpr: share(h, 'llm'), human_inconclusive: share(h, 'inconclusive'), human_correct: share(h, 'human'),
+    tpr: share(l, 'llm'), llm_inconclusive: share(l, 'inconclusive'), llm_called_human: share(l, 'human'),
+  };
+}
+
+const summary = { model: modelDir, seconds, samples: rows.length, errors, splits: {}, verdicts: {} };
 for (const s of splitNames) {
   const rs = rows.filter((r) => r.split === s);
   const m = metrics(rs);
   summary.splits[s] = { ...m, by_source: Object.fromEntries(groupBy(rs, (r) => r.source).map(([k, v]) => [k, metrics(v)])), by_language: Object.fromEntries(groupBy(rs, (r) => r.language).map(([k, v]) => [k, metrics(v)])) };
+  const v = verdicts(rs);
+  summary.verdicts[s] = { ...v, by_language: Object.fromEntries(groupBy(rs, (r) => r.language).map(([k, x]) => [k, verdicts(x)])) };
+  console.log(`\n=== ${s} verdicts: human files → llm ${f(v.fpr)} inconclusive ${f(v.human_inconclusive)} human ${f(v.human_correct)}; LLM files → llm ${f(v.tpr)} inconclusive ${f(v.llm_inconclusive)} human ${f(v.llm_called_human)}`);
   console.log(`\n=== ${s}: n=${m.n} (human ${m.human}, llm ${m.llm})  F1 ${f(m.f1)}  AUC-ROC ${f(m.auc)}  accuracy ${f(m.accuracy)}  precision ${f(m.precision)}  recall ${f(m.recall)}  ECE(10 bins) ${f(m.ece)}  ECE(p_llm bins) ${f(m.ece_p_llm)}`);
   table(`${s} per source`, groupBy(rs, (r) => r.source));
   table(`${s} per language`, groupBy(rs, (r) => r.language));
@@ -193,3 +209,10 @@ console.log('\ntargets:');
 for (const [name, ok, v] of targets) console.log(`  ${ok ? 'MET   ' : 'MISSED'} ${name} (${f(v)})`);
 summary.targets = Object.fromEntries(targets.map(([n, ok, v]) => [n, { ok, value: v }]));
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(summary, null, 2));
+// --name NAME: the three-way verdict rates beside the other origin benches (read by models/train/write_model_card.py)
+const benchName = arg('--name');
+if (benchName) {
+  const file = path.join(root, 'test', 'bench', 'origin', `verdicts-test.${benchName}.json`);
+  writeFileSync(file, JSON.stringify({ model: modelDir, when: new Date().toISOString(), seconds, ...summary.verdicts }, (k, x) => (Number.isNaN(x) ? null : x), 1));
+  console.log(`wrote ${path.relative(root, file)}`);
+}
