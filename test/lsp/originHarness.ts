@@ -1,5 +1,6 @@
 // The language server as a separate process over JSON-RPC, for the origin tests: diagnostics, statuses and
-// messages it sends are collected; `settings` answers workspace/configuration for "codeOrigin" (mutable).
+// messages it sends are collected; `settings` answers workspace/configuration for "codeOrigin" (mutable);
+// `env` is added to the server's environment (a variable set to undefined is removed from it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +23,8 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function startServer(modelDir: string, storage: string, settings: Record<string, unknown> = {}): Promise<Session> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, CODE_ORIGIN_MODEL: modelDir } });
+export async function startServer(modelDir: string, storage: string, settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<Session> {
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, CODE_ORIGIN_MODEL: modelDir, ...env } });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const diagnostics = new Map<string, Diagnostic[]>();
   const statuses = new Map<string, OriginStatusParams>();
