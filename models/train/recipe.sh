@@ -4,7 +4,8 @@
 # thresholds and the calibration, then the same recipe on every source.
 # Needs Debian's python3-torch, python3-onnx, python3-numpy, libopenblas0-pthread and python3-sklearn (isotonic
 # calibration in summarise.py; the TF-IDF baseline).
-# Usage: bash models/train/recipe.sh [STEP...]   steps: corpus data loso final export (default: all)
+# Usage: bash models/train/recipe.sh [STEP...]   steps: corpus data loso final export card (default: all but card)
+#   card (after export): the origin benches and MODEL.md; CARD_NAME names the bench files (default tokens-v1).
 # Each step skips work already done (loso.py resumes per fold), so an interrupted run can be restarted.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,6 +15,7 @@ W=$T/work/canon/work          # tokenized pool + real-world human code (git-igno
 L=$T/work/loso                 # LOSO predictions and summaries (git-ignored; results copied to the model card)
 OUT=models/code-origin-small
 TOKENS=${TRANSFORMER_TOKENS:-400000}
+CARD_NAME=${CARD_NAME:-tokens-v1}
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=(corpus data loso final export)
 has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
@@ -56,5 +58,18 @@ if has export; then
   cp $L/summary.md $OUT/loso.md
   cp $L/summary.json $OUT/loso.json
   cp $L/eval.json $OUT/eval.json
+  cp $T/work/canon/splits.json $OUT/splits.json
+  # The old pipeline's training log and curves describe another model.
+  rm -f $OUT/training-log.jsonl $OUT/learning-curves.png
   node $T/check_onnx.mjs $OUT
+fi
+
+if has card; then
+  # The benches a user can rerun (test/bench/origin/README.md), then MODEL.md from their files.
+  # Needs the formatters of test/bench/origin/README.md for the flips.
+  npm run build >/dev/null
+  node test/bench/origin-eval.mjs --name "$CARD_NAME" >/dev/null
+  node test/bench/origin/realworld-fpr.mjs --limit 400 --name "$CARD_NAME"
+  node test/bench/origin/formatter-flips.mjs --limit 120 --name "$CARD_NAME"
+  $PY $T/write_model_card.py --bench-name "$CARD_NAME"
 fi
