@@ -3,14 +3,14 @@
 //   OUT.u16          all token ids (no specials), little-endian uint16, files back to back
 //   OUT.index.jsonl  one {"id", "start", "count"} per file (start/count in tokens)
 //   OUT.offsets.jsonl (with --offsets) one {"id", "starts", "ends"} per file, UTF-16 spans
-// Usage: node dist/tokenize-dataset.js --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--canonical]
-// --canonical: tokenizes canonicalizeForOrigin(code, row.language) (formatting-invariant, issue 19) instead of the
-// raw code; offsets are then offsets in the canonical text.
+// Usage: node dist/tokenize-dataset.js --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--canonical [VERSION]]
+// --canonical: tokenizes canonicalizeForOrigin(code, row.language, VERSION) (formatting-invariant, issue 19; VERSION
+// tokens-v1 by default, or tokens-v2) instead of the raw code; offsets are then offsets in the canonical text.
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { OriginTokenizer } from '../../server/src/origin/tokenizer';
-import { canonicalizeForOrigin, CANONICAL_VERSION } from '../../server/src/origin/canonical';
+import { canonicalizeForOrigin, CANONICAL_VERSION, CANONICAL_VERSIONS, type CanonicalVersion } from '../../server/src/origin/canonical';
 import { LANGUAGES, type LanguageId } from '../../server/src/core/languages';
 
 interface Row {
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const inPath = arg('--in');
   const out = arg('--out');
   if (!tokPath || !inPath || !out) {
-    console.error('usage: tokenize-dataset --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--canonical]');
+    console.error('usage: tokenize-dataset --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--canonical [VERSION]]');
     process.exit(2);
   }
   const tok = OriginTokenizer.fromFile(tokPath);
@@ -50,7 +50,13 @@ async function main(): Promise<void> {
   const index = createWriteStream(`${out}.index.jsonl`);
   const offsets = process.argv.includes('--offsets') ? createWriteStream(`${out}.offsets.jsonl`) : null;
   const canonical = process.argv.includes('--canonical');
-  if (canonical) console.error(`tokenize-dataset: canonical input ${CANONICAL_VERSION}`);
+  const named = arg('--canonical');
+  const version: CanonicalVersion = named && !named.startsWith('--') ? (named as CanonicalVersion) : CANONICAL_VERSION;
+  if (!CANONICAL_VERSIONS.includes(version)) {
+    console.error(`tokenize-dataset: unknown canonical version ${version} (known: ${CANONICAL_VERSIONS.join(', ')})`);
+    process.exit(2);
+  }
+  if (canonical) console.error(`tokenize-dataset: canonical input ${version}`);
   let start = 0;
   let files = 0;
   const t0 = Date.now();
@@ -58,7 +64,7 @@ async function main(): Promise<void> {
   for await (const line of lines) {
     if (!line.trim()) continue;
     const row = JSON.parse(line) as Row;
-    const text = canonical ? (await canonicalizeForOrigin(row.code, canonicalLanguage(row.language))).text : row.code;
+    const text = canonical ? (await canonicalizeForOrigin(row.code, canonicalLanguage(row.language), version)).text : row.code;
     const enc = tok.encode(text);
     const buf = Buffer.alloc(enc.ids.length * 2);
     enc.ids.forEach((v, i) => buf.writeUInt16LE(v, i * 2));

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { canonicalizeForOrigin, CANONICAL_VERSION } from '../../server/src/origin/canonical';
+import { identifierShape } from '../../server/src/origin/identifierShape';
+import { sourceSpan } from '../../server/src/origin/model';
 import type { LanguageId } from '../../server/src/core/languages';
 
 const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
@@ -212,6 +214,40 @@ const FORMATTED: { lang: LanguageId; ext: string; tool: string; args: (f: string
 function installed(tool: string): boolean {
   return spawnSync(tool, ['--version'], { encoding: 'utf8' }).status === 0 || spawnSync('which', [tool]).status === 0;
 }
+
+describe('canonical origin input tokens-v2 (identifier shapes)', () => {
+  it('writes each identifier as its shape: casing, word count, length class', () => {
+    const cases: Array<[string, string]> = [
+      ['moving_average', 'sn2'], ['MAX_SIZE', 'UP2'], ['HashMap', 'Pa2'], ['nextInt', 'ca2'], ['i', 'x'], ['N', 'X'],
+      ['total', 'wm'], ['sum', 'ws'], ['accumulator', 'wl'], ['_private_helper', '_sn2'], ['__init__', '_wm'],
+      ['getHTTPResponseCode', 'ca3'], ['x1', 'ws'], ['$el', 'ws'],
+    ];
+    for (const [id, shape] of cases) assert.equal(identifierShape(id), shape, id);
+  });
+
+  for (const c of CASES) {
+    it(`${c.lang}: formatting variants give identical text; names no longer matter, structure still does`, async () => {
+      const base = await canonicalizeForOrigin(c.variants[0]!, c.lang, 'tokens-v2');
+      for (const v of c.variants.slice(1)) assert.equal((await canonicalizeForOrigin(v, c.lang, 'tokens-v2')).text, base.text);
+      const v1 = await canonicalizeForOrigin(c.variants[0]!, c.lang, 'tokens-v1');
+      assert.notEqual(base.text, v1.text);
+      // the same tokens, one for one: only identifiers differ
+      assert.equal(base.text.split(' ').length, v1.text.split(' ').length);
+    });
+  }
+
+  it('maps a shaped identifier back onto the whole name in the source', async () => {
+    const src = 'import zlib\nimport abcdef\n\ndef f(a):\n    return   compute_total(a)\n';
+    const { text, map } = await canonicalizeForOrigin(src, 'python', 'tokens-v2');
+    assert.equal(text, 'import wm import wm def x ( x ) : return sn2 ( x )');
+    const at = text.indexOf('sn2');
+    const sp = sourceSpan(map, at, at + 3);
+    assert.equal(src.slice(sp.start, sp.end), 'compute_total');
+    // imports are sorted by their names, as formatters sort them, not by their shapes
+    const w = text.indexOf('wm');
+    assert.equal(src.slice(map[w]!, map[w]! + 3), 'abc');
+  });
+});
 
 describe('canonical origin input vs real formatters', () => {
   for (const f of FORMATTED) {

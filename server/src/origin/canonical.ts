@@ -4,8 +4,13 @@
 import type { TreeCursor } from 'web-tree-sitter';
 import type { LanguageId } from '../core/languages';
 import { parseSource } from '../core/parser';
+import { identifierShape, shapeMap } from './identifierShape';
 
-export const CANONICAL_VERSION = 'tokens-v1';
+/** tokens-v1: layout-blind token stream. tokens-v2: the same with identifiers as their shape (identifierShape.ts). */
+export const CANONICAL_VERSIONS = ['tokens-v1', 'tokens-v2'] as const;
+export type CanonicalVersion = (typeof CANONICAL_VERSIONS)[number];
+/** The version `canonicalizeForOrigin` uses when none is named. */
+export const CANONICAL_VERSION: CanonicalVersion = 'tokens-v1';
 
 const PARSE_BUDGET_MS = 1500;
 
@@ -65,6 +70,8 @@ interface Tok {
   late?: boolean;
   /** Comma in a Rust match arm or use list. */
   listComma?: boolean;
+  /** An identifier (tokens-v2 writes its shape; import sorting still reads its name). */
+  ident?: boolean;
 }
 
 interface Item {
@@ -79,7 +86,7 @@ interface Frame {
   id: number;
 }
 
-export async function canonicalizeForOrigin(source: string, language: LanguageId | 'unknown'): Promise<CanonicalText> {
+export async function canonicalizeForOrigin(source: string, language: LanguageId | 'unknown', version: CanonicalVersion = CANONICAL_VERSION): Promise<CanonicalText> {
   try {
     if (language === 'unknown' || typeof source !== 'string') return collapseFallback(String(source ?? ''));
     // CRLF / CR → LF and BOM cut (a space would be an indent to Python, `\ ` no line continuation);
@@ -90,7 +97,7 @@ export async function canonicalizeForOrigin(source: string, language: LanguageId
     const deadline = Date.now() + PARSE_BUDGET_MS;
     const parsed = await parseSource(clean, language, { progressCallback: () => Date.now() > deadline });
     try {
-      const out = canonicalFromTree(clean, language, parsed.tree.walk());
+      const out = canonicalFromTree(clean, language, parsed.tree.walk(), version === 'tokens-v2');
       if (orig) for (let i = 0; i < out.map.length; i++) out.map[i] = orig[out.map[i]!]!;
       return out;
     } finally {
@@ -141,7 +148,7 @@ function collapseFallback(source: string): CanonicalText {
   return { text: chars.join(''), map: Int32Array.from(map) };
 }
 
-function canonicalFromTree(src: string, lang: LanguageId, cursor: TreeCursor): CanonicalText {
+function canonicalFromTree(src: string, lang: LanguageId, cursor: TreeCursor, shapes: boolean): CanonicalText {
   const toks: Tok[] = [];
   const items: Item[] = [];
   const importKinds = IMPORTS[lang] ?? {};
@@ -196,7 +203,7 @@ function canonicalFromTree(src: string, lang: LanguageId, cursor: TreeCursor): C
   for (const o of openItems) o.item.last = toks.length;
   postProcess(src, lang, isJs, toks);
   const order = sortImports(src, toks, items);
-  return assemble(src, toks, order);
+  return assemble(src, toks, order, shapes);
 }
 
 /** Python `class A():` → black removes the empty parens. */
@@ -268,7 +275,7 @@ function emitLeaf(src: string, lang: LanguageId, isJs: boolean, type: string, st
     if (t.text) toks.push({ ...t, end });
     return;
   }
-  toks.push({ text: raw, start, end, listComma });
+  toks.push({ text: raw, start, end, listComma, ident: type.endsWith('identifier') && /^[A-Za-z_$][\w$]*$/.test(raw) });
 }
 
 /** Prettier's number printing: lowercase, no redundant exponent parts, leading 0, no trailing zeros or dot. */
@@ -517,11 +524,15 @@ function sortImports(src: string, toks: Tok[], items: Item[]): number[] {
   return order;
 }
 
-function assemble(src: string, toks: Tok[], order: number[]): CanonicalText {
+function assemble(src: string, toks: Tok[], order: number[], shapes: boolean): CanonicalText {
   const parts: string[] = [];
   const map: number[] = [];
   for (const k of order) {
-    const t = toks[k]!;
+    let t = toks[k]!;
+    if (shapes && t.ident) {
+      const text = identifierShape(t.text);
+      t = { ...t, text, map: shapeMap(text, t.start, t.end) };
+    }
     if (parts.length) { parts.push(' '); map.push(t.map ? t.map[0] ?? t.start : t.start); }
     parts.push(t.text);
     if (t.map) for (const m of t.map) map.push(m);

@@ -3,7 +3,7 @@
 // that ships only model.onnx + tokenizer.json + manifest.json (then explanations are unavailable).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CANONICAL_VERSION } from './canonical';
+import { CANONICAL_VERSION, CANONICAL_VERSIONS, type CanonicalVersion } from './canonical';
 import { BOS_ID, EOS_ID, MAX_LENGTH, PAD_ID, WINDOW_LENGTH, WINDOW_STRIDE } from './tokenizer';
 import { legacyPolicy, type LanguageRates, type VerdictPolicy } from './verdict';
 
@@ -44,7 +44,7 @@ export interface OriginManifest {
   special_tokens: { bos: number; pad: number; eos: number };
   ig_baseline: IgBaseline;
   /** How the text is turned into model input: a canonicalization version, or undefined for the raw text (older models). */
-  canonicalization?: typeof CANONICAL_VERSION;
+  canonicalization?: CanonicalVersion;
   /** Verdict thresholds, calibration and measured rates; legacy folders: two-way at `threshold`, all languages. */
   verdict: VerdictPolicy;
   /** Everything else the manifest holds (metrics, inputs, outputs...), untouched. */
@@ -143,9 +143,9 @@ function fileProblem(p: string): string | undefined {
 }
 
 /** Canonicalizations this runtime can apply; a model trained on another one would get input it never saw. */
-const CANONICALIZATIONS: readonly string[] = [CANONICAL_VERSION];
+const CANONICALIZATIONS: readonly string[] = CANONICAL_VERSIONS;
 
-function parseInput(v: unknown): typeof CANONICAL_VERSION | undefined {
+function parseInput(v: unknown): CanonicalVersion | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isRecord(v)) throw new ModelFolderError(`${MANIFEST}: "input" must be an object like {"canonicalization": "${CANONICAL_VERSION}"}, got ${JSON.stringify(v)}`);
   const c = v['canonicalization'];
@@ -153,7 +153,7 @@ function parseInput(v: unknown): typeof CANONICAL_VERSION | undefined {
   if (typeof c !== 'string' || !CANONICALIZATIONS.includes(c)) {
     throw new ModelFolderError(`${MANIFEST}: unknown "input.canonicalization" ${JSON.stringify(c)}: this version of Code Origin knows ${CANONICALIZATIONS.map((x) => `"${x}"`).join(', ')} (or none for raw text); the model needs a newer Code Origin`);
   }
-  return c as typeof CANONICAL_VERSION;
+  return c as CanonicalVersion;
 }
 
 function probability(obj: Record<string, unknown>, key: string, where: string, required: boolean, open = false): number | undefined {

@@ -206,8 +206,9 @@ export class OriginModel {
 
   /** What the model reads for `text`: its canonical form when the manifest asks for one, else the text itself. */
   async input(text: string, language: VerdictLanguage = 'unknown'): Promise<ModelInput> {
-    if (!this.folder.manifest.canonicalization) return { text };
-    const c = await canonicalizeForOrigin(text, parsedLanguage(language));
+    const version = this.folder.manifest.canonicalization;
+    if (!version) return { text };
+    const c = await canonicalizeForOrigin(text, parsedLanguage(language), version);
     return { text: c.text, map: c.map };
   }
 
