@@ -91,6 +91,42 @@ export function markPainted(what: string, inFrame = false): void {
   afterPaint(() => performance.mark(`co:paint:${what}`), inFrame);
 }
 
+/**
+ * Paints one canvas, at most once per animation frame when asked through request(). `paint` draws
+ * it and answers false when there is nothing to draw yet. Each paint is counted in the canvas's
+ * data-drawn; after markNext(), the next paint is marked on the timeline (co:paint:<what>).
+ */
+export class CanvasPainter {
+  private frame = 0;
+  private marking = false;
+
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly what: string, private readonly paint: () => boolean) {}
+
+  /** Paints in the next animation frame (once, however often it is asked before then). */
+  request(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.now(true);
+    });
+  }
+
+  /** Paints now; `inFrame`: this runs inside an animation frame callback. */
+  now(inFrame = false): void {
+    if (!this.paint()) return;
+    this.canvas.dataset.drawn = String((Number(this.canvas.dataset.drawn) || 0) + 1);
+    if (this.marking) {
+      this.marking = false;
+      markPainted(this.what, inFrame);
+    }
+  }
+
+  /** Marks the next paint on the performance timeline. */
+  markNext(): void {
+    this.marking = true;
+  }
+}
+
 /** Records `co:<name>` as a performance measure from `start` (a performance.now() time) to now. */
 export function measureSince(name: string, start: number): void {
   performance.measure(`co:${name}`, { start, end: performance.now() });

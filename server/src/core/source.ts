@@ -53,6 +53,14 @@ export function normalizeLineEndings(text: string): string {
   return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
+/** Lines in a text as an editor counts them: a trailing newline ends the last line rather than starting a new one. */
+export function countLines(source: string): number {
+  if (source.length === 0) return 0;
+  let n = 1;
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) n++;
+  return source.endsWith('\n') ? n - 1 : n;
+}
+
 /** Maps offsets in `normalizeLineEndings(original)` back to offsets in `original`. */
 export function originalOffset(original: string): (normalized: number) => number {
   // Normalized offsets at which a CRLF's CR was dropped, in order.

@@ -5,6 +5,7 @@ import {
   flagTable, F_BOOL_OP, F_BOOL_PARENT, F_CASE, F_CLASS, F_CLASS_IF_BODY, F_COMMENT, F_DECISION,
   F_DECISION_OFFSET, F_FUNCTION, F_IF, F_LOOP, F_NAMED,
 } from './nodeFlags';
+import { countLines } from './source';
 import { collectSyntaxErrors } from './syntaxErrors';
 import type { FileSummary, FunctionSummary, Range0, StructureMetrics } from '../../../protocol/records';
 
@@ -244,14 +245,6 @@ function codeLines(source: string, lineCount: number, comments: number[]): Uint8
     else if (ch > 32 && ch !== 0xfeff && ch !== 0xa0) rows[row] = 1;
   }
   return rows;
-}
-
-function countLines(source: string): number {
-  if (source.length === 0) return 0;
-  let n = 1;
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) n++;
-  // A trailing newline ends the last line rather than starting a new one.
-  return source.endsWith('\n') ? n - 1 : n;
 }
 
 /** Murmur3's finalizer: spreads the accumulated bits so nearby shapes do not collide. */

@@ -3,7 +3,7 @@
 // reordering inside a block leave its exact keys unchanged; edges are compared as a set of
 // (label, kind, label) keys, with coarser boundary and in-block sequence keys beside them (cfgEdgeKeys).
 import { combine, combineUnordered } from './hash';
-import type { Extracted, LightNode } from './extract';
+import type { Extracted, LightNode } from './extracted';
 import {
   R_BLOCK, R_BREAK, R_CASE, R_CATCH, R_CONTINUE, R_CONTROL, R_DO, R_ELSE, R_FINALLY, R_FUNCTION, R_IF, R_INFINITE,
   R_LOOP, R_RETURN, R_SWITCH, R_THROW, R_TRY, R_WRAPPER,

@@ -5,7 +5,7 @@
 // Edges are keyed by the two statements' structure hashes (and, beside them, their shallow shapes), so
 // renaming and reordering independent statements leave the set unchanged.
 import { combine } from './hash';
-import type { DefUse, Extracted, LightNode } from './extract';
+import type { DefUse, Extracted, LightNode } from './extracted';
 import { R_CASE, R_CATCH, R_ELSE, R_FINALLY, R_FUNCTION, R_IF, R_LOOP, R_SWITCH, R_TRY } from './kinds';
 
 export interface DefUseEdge {

@@ -11,7 +11,7 @@
 // into a used variable goes, its declaration does not).
 // Everything else inside a function is dead and is left out of every feature by a second walk.
 import type { DefUseEdge } from './dataflow';
-import { nodeKey, type Extracted, type LightNode } from './extract';
+import { nodeKey, type Extracted, type LightNode } from './extracted';
 import {
   R_BLOCK, R_BREAK, R_CASE, R_CATCH, R_CLASS, R_CONTINUE, R_ELSE, R_FINALLY, R_FUNCTION, R_IF, R_LOOP, R_RETURN, R_SWITCH,
   R_THROW, R_TRY, R_WRAPPER, X_STATEMENT,

@@ -1,124 +1,18 @@
 // One iterative cursor walk per file yields everything the similarity engine compares:
 // normalized subtree hashes with line ranges, a light statement tree (for the control-flow graphs)
-// and def/use events (for the data-flow graph).
-import type { Language } from 'web-tree-sitter';
+// and def/use events (for the data-flow graph). The shapes it yields are declared in extracted.ts;
+// tracked subtrees are collected by tracked.ts.
 import type { Parsed } from '../core/parser';
+import { countLines } from '../core/source';
+import { fieldIds, nodeKey, type DefUse, type Extracted, type ExtractOptions, type LightNode } from './extracted';
 import { fmix, key53 } from './hash';
+import { TrackedSubtrees } from './tracked';
 import { LIT_STR } from './kinds';
 import {
   R_ASSIGN, R_BINARY, R_BLOCK, R_EXPR_STMT, R_BREAK, R_CASE, R_CONTINUE, R_CONTROL, R_FIELD_IDENT, R_FUNCTION, R_IDENT, R_LITERAL,
   R_LOOP, R_PARAM, R_PUNCT, R_RETURN, R_SKIP, R_THROW, R_TYPE_IDENT, R_UNORDERED, R_UPDATE, X_CALL, X_COMPOUND, X_DECL, X_DECL_LIST, X_EFFECT, X_LVALUE,
-  roleTable, type RoleTable,
+  roleTable,
 } from './kinds';
-
-/** A statement-level node: functions, blocks, control constructs and the statements inside them. */
-export interface LightNode {
-  role: number;
-  type: number;
-  /** Field id of this node in its parent (0: none). */
-  field: number;
-  parent: LightNode | null;
-  children: LightNode[];
-  /** Zero-based rows. */
-  line: number;
-  endLine: number;
-  /** Full normalized structure key (names and literal values ignored). */
-  hash: number;
-  /** Shallow shape: own type and its children's types; labels control-flow blocks. */
-  shape: number;
-  pre: number;
-  post: number;
-  /** Switch cases: the default branch. */
-  isDefault: boolean;
-  /** A function whose body was inlined at its only call site (it gets no graph of its own). */
-  inlined?: boolean;
-  /** Start offset in the source: with `type`, names the node across walks (see `nodeKey`). */
-  start: number;
-  /** Functions: their name, when it is a plain identifier. */
-  name?: string;
-  /** Statements that are exactly one call of a plain name (`f(a);`): that name. */
-  callee?: string;
-  /** Has an effect beyond its local definitions: a call, or a write through a field, element or pointer. */
-  effect: boolean;
-  /** Functions (and the root): a syntax error inside, so their statements are not judged dead. */
-  hasError?: boolean;
-}
-
-/** A key naming a syntax node across walks of one tree. */
-export function nodeKey(start: number, type: number): number {
-  return start * 0x10000 + type;
-}
-
-export interface DefUse {
-  unit: LightNode;
-  name: string;
-  def: boolean;
-  use: boolean;
-  /** The definition declares the name (declaration, parameter, loop variable). */
-  decl: boolean;
-}
-
-export interface Extracted {
-  /** Tracked subtrees in pre-order. */
-  tracked: TrackedNodes;
-  /** Hashed nodes in the file (named nodes and operator tokens; punctuation and comments excluded). */
-  total: number;
-  root: LightNode;
-  events: DefUse[];
-  /** Events of each loop: [loop, first event index, end index). */
-  loops: Array<[LightNode, number, number]>;
-  table: RoleTable;
-  fields: FieldIds;
-  lineCount: number;
-  /** Normalized token stream and each token's row. */
-  tokens: Int32Array;
-  tokenRows: Uint32Array;
-  /** Calls of plain names anywhere in the file, per name. */
-  calls: Map<string, number>;
-  /** Statements left out of this walk (dead code found by an earlier walk). */
-  skipped: number;
-}
-
-export interface TrackedNodes {
-  hash: Float64Array;
-  size: Uint32Array;
-  /** Index of the first tracked node after this one's subtree. */
-  next: Uint32Array;
-  /** Zero-based rows. */
-  start: Uint32Array;
-  end: Uint32Array;
-}
-
-export interface FieldIds {
-  consequence: number; alternative: number; body: number; condition: number; initializer: number; update: number;
-  left: number; name: number; declarator: number; pattern: number; value: number; attribute: number; property: number;
-  field: number; operator: number; function: number; argument: number; object: number;
-}
-
-const fieldCache = new WeakMap<Language, FieldIds>();
-function fieldIds(language: Language): FieldIds {
-  let f = fieldCache.get(language);
-  if (!f) {
-    const id = (n: string) => language.fieldIdForName(n) ?? -1;
-    f = {
-      consequence: id('consequence'), alternative: id('alternative'), body: id('body'), condition: id('condition'),
-      initializer: Math.max(id('initializer'), id('init')), update: id('update'), left: id('left'), name: id('name'),
-      declarator: id('declarator'), pattern: id('pattern'), value: id('value'), attribute: id('attribute'),
-      property: id('property'), field: id('field'), operator: id('operator'), function: id('function'), argument: id('argument'),
-      object: id('object'),
-    };
-    fieldCache.set(language, f);
-  }
-  return f;
-}
-
-export interface ExtractOptions {
-  /** Smallest subtree (in hashed nodes) tracked as evidence. */
-  minSubtree: number;
-  unordered?: boolean;
-  /** Statements to leave out entirely, by `nodeKey` (dead code found by a first walk). */
-  skip?: Set<number>;
-}
 
 /** tree-sitter's type id of ERROR nodes. */
 const ERROR_TYPE = 0xffff;
@@ -140,12 +34,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   const interpolates = isPython || lang === 'javascript' || lang === 'typescript' || lang === 'tsx';
 
   // Tracked subtrees, reserved in pre-order at enter and kept at leave when large enough.
-  const tHash: number[] = [];
-  const tSize: number[] = [];
-  const tEndOrder: number[] = [];
-  const tStart: number[] = [];
-  const tEnd: number[] = [];
-  const tKeep: boolean[] = [];
+  const tracked = new TrackedSubtrees(opts.minSubtree);
 
   // Parallel frame stacks, one entry per hashed node on the path from the root.
   const sType: number[] = [];
@@ -236,7 +125,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
         else if (role & R_TYPE_IDENT) h = SEED_TYPE;
         else if (role & R_IDENT) h = SEED_IDENT;
         else h = canonicalOp[id]! >= 0 ? canonicalOp[id]! : id;
-        if (sp > 0) feed(sp - 1, fmix(Math.imul(h + 1, 0x9e3779b1)), fmix(Math.imul(h + 7, 0x85ebca6b)), id);
+        if (sp > 0) feed(sp - 1, fmix(Math.imul(h + 1, 0x9e3779b1)), fmix(Math.imul(h + 7, 0x85ebca6b)), id, 1);
         if (!named && aux[id]! & X_EFFECT && sp > 0) nearestLight(sp).effect = true;
         // `x += 1` written as an assignment with a compound operator (C family, Java, Go): the target is read too.
         if (!named && sp > 0 && sRole[sp - 1]! & R_ASSIGN && aux[id]! & X_COMPOUND) {
@@ -297,7 +186,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
         sCallee.push(null);
         sObject.push(false);
         if (cursor.gotoFirstChild()) {
-          sTracked.push(reserve(startRow));
+          sTracked.push(tracked.reserve(startRow));
           descended = true;
         } else {
           sTracked.push(-1);
@@ -317,24 +206,14 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   cursor.delete();
   rootLight.post = pre++;
 
-  function reserve(startRow: number): number {
-    const idx = tHash.length;
-    tHash.push(0);
-    tSize.push(0);
-    tEndOrder.push(0);
-    tStart.push(startRow);
-    tEnd.push(0);
-    tKeep.push(false);
-    return idx;
-  }
-
-  function feed(p: number, a: number, b: number, childShapeType: number): void {
+  /** Folds a child (hashes `a`, `b`; `childType` for the shape; `size` hashed nodes) into frame `p`. */
+  function feed(p: number, a: number, b: number, childType: number, size: number): void {
     sA[p] = Math.imul(sA[p]! ^ a, 0x01000193) + 0x7f4a7c15;
     sB[p] = Math.imul((sB[p]! << 5) | (sB[p]! >>> 27), 0x27d4eb2f) ^ b;
     sUA[p] = (sUA[p]! + a) | 0;
     sUB[p] = (sUB[p]! + Math.imul(b, 0x9e3779b1)) | 0;
-    sShape[p] = Math.imul(sShape[p]! ^ (childShapeType + 1), 0x01000193);
-    sSize[p]!++;
+    sShape[p] = Math.imul(sShape[p]! ^ (childType + 1), 0x01000193);
+    sSize[p]! += size;
   }
 
   function leave(): void {
@@ -374,15 +253,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
       b = fmix(hb);
     }
     const key = key53(a, b);
-    if (ti >= 0) {
-      tHash[ti] = key;
-      tSize[ti] = size;
-      tEndOrder[ti] = tHash.length;
-      // A node ending at column 0 (a trailing newline) ends on the line before.
-      const ep = cursor.endPosition;
-      tEnd[ti] = ep.column === 0 && ep.row > tStart[ti]! ? ep.row - 1 : ep.row;
-      tKeep[ti] = size >= opts.minSubtree;
-    }
+    if (ti >= 0) tracked.close(ti, key, size, cursor.endPosition);
     const shape = fmix(shapeAcc) >>> 0;
     if (!(role & R_BLOCK)) {
       tokCode.push(id + 0x20000);
@@ -408,12 +279,7 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     }
     if (sp > 0) {
       const p = sp - 1;
-      sA[p] = Math.imul(sA[p]! ^ a, 0x01000193) + 0x7f4a7c15;
-      sB[p] = Math.imul((sB[p]! << 5) | (sB[p]! >>> 27), 0x27d4eb2f) ^ b;
-      sUA[p] = (sUA[p]! + a) | 0;
-      sUB[p] = (sUB[p]! + Math.imul(b, 0x9e3779b1)) | 0;
-      sShape[p] = Math.imul(sShape[p]! ^ (id + 1), 0x01000193);
-      sSize[p]! += size;
+      feed(p, a, b, id, size);
       if (sFirstChild[p]! < 0) {
         sFirstChild[p] = key;
         sFirstShape[p] = shape;
@@ -475,32 +341,8 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
     return /^(case\s+_\s*:|_\s*(=>|if\b))/.test(head) || /^default\b/.test(head) || /^case\s+_\s*$/.test(head.split('\n')[0] ?? '');
   }
 
-  // Compact: keep large-enough subtrees, and turn end orders into "next kept index".
-  const n = tHash.length;
-  const keptBefore = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) keptBefore[i + 1] = keptBefore[i]! + (tKeep[i] ? 1 : 0);
-  const m = keptBefore[n]!;
-  const tracked: TrackedNodes = {
-    hash: new Float64Array(m), size: new Uint32Array(m), next: new Uint32Array(m), start: new Uint32Array(m), end: new Uint32Array(m),
-  };
-  for (let i = 0, j = 0; i < n; i++) {
-    if (!tKeep[i]) continue;
-    tracked.hash[j] = tHash[i]!;
-    tracked.size[j] = tSize[i]!;
-    tracked.next[j] = keptBefore[tEndOrder[i]!]!;
-    tracked.start[j] = tStart[i]!;
-    tracked.end[j] = tEnd[i]!;
-    j++;
-  }
   return {
-    tracked, total, root: rootLight, events, loops, table, fields: F, lineCount: countLines(source),
+    tracked: tracked.compact(), total, root: rootLight, events, loops, table, fields: F, lineCount: countLines(source),
     tokens: Int32Array.from(tokCode), tokenRows: Uint32Array.from(tokRow), calls, skipped,
   };
-}
-
-function countLines(source: string): number {
-  if (source.length === 0) return 0;
-  let n = 1;
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) n++;
-  return source.endsWith('\n') ? n - 1 : n;
 }

@@ -3,7 +3,7 @@
 // caller's control-flow graph and def-use edges read as if the code had never been moved out. The
 // callee then gets no graph of its own. Recursive calls are left alone. Syntax-tree evidence (subtrees,
 // k-grams) is not touched: moved code still matches there.
-import type { DefUse, Extracted, LightNode } from './extract';
+import type { DefUse, Extracted, LightNode } from './extracted';
 import { R_BLOCK, R_FUNCTION, R_LOOP } from './kinds';
 
 /** Inlines single-use same-file callees; returns how many call sites were replaced. */

@@ -1,30 +1,17 @@
 /// <reference lib="dom" />
 // Graph: files as nodes, pairs at or above the threshold as edges (thicker = more similar),
 // clusters coloured; d3-force lays it out on a canvas, d3-zoom pans and zooms, d3-drag moves nodes.
+// This file is the view: its DOM, input and the loops that run the layout; the layout itself is in
+// graphLayout.ts and the canvas painting in graphPaint.ts.
 import { drag } from 'd3-drag';
-import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 import { pointer, select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import type { PanelContext, UpdateReason, View } from './view';
-import { baseName, clear, fmt, h, markPainted } from '../dom';
-import { edgesAbove, pairsOfDoc } from '../model';
+import { CanvasPainter, baseName, clear, fmt, h } from '../dom';
+import { pairsOfDoc } from '../model';
 import { clusterColour } from '../theme';
-
-interface GNode extends SimulationNodeDatum { i: number; r: number }
-interface GLink extends SimulationLinkDatum<GNode> { s: number }
-
-/** Layout work per animation frame while it settles (ms); it stops early when input is waiting. */
-const FRAME_MS = 8;
-/** After a click or a key, the layout pauses this long (ms) so the answer is painted first. */
-const QUIET_MS = 60;
-/** Layout work per idle period while the graph is hidden (ms). */
-const IDLE_MS = 12;
-
-/** True when the browser has input waiting for the page (Chromium); false where it cannot tell. */
-const inputPending: () => boolean = (() => {
-  const s = (navigator as unknown as { scheduling?: { isInputPending?: (o?: { includeContinuous?: boolean }) => boolean } }).scheduling;
-  return s?.isInputPending ? () => s.isInputPending!() : () => false;
-})();
+import { FRAME_MS, IDLE_MS, QUIET_MS, fitTransform, graphData, layoutSimulation, moving, tickUntil, type GLink, type GNode, type GraphSimulation } from './graphLayout';
+import { paintGraph } from './graphPaint';
 
 export class GraphView implements View {
   readonly el = h('div', { class: 'graph' });
@@ -38,18 +25,18 @@ export class GraphView implements View {
   private readonly isolated = h('input', { type: 'checkbox', id: 'graph-isolated' });
   private readonly stats = h('span', { class: 'muted' });
   private readonly tip = h('div', { class: 'tooltip', role: 'tooltip', hidden: true });
+  private readonly painter = new CanvasPainter(this.canvas, 'graph-canvas', () => this.paint());
   private nodes: GNode[] = [];
   private links: GLink[] = [];
   private byDoc = new Map<number, GNode>();
   private positions = new Map<number, [number, number]>();
-  private sim: Simulation<GNode, GLink> | undefined;
+  private sim: GraphSimulation | undefined;
   private zoomer: ZoomBehavior<HTMLCanvasElement, unknown> | undefined;
   private transform: ZoomTransform = zoomIdentity;
   private width = 0;
   private height = 0;
   private selected = -1;
   private hover = -1;
-  private frame = 0;
   private visible = false;
 
   constructor(private readonly app: PanelContext) {
@@ -119,73 +106,24 @@ export class GraphView implements View {
   private rebuild(): void {
     const m = this.app.model!;
     for (const nd of this.nodes) if (nd.x !== undefined && nd.y !== undefined) this.positions.set(nd.i, [nd.x, nd.y]);
-    const k = edgesAbove(m, this.app.threshold);
-    const linked = new Uint8Array(m.n);
-    for (let e = 0; e < k; e++) {
-      linked[m.edgeI[e]!] = 1;
-      linked[m.edgeJ[e]!] = 1;
-    }
-    const all = this.isolated.checked;
-    this.nodes = [];
-    this.byDoc.clear();
-    // Start cluster members together: clusters on a spiral, members in a small ring.
-    const placed = this.app.order;
-    let clusterIndex = 0;
-    let lastCluster = -1;
-    let inCluster = 0;
-    for (const i of placed) {
-      if (!all && !linked[i] && i !== this.selected) continue;
-      const cid = this.app.clusterOf[i]!;
-      if (cid !== lastCluster) {
-        lastCluster = cid;
-        inCluster = 0;
-        clusterIndex++;
-      }
-      let pos = this.positions.get(i);
-      if (!pos) {
-        const a = clusterIndex * 2.399963;
-        const rr = 40 * Math.sqrt(clusterIndex);
-        const b = inCluster * 2.399963;
-        const r2 = 8 * Math.sqrt(inCluster);
-        pos = [rr * Math.cos(a) + r2 * Math.cos(b), rr * Math.sin(a) + r2 * Math.sin(b)];
-      }
-      inCluster++;
-      const nd: GNode = { i, r: 5, x: pos[0], y: pos[1] };
-      this.nodes.push(nd);
-      this.byDoc.set(i, nd);
-    }
-    this.links = [];
-    for (let e = 0; e < k; e++) {
-      const a = this.byDoc.get(m.edgeI[e]!);
-      const b = this.byDoc.get(m.edgeJ[e]!);
-      if (a && b) this.links.push({ source: a, target: b, s: m.edgeS[e]! });
-    }
+    ({ nodes: this.nodes, links: this.links, byDoc: this.byDoc } = graphData(m, this.app.threshold, {
+      order: this.app.order, clusterOf: this.app.clusterOf, all: this.isolated.checked, selected: this.selected, positions: this.positions,
+    }));
     this.stats.textContent = `${this.nodes.length} files, ${this.links.length} pairs ≥ ${fmt(this.app.threshold)}`;
     this.canvas.dataset.nodes = String(this.nodes.length);
     this.canvas.dataset.edges = String(this.links.length);
     this.fillPicker();
 
     this.sim?.stop();
-    const n = this.nodes.length;
-    const small = n <= 60;
     this.ticks = 0;
     const fresh = this.nodes.some((nd) => !this.positions.has(nd.i));
-    this.sim = forceSimulation<GNode, GLink>(this.nodes)
-      .force('link', forceLink<GNode, GLink>(this.links).distance((l) => (small ? 60 + 120 * (1 - l.s) : 20 + 60 * (1 - l.s))).strength((l) => 0.3 + 0.7 * l.s))
-      .force('charge', forceManyBody<GNode>().strength(small ? -160 : n > 400 ? -18 : -40).theta(0.9).distanceMax(small ? 600 : 400))
-      .force('collide', forceCollide<GNode>(small ? 16 : 7))
-      .force('x', forceX<GNode>(0).strength(0.04))
-      .force('y', forceY<GNode>(0).strength(0.04))
-      .alphaDecay(n > 400 ? 0.045 : 0.03)
-      .alpha(fresh ? 1 : 0.3);
-    // The simulation's own timer runs one tick per frame; animate() runs as many as fit in a frame.
-    this.sim.stop();
+    this.sim = layoutSimulation(this.nodes, this.links, fresh);
     this.canvas.dataset.settled = '0';
     // No layout before the first paint: the start positions already group clusters. While the tab is
     // hidden the layout runs in idle time; when it is shown, the current positions are painted at
     // once and the layout animates from there.
     this.autoFit = fresh;
-    this.markNext = true;
+    this.painter.markNext();
     if (this.visible) {
       this.resize();
       if (fresh) this.fit();
@@ -201,20 +139,15 @@ export class GraphView implements View {
     const step = (d: IdleDeadline) => {
       this.idle = 0;
       const sim = this.sim;
-      if (!sim || this.visible || sim.alpha() < sim.alphaMin()) return;
-      const end = performance.now() + Math.min(IDLE_MS, d.timeRemaining());
-      do sim.tick();
-      while (performance.now() < end && sim.alpha() >= sim.alphaMin() && !inputPending());
-      if (sim.alpha() >= sim.alphaMin()) this.idle = requestIdleCallback(step);
+      if (!sim || this.visible || !moving(sim)) return;
+      tickUntil(sim, performance.now() + Math.min(IDLE_MS, d.timeRemaining()));
+      if (moving(sim)) this.idle = requestIdleCallback(step);
       else this.canvas.dataset.settled = '1';
     };
     this.idle = requestIdleCallback(step);
   }
 
   private autoFit = false;
-  /** Mark the next draw on the performance timeline (co:paint:graph-canvas). */
-  private markNext = false;
-  private inFrame = false;
   private ticks = 0;
   private loop = 0;
   private quietUntil = 0;
@@ -227,15 +160,10 @@ export class GraphView implements View {
       const sim = this.sim;
       if (!sim || !this.visible) return;
       const t0 = performance.now();
-      if (t0 >= this.quietUntil) {
-        do sim.tick();
-        while (performance.now() - t0 < FRAME_MS && sim.alpha() >= sim.alphaMin() && !inputPending());
-      }
+      if (t0 >= this.quietUntil) tickUntil(sim, t0 + FRAME_MS);
       if (this.autoFit && ++this.ticks % 5 === 0) this.fit();
-      this.inFrame = true;
-      this.drawNow();
-      this.inFrame = false;
-      if (sim.alpha() >= sim.alphaMin()) {
+      this.painter.now(true);
+      if (moving(sim)) {
         this.loop = requestAnimationFrame(step);
       } else {
         this.canvas.dataset.settled = '1';
@@ -307,14 +235,7 @@ export class GraphView implements View {
   /** Zooms so that every node is in view. */
   fit(): void {
     if (!this.zoomer || !this.nodes.length) return;
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const nd of this.nodes) {
-      x0 = Math.min(x0, nd.x!); y0 = Math.min(y0, nd.y!); x1 = Math.max(x1, nd.x!); y1 = Math.max(y1, nd.y!);
-    }
-    const pad = 30;
-    const right = this.nodes.length <= 40 ? 150 : pad; // room for the labels drawn right of the nodes
-    const k = Math.min(2.5, Math.max(0.05, Math.min((this.width - pad - right) / Math.max(1, x1 - x0), (this.height - 2 * pad) / Math.max(1, y1 - y0))));
-    const t = zoomIdentity.translate((this.width + pad - right) / 2, this.height / 2).scale(k).translate(-(x0 + x1) / 2, -(y0 + y1) / 2);
+    const t = fitTransform(this.nodes, this.width, this.height);
     select(this.canvas).call(this.zoomer.transform, t);
   }
 
@@ -329,109 +250,21 @@ export class GraphView implements View {
   }
 
   private draw(): void {
-    if (this.frame || !this.visible) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.inFrame = true;
-      this.drawNow();
-      this.inFrame = false;
-    });
+    if (this.visible) this.painter.request();
   }
 
   drawNow(): void {
-    if (!this.width || !this.app.model) return;
-    const m = this.app.model;
-    const ctx = this.canvas.getContext('2d')!;
-    const p = this.app.palette;
-    const dpr = window.devicePixelRatio || 1;
-    const t = this.transform;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = p.bg;
-    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
-    ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
-    // Edges, grouped in a few alpha/width buckets to keep the number of strokes small.
-    const buckets = 5;
-    const th = this.app.threshold;
-    for (let b = 0; b < buckets; b++) {
-      ctx.beginPath();
-      let any = false;
-      for (const l of this.links) {
-        const rel = th >= 1 ? 1 : (l.s - th) / (1 - th);
-        if (Math.min(buckets - 1, Math.floor(rel * buckets)) !== b) continue;
-        const a = l.source as GNode;
-        const c = l.target as GNode;
-        ctx.moveTo(a.x!, a.y!);
-        ctx.lineTo(c.x!, c.y!);
-        any = true;
-      }
-      if (!any) continue;
-      ctx.strokeStyle = p.edge;
-      ctx.globalAlpha = 0.25 + 0.6 * ((b + 0.5) / buckets);
-      ctx.lineWidth = (0.6 + 3 * ((b + 0.5) / buckets)) / Math.sqrt(t.k);
-      ctx.stroke();
-    }
-    ctx.globalAlpha = 1;
-    // Selected node's edges on top.
-    if (this.selected >= 0) {
-      ctx.beginPath();
-      for (const l of this.links) {
-        const a = l.source as GNode;
-        const c = l.target as GNode;
-        if (a.i !== this.selected && c.i !== this.selected) continue;
-        ctx.moveTo(a.x!, a.y!);
-        ctx.lineTo(c.x!, c.y!);
-      }
-      ctx.strokeStyle = p.focus;
-      ctx.lineWidth = 2.5 / Math.sqrt(t.k);
-      ctx.stroke();
-    }
-    // Nodes by colour.
-    const byColour = new Map<string, GNode[]>();
-    for (const nd of this.nodes) {
-      const c = clusterColour(p, this.app.clusterOf[nd.i]!);
-      let l = byColour.get(c);
-      if (!l) byColour.set(c, (l = []));
-      l.push(nd);
-    }
-    const r = 5 / Math.sqrt(Math.max(1, t.k));
-    for (const [c, list] of byColour) {
-      ctx.beginPath();
-      for (const nd of list) {
-        ctx.moveTo(nd.x! + r, nd.y!);
-        ctx.arc(nd.x!, nd.y!, r, 0, 2 * Math.PI);
-      }
-      ctx.fillStyle = c;
-      ctx.fill();
-      ctx.lineWidth = 1 / t.k;
-      ctx.strokeStyle = p.bg;
-      ctx.stroke();
-    }
-    for (const [idx, colour, w] of [[this.hover, p.fg, 1.5], [this.selected, p.focus, 3]] as const) {
-      const nd = this.byDoc.get(idx);
-      if (!nd) continue;
-      ctx.beginPath();
-      ctx.arc(nd.x!, nd.y!, r + 2 / t.k, 0, 2 * Math.PI);
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = w / t.k;
-      ctx.stroke();
-    }
-    // Labels when zoomed in enough or the graph is small.
-    if (t.k >= 1.4 || this.nodes.length <= 40) {
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      ctx.fillStyle = p.fg;
-      ctx.font = p.font;
-      ctx.textBaseline = 'middle';
-      for (const nd of this.nodes) {
-        const [sx, sy] = t.apply([nd.x!, nd.y!]);
-        if (sx < -50 || sy < -10 || sx > this.width + 50 || sy > this.height + 10) continue;
-        ctx.fillText(baseName(m.names[nd.i]!), sx + r * t.k + 4, sy);
-      }
-    }
-    this.canvas.dataset.drawn = String((Number(this.canvas.dataset.drawn) || 0) + 1);
-    if (this.markNext) {
-      this.markNext = false;
-      markPainted('graph-canvas', this.inFrame);
-    }
+    this.painter.now();
+  }
+
+  private paint(): boolean {
+    if (!this.width || !this.app.model) return false;
+    paintGraph(this.canvas, {
+      nodes: this.nodes, links: this.links, byDoc: this.byDoc, names: this.app.model.names, clusterOf: this.app.clusterOf,
+      palette: this.app.palette, threshold: this.app.threshold, transform: this.transform,
+      width: this.width, height: this.height, selected: this.selected, hover: this.hover,
+    });
+    return true;
   }
 
   private onMove(e: MouseEvent): void {

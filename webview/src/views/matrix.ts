@@ -4,7 +4,7 @@
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import type { PanelContext, UpdateReason, View } from './view';
-import { baseName, clear, fmt, h, markPainted, measureSince } from '../dom';
+import { CanvasPainter, baseName, clear, fmt, h, measureSince } from '../dom';
 import { pairKey, scoreOf } from '../model';
 import { clusterColour, HEAT_LEVELS, heatLut } from '../theme';
 
@@ -30,11 +30,8 @@ export class MatrixView implements View {
   private height = 0;
   private focus: [number, number] = [0, 1];
   private hover: [number, number] | undefined;
-  private frame = 0;
   private imageFor = '';
-  /** Mark the next draw on the performance timeline (co:paint:matrix-canvas). */
-  private markNext = false;
-  private inFrame = false;
+  private readonly painter = new CanvasPainter(this.canvas, 'matrix-canvas', () => this.paint());
 
   constructor(private readonly app: PanelContext) {
     this.wrap.append(this.canvas, this.tip);
@@ -71,7 +68,7 @@ export class MatrixView implements View {
     }
     this.canvas.hidden = false;
     this.imageFor = '';
-    this.markNext = true;
+    this.painter.markNext();
     this.fillLegend();
     this.layout();
     // Hidden (prepared in idle time, see App.schedulePrefetch): only the image, drawn when shown.
@@ -188,19 +185,17 @@ export class MatrixView implements View {
   }
 
   private draw(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.inFrame = true;
-      this.drawNow();
-      this.inFrame = false;
-    });
+    this.painter.request();
   }
 
   /** Draws synchronously (the first paint after an analysis, and the benchmark, want it now). */
   drawNow(): void {
+    this.painter.now();
+  }
+
+  private paint(): boolean {
     const m = this.app.model;
-    if (!m || !m.scores || !this.side) return;
+    if (!m || !m.scores || !this.side) return false;
     const n = m.n;
     const ctx = this.canvas.getContext('2d')!;
     const dpr = window.devicePixelRatio || 1;
@@ -269,11 +264,7 @@ export class MatrixView implements View {
     if (document.activeElement === this.canvas) mark(this.focus, p.focus, 2);
     ctx.restore();
     if (this.gutter) this.drawLabels(ctx, dpr, cell, t);
-    this.canvas.dataset.drawn = String((Number(this.canvas.dataset.drawn) || 0) + 1);
-    if (this.markNext) {
-      this.markNext = false;
-      markPainted('matrix-canvas', this.inFrame);
-    }
+    return true;
   }
 
   /** Screen x of column 0, relative to the left of the matrix area. */
