@@ -22,6 +22,7 @@ interface Entry {
   windows?: number;
   truncated?: boolean;
   top_tokens?: Array<{ text: string; score: number; line: number; column: number; start: number; end: number }>;
+  top_tokens_for?: string;
   explain_error?: string;
   error?: string;
 }
@@ -78,6 +79,8 @@ describe('code-origin classify (CLI)', function () {
       assert.equal(SMALL_JAVA.slice(t.start, t.end), t.text);
       assert.ok(t.line >= 1 && t.column >= 1);
     }
+    // the explained class: the verdict, or llm for an inconclusive one
+    assert.equal(f.top_tokens_for, f.label === 'human' ? 'human' : 'llm');
     const table = run([java, '--explain', '--top', '2', '--steps', '4']);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /tokens that weigh most for "(human|llm)"/);

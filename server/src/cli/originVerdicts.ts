@@ -21,6 +21,8 @@ export interface FileEntry {
   windows?: number;
   truncated?: boolean;
   top_tokens?: TopToken[];
+  /** The class the top tokens push toward: the verdict, or llm when it is inconclusive. */
+  top_tokens_for?: 'human' | 'llm';
   explain_error?: string;
   error?: string;
   units?: UnitResult[];

@@ -141,15 +141,17 @@ function verdictFields(c: Classification): Pick<FileEntry, 'label' | 'p_llm' | '
 }
 
 /** Classification (and explanation) of one text, as the fields of an output entry. */
-async function classifyOne(text: string, language: VerdictLanguage, o: RunOptions): Promise<Pick<FileEntry, 'label' | 'p_llm' | 'confidence' | 'reason' | 'windows' | 'truncated' | 'top_tokens' | 'explain_error'>> {
+async function classifyOne(text: string, language: VerdictLanguage, o: RunOptions): Promise<Pick<FileEntry, 'label' | 'p_llm' | 'confidence' | 'reason' | 'windows' | 'truncated' | 'top_tokens' | 'top_tokens_for' | 'explain_error'>> {
   let c: Classification;
   let topList: TokenAttribution[] | undefined;
+  let topFor: 'human' | 'llm' | undefined;
   let explainError: string | undefined;
   const co = { maxWindows: o.maxWindows, language, unevaluatedLanguages: o.unevaluatedLanguages };
   if (o.explain && !o.model.explainUnavailable) {
     const e = await o.model.explain(text, { ...co, top: o.top, steps: o.steps });
     c = e.classification;
     topList = e.top;
+    topFor = e.target;
   } else {
     c = await o.model.classify(text, co);
     if (o.explain) explainError = o.model.explainUnavailable;
@@ -157,7 +159,7 @@ async function classifyOne(text: string, language: VerdictLanguage, o: RunOption
   return {
     ...verdictFields(c), windows: c.windows,
     ...(c.truncated ? { truncated: true } : {}),
-    ...(topList ? { top_tokens: topTokens(topList) } : {}),
+    ...(topList ? { top_tokens: topTokens(topList), top_tokens_for: topFor } : {}),
     ...(explainError ? { explain_error: explainError } : {}),
   };
 }
@@ -218,7 +220,7 @@ function classifyTable(entries: FileEntry[], maxWindows: number): string {
   for (const e of entries) if (e.units?.length) parts.push('', unitsTable(e.path, e.units));
   for (const e of entries) {
     if (!e.top_tokens?.length) continue;
-    parts.push('', `${e.path}: tokens that weigh most for "${e.label}"`);
+    parts.push('', `${e.path}: tokens that weigh most for "${e.top_tokens_for ?? e.label}"`);
     parts.push(renderTable(['line:col', 'score', 'token'], e.top_tokens.map((t) => [`${t.line}:${t.column}`, t.score.toFixed(4), JSON.stringify(t.text)])));
   }
   return parts.join('\n');
