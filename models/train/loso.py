@@ -117,11 +117,11 @@ def score(model, view, name):
     return sp, lo
 
 
-def tfidf_fold(work, train_ids, eval_ids):
+def tfidf_fold(work, train_ids, eval_ids, code_file='all.jsonl'):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     code = {}
-    with open(os.path.join(work, 'all.jsonl')) as f:
+    with open(os.path.join(work, code_file)) as f:
         for line in f:
             r = json.loads(line)
             code[r['id']] = r['code']
@@ -144,6 +144,8 @@ def main():
     ap.add_argument('--folds', help='comma-separated folds (default: every source)')
     ap.add_argument('--transformer-tokens', type=int, default=400000)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--code', default='all.jsonl',
+                    help='tfidf: the {id, code} file in WORK it reads (tok_all.text.jsonl: the canonical text)')
     ap.add_argument('--final', action='store_true', help='train on every source (train/dev splits) instead')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -181,7 +183,7 @@ def main():
             idx = folds.read_index(a.work)
             tr = [r['id'] for r in idx if other(meta[r['id']], 'train')]
             ev = [r['id'] for r in idx if folds.fold_of(meta[r['id']]) == fold]
-            ps = tfidf_fold(a.work, tr, ev)
+            ps = tfidf_fold(a.work, tr, ev, a.code)
             rows = list(zip(ev, ps))
             extra = {}
         else:

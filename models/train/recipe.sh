@@ -29,20 +29,21 @@ if has data; then
   $PY $T/prepare_data.py --out $T/work/canon --human-extra $T/work/realworld/train.jsonl
   cat $W/train.jsonl $W/dev.jsonl $W/test.jsonl $W/gptsniffer_test.jsonl > $W/all.jsonl
   npm run build >/dev/null
-  node dist/tokenize-dataset.js --canonical --tokenizer $OUT/tokenizer.json --in $W/all.jsonl --out $W/tok_all
+  node dist/tokenize-dataset.js --canonical --text --tokenizer $OUT/tokenizer.json --in $W/all.jsonl --out $W/tok_all
 fi
 
 if has loso; then
   # LOSO of the lexical path by default: in the hybrid the transformer adds nothing measurable (dev AUC
   # lexical 0.971, combined 0.971, transformer alone 0.45), and a hybrid LOSO takes ~2.5 h on 2 cores
   # (scoring every window of every held-out file). LOSO_RECIPE=hybrid runs the full one; LOSO_COMPARE=1
-  # adds the char-n-gram TF-IDF baseline beside it.
+  # adds the char-n-gram TF-IDF baseline beside it, on the raw text and on the canonical text.
   R=${LOSO_RECIPE:-lexical}
   (cd $T && $PY loso.py "../../$W" "../../$L" --recipe "$R" --transformer-tokens "$TOKENS")
   cmp=()
   if [ "${LOSO_COMPARE:-0}" = 1 ]; then
     (cd $T && $PY loso.py "../../$W" "../../$L" --recipe tfidf)
-    cmp=(--compare "tfidf=../../$L/preds_tfidf.jsonl")
+    (cd $T && $PY loso.py "../../$W" "../../$L" --recipe tfidf --name tfidf_canonical --code tok_all.text.jsonl)
+    cmp=(--compare "tfidf=../../$L/preds_tfidf.jsonl" --compare "tfidf_canonical=../../$L/preds_tfidf_canonical.jsonl")
   fi
   (cd $T && $PY summarise.py "../../$L/preds_$R.jsonl" "../../$L/summary" "${cmp[@]}")
 fi

@@ -3,6 +3,8 @@
 //   OUT.u16          all token ids (no specials), little-endian uint16, files back to back
 //   OUT.index.jsonl  one {"id", "start", "count"} per file (start/count in tokens)
 //   OUT.offsets.jsonl (with --offsets) one {"id", "starts", "ends"} per file, UTF-16 spans
+//   OUT.text.jsonl   (with --text) one {"id", "code"} per file: the text that was tokenized (the canonical text
+//                    with --canonical; the LOSO TF-IDF baseline on formatting-blind text reads it)
 // Usage: node dist/tokenize-dataset.js --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--canonical [VERSION]]
 // --canonical: tokenizes canonicalizeForOrigin(code, row.language, VERSION) (formatting-invariant, issue 19; VERSION
 // tokens-v1 by default, or tokens-v2) instead of the raw code; offsets are then offsets in the canonical text.
@@ -42,13 +44,14 @@ async function main(): Promise<void> {
   const inPath = arg('--in');
   const out = arg('--out');
   if (!tokPath || !inPath || !out) {
-    console.error('usage: tokenize-dataset --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--canonical [VERSION]]');
+    console.error('usage: tokenize-dataset --tokenizer tokenizer.json --in data.jsonl --out prefix [--offsets] [--text] [--canonical [VERSION]]');
     process.exit(2);
   }
   const tok = OriginTokenizer.fromFile(tokPath);
   const ids = createWriteStream(`${out}.u16`);
   const index = createWriteStream(`${out}.index.jsonl`);
   const offsets = process.argv.includes('--offsets') ? createWriteStream(`${out}.offsets.jsonl`) : null;
+  const texts = process.argv.includes('--text') ? createWriteStream(`${out}.text.jsonl`) : null;
   const canonical = process.argv.includes('--canonical');
   const named = arg('--canonical');
   const version: CanonicalVersion = named && !named.startsWith('--') ? (named as CanonicalVersion) : CANONICAL_VERSION;
@@ -71,11 +74,12 @@ async function main(): Promise<void> {
     await write(ids, buf);
     await write(index, JSON.stringify({ id: row.id, start, count: enc.ids.length }) + '\n');
     if (offsets) await write(offsets, JSON.stringify({ id: row.id, starts: enc.starts, ends: enc.ends }) + '\n');
+    if (texts) await write(texts, JSON.stringify({ id: row.id, code: text }) + '\n');
     start += enc.ids.length;
     files++;
     if (files % 1000 === 0) console.error(`tokenize-dataset: ${files} files, ${(files / ((Date.now() - t0) / 1000)).toFixed(0)} files/s`);
   }
-  await Promise.all([close(ids), close(index), ...(offsets ? [close(offsets)] : [])]);
+  await Promise.all([close(ids), close(index), ...(offsets ? [close(offsets)] : []), ...(texts ? [close(texts)] : [])]);
   console.error(`tokenize-dataset: ${files} files, ${start} tokens, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
