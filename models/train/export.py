@@ -170,7 +170,8 @@ def write_manifest(model, out, info, evaluation, canonical=None, verdict=None):
     c = model.config
     man = {
         'name': 'code-origin-small',
-        'version': '0.1.0',
+        # 0.2: tokens-v1 input and three-way LOSO verdicts (0.1 read raw text, two-way); history rows name it
+        'version': '0.2.0' if canonical else '0.1.0',
         'architecture': 'roberta' + ('+lexical-ngrams' if c.lex_buckets else ''),
         'parameters': count_parameters(model),
         'hidden_size': c.hidden,
