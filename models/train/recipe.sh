@@ -20,6 +20,21 @@ steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=(corpus data loso final export)
 has() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
+# Debian packages the steps need (installed when missing and root; the card's formatters too).
+need=(python3-torch python3-onnx python3-numpy libopenblas0-pthread liblapack3 python3-sklearn)
+has card && need+=(black clang-format golang-go)
+missing=()
+for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+  else echo "recipe.sh: missing Debian packages: ${missing[*]} (apt-get install them)" >&2; exit 1; fi
+fi
+if has card; then
+  command -v rustfmt >/dev/null || { echo "recipe.sh card: rustfmt is missing (apt-get install rustfmt, or rustup)" >&2; exit 1; }
+  PRETTIER=/tmp/code-origin-bench-prettier   # a throwaway install outside the project (test/bench/origin/README.md)
+  [ -f $PRETTIER/node_modules/prettier/index.mjs ] || npm install --prefix $PRETTIER prettier@3 >/dev/null
+fi
+
 if has corpus; then
   # Debian source packages of real projects released before November 2022 (never the reserved ones)
   $PY $T/realworld/build_corpus.py build

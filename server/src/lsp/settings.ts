@@ -1,7 +1,8 @@
 // The `codeOrigin.*` settings the server reads, with defaults used when the client sends none.
 import { SEVERITIES } from './severity';
+import { readLanguages, readSeverity } from './settingValues';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { DIAGNOSTICS_SCOPES, LANGUAGES, SETTINGS_DEFAULTS, type DiagnosticsScope, type LanguageId } from '../../../protocol/config';
+import { DIAGNOSTICS_SCOPES, SETTINGS_DEFAULTS, type DiagnosticsScope, type LanguageId } from '../../../protocol/config';
 import { DEFAULT_ORIGIN_SETTINGS, readOriginSettings, type OriginSettings } from './origin/settings';
 
 export interface SimilaritySettings {
@@ -26,7 +27,6 @@ export interface ServerSettings {
   similarity: SimilaritySettings;
   origin: OriginSettings;
 }
-
 
 /** protocol/config.ts's defaults, as the server holds them. */
 const sim = SETTINGS_DEFAULTS.similarity;
@@ -54,24 +54,18 @@ export function readSettings(raw: unknown): ServerSettings {
   const sim = (s.similarity && typeof s.similarity === 'object' ? s.similarity : {}) as Record<string, unknown>;
   const pos = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d);
   const unit = (v: unknown, d: number) => (typeof v === 'number' && v >= 0 && v <= 1 ? v : d);
-  const sev = (v: unknown, d: DiagnosticSeverity) => (typeof v === 'string' ? (SEVERITIES as Record<string, DiagnosticSeverity>)[v.toLowerCase()] ?? d : d);
   const defaults = DEFAULT_SETTINGS.similarity;
-  const langs = Array.isArray(s.enabledLanguages)
-    ? s.enabledLanguages.filter((l): l is LanguageId => (LANGUAGES as readonly unknown[]).includes(l))
-    : DEFAULT_SETTINGS.enabledLanguages;
-  // tsx follows typescript: users think of them as one language.
-  if (langs.includes('typescript') && !langs.includes('tsx')) langs.push('tsx');
   return {
     maxFileSize: pos(s.maxFileSize, DEFAULT_SETTINGS.maxFileSize),
-    enabledLanguages: langs,
+    enabledLanguages: readLanguages(s.enabledLanguages, DEFAULT_SETTINGS.enabledLanguages),
     astMaxDepth: Math.floor(pos(ast.maxDepth, DEFAULT_SETTINGS.astMaxDepth)),
     astMaxNodes: Math.floor(pos(ast.maxNodes, DEFAULT_SETTINGS.astMaxNodes)),
     similarity: {
       enabled: typeof sim.enabled === 'boolean' ? sim.enabled : defaults.enabled,
       reportThreshold: unit(sim.reportThreshold, defaults.reportThreshold),
       raiseThreshold: unit(sim.raiseThreshold, defaults.raiseThreshold),
-      severity: sev(sim.severity, defaults.severity),
-      raisedSeverity: sev(sim.raisedSeverity, defaults.raisedSeverity),
+      severity: readSeverity(sim.severity, defaults.severity),
+      raisedSeverity: readSeverity(sim.raisedSeverity, defaults.raisedSeverity),
       maxFiles: Math.floor(pos(sim.maxFiles, defaults.maxFiles)),
       diagnosticsScope: (DIAGNOSTICS_SCOPES as readonly unknown[]).includes(sim.diagnosticsScope) ? sim.diagnosticsScope as DiagnosticsScope : defaults.diagnosticsScope,
     },

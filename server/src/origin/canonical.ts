@@ -5,7 +5,7 @@ import type { TreeCursor } from 'web-tree-sitter';
 import type { LanguageId } from '../core/languages';
 import { parseSource } from '../core/parser';
 import { identifierShape, shapeMap } from './identifierShape';
-import { collapsed, commentTok, lexMacroBody, prettierNumber, stringTok, type Tok } from './canonicalLiterals';
+import { collapsed, commentTok, lexMacroBody, prettierNumber, stringTok, WS, type Tok } from './canonicalLiterals';
 
 /** tokens-v1: layout-blind token stream. tokens-v2: the same with identifiers as their shape (identifierShape.ts). */
 export const CANONICAL_VERSIONS = ['tokens-v1', 'tokens-v2'] as const;
@@ -57,7 +57,6 @@ const IMPORTS: Partial<Record<LanguageId, Record<string, Set<string> | null>>> =
 };
 
 const CLOSERS = new Set([')', ']', '}']);
-const WS = /\s/;
 
 interface Item {
   first: number; // token index range [first, last)

@@ -2,7 +2,8 @@
 // bodies, each rewritten the way formatters leave them, with per-character source indices.
 import type { LanguageId } from '../core/languages';
 
-const WS = /\s/;
+/** Whitespace, as every canonical rule reads it. */
+export const WS = /\s/;
 
 /** One token of the canonical stream, with where it came from in the source. */
 export interface Tok {

@@ -1,8 +1,9 @@
 // The `codeOrigin.origin.*` settings: read by ../settings.ts into ServerSettings.origin.
 import { SETTINGS_DEFAULTS } from '../../../../protocol/config';
 import { SEVERITIES } from '../severity';
+import { readLanguages, readSeverity } from '../settingValues';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { LANGUAGES, type LanguageId } from '../../core/languages';
+import type { LanguageId } from '../../core/languages';
 
 export interface OriginSettings {
   enabled: boolean;
@@ -44,22 +45,17 @@ export const DEFAULT_ORIGIN_SETTINGS: OriginSettings = {
   unevaluatedLanguages: o.unevaluatedLanguages,
 };
 
-
 export function readOriginSettings(raw: unknown): OriginSettings {
   const s = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const d = DEFAULT_ORIGIN_SETTINGS;
   const int = (v: unknown, def: number, min: number, max: number) =>
     (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? Math.floor(v) : def);
-  const langs = Array.isArray(s.enabledLanguages)
-    ? s.enabledLanguages.filter((l): l is LanguageId => (LANGUAGES as readonly unknown[]).includes(l))
-    : [...d.enabledLanguages];
-  if (langs.includes('typescript') && !langs.includes('tsx')) langs.push('tsx');
   return {
     enabled: typeof s.enabled === 'boolean' ? s.enabled : d.enabled,
     modelPath: typeof s.modelPath === 'string' ? s.modelPath.trim() : d.modelPath,
-    severity: typeof s.severity === 'string' ? (SEVERITIES as Record<string, DiagnosticSeverity>)[s.severity.toLowerCase()] ?? d.severity : d.severity,
+    severity: readSeverity(s.severity, d.severity),
     threshold: typeof s.threshold === 'number' && s.threshold > 0 && s.threshold < 1 ? s.threshold : undefined,
-    enabledLanguages: langs,
+    enabledLanguages: readLanguages(s.enabledLanguages, d.enabledLanguages),
     minTokens: int(s.minTokens, d.minTokens, 1, 4096),
     maxWindows: int(s.maxWindows, d.maxWindows, 1, 256),
     debounceMs: int(s.debounceMs, d.debounceMs, 0, 60_000),
