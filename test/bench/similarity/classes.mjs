@@ -22,8 +22,33 @@ function shuffle(a, rnd) {
   return out;
 }
 
-/** Files of `files` minus all but one member of each group of known copies (pairs closed transitively). */
-function independent(files, pairs) {
+const JAVA_KEYWORDS = new Set(('abstract assert boolean break byte case catch char class const continue default do double else enum ' +
+  'extends final finally float for goto if implements import instanceof int interface long native new package private protected ' +
+  'public return short static strictfp super switch synchronized this throw throws transient try void volatile while var true false null').split(' '));
+
+/**
+ * A Java file's token sequence with comments and layout gone, every name `v`, every literal `S`/`N`: files
+ * equal in it are one program renamed, whatever a dataset's labels say. A plain regex lexer, not our
+ * engine, so the pool's cleaning cannot favour the engine under test.
+ */
+export function lexicalShape(src) {
+  const text = src.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
+  const out = [];
+  for (const [t] of text.matchAll(/"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[A-Za-z_$][\w$]*|\d[\w.]*|[^\s\w]/g)) {
+    if (t[0] === '"' || t[0] === "'") out.push('S');
+    else if (/^\d/.test(t)) out.push('N');
+    else if (/^[A-Za-z_$]/.test(t)) out.push(JAVA_KEYWORDS.has(t) ? t : 'v');
+    else out.push(t);
+  }
+  return out.join(' ');
+}
+
+/**
+ * Files of `files` minus all but one member of each group of known copies (pairs closed transitively),
+ * and minus all but one of each set of unlabelled renamed duplicates (equal `lexicalShape`; ConPlag's
+ * air-conditioners task holds such a pair the labels call independent).
+ */
+function independent(files, pairs, read) {
   const closed = closeTransitively(pairs).filter((p) => p.label);
   const drop = new Set();
   const keep = new Set();
@@ -32,13 +57,21 @@ function independent(files, pairs) {
     if (!drop.has(a)) keep.add(a);
     if (!keep.has(b)) drop.add(b);
   }
-  return files.filter((f) => !drop.has(f));
+  const shapes = new Set();
+  return files.filter((f) => {
+    if (drop.has(f)) return false;
+    const shape = lexicalShape(read(f));
+    if (shapes.has(shape)) return false;
+    shapes.add(shape);
+    return true;
+  });
 }
 
 /** SOCO Java as one pool of independent solutions (one course; its files are the "class"). */
 export function socoPool() {
   const ds = soco('java');
-  return independent(ds.files, ds.pairs).map((f) => ({ name: f, src: fs.readFileSync(path.join(ds.dir, f), 'utf8') }));
+  const read = (f) => fs.readFileSync(path.join(ds.dir, f), 'utf8');
+  return independent(ds.files, ds.pairs, read).map((f) => ({ name: f, src: read(f) }));
 }
 
 /**
@@ -64,8 +97,8 @@ export function conplagTasks(work) {
   }
   return [...tasks.values()].map((files) => {
     const set = new Set(files);
-    const ind = independent(files, ds.pairs.filter((p) => set.has(p.a)));
-    return ind.map((f) => ({ name: f, src: fs.readFileSync(path.join(ds.dir, f), 'utf8') }));
+    const read = (f) => fs.readFileSync(path.join(ds.dir, f), 'utf8');
+    return independent(files, ds.pairs.filter((p) => set.has(p.a)), read).map((f) => ({ name: f, src: read(f) }));
   }).filter((t) => t.length >= 10).sort((a, b) => b.length - a.length);
 }
 
