@@ -8,6 +8,7 @@
 //
 // Datasets are read from ../shared (never copied into the repo); Dolos is installed into
 // $CODE_ORIGIN_BENCH_CACHE (default ~/.cache/code-origin-bench). Results: test/bench/similarity/RESULTS.md.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,7 +77,10 @@ function qualitySection(ds, { oursInputs, oursArgs = [], files, nameOf = base, s
   if (md) row('Dolos 3.5.1 (k=23, w=17)', md, dolos, false);
   else log('| Dolos | not run (--no-dolos) | | | | |');
   let ms;
-  if (simTool) {
+  // sim is Debian's similarity-tester; without it a row of zeros would read as a result.
+  const simInstalled = simTool && spawnSync('sh', ['-c', `command -v ${simTool}`]).status === 0;
+  if (simTool && !simInstalled) log(`| ${simTool} | not installed (apt-get install similarity-tester) | | | | |`);
+  if (simInstalled) {
     const sim = runSim(simTool, files, TMP);
     ms = metrics(itemsFrom(ds.pairs, sim.scores, nameOf));
     row(`${simTool} (r=24)`, ms, sim, false);
