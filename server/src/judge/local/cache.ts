@@ -3,7 +3,7 @@
 // it adds to the common-code document frequencies; the frequencies themselves, updated with the
 // documents that changed; and verdicts, reused while both files, the score and what the template
 // and common code explain in the two files are unchanged. Everything is bounded.
-import crypto from 'node:crypto';
+import { contentHash } from '../../core/contentHash';
 import type { LanguageId } from '../../core/languages';
 import type { Verdict } from '../types';
 import { CommonCode, docKeysSize, type DocKeys, type TemplateCode } from './context';
@@ -95,7 +95,8 @@ export interface LocalCacheStats {
 
 interface CachedVerdict { verdict: Verdict; digest1: string; digest2: string }
 
-export const contentKey = (source: string, language: LanguageId) => `${language}:${crypto.createHash('sha256').update(source).digest('base64')}`;
+/** A document's key: its language and content hash. */
+export const contentKey = (source: string, language: LanguageId) => `${language}:${contentHash(source)}`;
 
 export class LocalJudgeCache {
   readonly limits: LocalCacheLimits;
