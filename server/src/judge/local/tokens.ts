@@ -3,7 +3,7 @@
 // languages are spelled the same. Comments and the names themselves are kept aside for lexical
 // evidence. One iterative TreeCursor walk per file.
 import type { LanguageId } from '../../core/languages';
-import { parseSource } from '../../core/parser';
+import { parseSource, type Parsed } from '../../core/parser';
 
 export interface Token {
   /** Abstract token. */
@@ -63,49 +63,59 @@ const isComment = (type: string) => type.includes('comment');
 export async function tokenize(source: string, language: LanguageId): Promise<TokenizedFile> {
   const parsed = await parseSource(source, language);
   try {
-    const tokens: Token[] = [];
-    const comments: string[] = [];
-    const strings: string[] = [];
-    const functions: TokenizedFile['functions'] = [];
-    const cursor = parsed.tree.walk();
-    // The node's text, as Node.text reads it, without materializing the node (most of the walk's cost).
-    const textOf = () => source.slice(cursor.startIndex, cursor.endIndex);
-    let done = false;
-    while (!done) {
-      const type = cursor.nodeType;
-      let descend = false;
-      if (isComment(type)) {
-        const text = textOf().replace(/\s+/g, ' ').trim();
-        if (text.length > 0) comments.push(text);
-      } else if (STRING_TYPES.has(type)) {
-        tokens.push({ t: 'S', line: cursor.startPosition.row });
-        strings.push(textOf());
-      } else if (TYPE_TYPES.has(type)) {
-        // types carry no algorithmic structure
-      } else if (cursor.nodeIsNamed && isNumber(type) ) {
-        tokens.push({ t: 'N', line: cursor.startPosition.row, name: textOf() });
-      } else {
-        if (FUNCTION_TYPES.has(type)) {
-          const node = cursor.currentNode;
-          const nameNode = node.childForFieldName('name');
-          functions.push({ name: nameNode?.text ?? '', start: node.startPosition.row, end: node.endPosition.row });
-        }
-        descend = cursor.gotoFirstChild();
-        if (!descend) emitLeaf(type, textOf(), cursor.startPosition.row, cursor.nodeIsNamed, tokens);
-      }
-      if (descend) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
-      }
-    }
-    cursor.delete();
-    return { language, tokens, comments, strings, functions, lineCount: source.split('\n').length };
+    return tokenizeTree(parsed);
   } finally {
     parsed.dispose();
   }
+}
+
+/**
+ * The token stream of a tree parsed already: the similarity engine's analyse stage calls it on the
+ * tree it extracts features from (similarity/features.ts), so a file is parsed once for both. Its own
+ * walk, not extract.ts's: the two prune different nodes (see ARCHITECTURE.md).
+ */
+export function tokenizeTree(parsed: Parsed): TokenizedFile {
+  const { source, language } = parsed;
+  const tokens: Token[] = [];
+  const comments: string[] = [];
+  const strings: string[] = [];
+  const functions: TokenizedFile['functions'] = [];
+  const cursor = parsed.tree.walk();
+  // The node's text, as Node.text reads it, without materializing the node (most of the walk's cost).
+  const textOf = () => source.slice(cursor.startIndex, cursor.endIndex);
+  let done = false;
+  while (!done) {
+    const type = cursor.nodeType;
+    let descend = false;
+    if (isComment(type)) {
+      const text = textOf().replace(/\s+/g, ' ').trim();
+      if (text.length > 0) comments.push(text);
+    } else if (STRING_TYPES.has(type)) {
+      tokens.push({ t: 'S', line: cursor.startPosition.row });
+      strings.push(textOf());
+    } else if (TYPE_TYPES.has(type)) {
+      // types carry no algorithmic structure
+    } else if (cursor.nodeIsNamed && isNumber(type) ) {
+      tokens.push({ t: 'N', line: cursor.startPosition.row, name: textOf() });
+    } else {
+      if (FUNCTION_TYPES.has(type)) {
+        const node = cursor.currentNode;
+        const nameNode = node.childForFieldName('name');
+        functions.push({ name: nameNode?.text ?? '', start: node.startPosition.row, end: node.endPosition.row });
+      }
+      descend = cursor.gotoFirstChild();
+      if (!descend) emitLeaf(type, textOf(), cursor.startPosition.row, cursor.nodeIsNamed, tokens);
+    }
+    if (descend) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
+    }
+  }
+  cursor.delete();
+  return { language, tokens, comments, strings, functions, lineCount: source.split('\n').length };
 }
 
 function emitLeaf(type: string, text: string, line: number, named: boolean, out: Token[]): void {
