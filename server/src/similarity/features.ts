@@ -3,7 +3,8 @@
 // can move them cheaply.
 import type { LanguageId } from '../core/languages';
 import { parseSource, type Parsed } from '../core/parser';
-import { docKeysOfTree, type DocKeys } from '../judge/local/context';
+import { docKeys, type DocKeys } from '../judge/local/context';
+import { TokenWalk } from '../judge/local/tokens';
 import { buildCfgs, cfgEdgeKeys } from './cfg';
 import { dataflowKeys, defUseEdges } from './dataflow';
 import { deadStatements } from './deadcode';
@@ -68,22 +69,20 @@ export async function featuresOfSource(text: string, language: LanguageId, opts:
 export async function analyseSource(text: string, language: LanguageId, opts: FeatureOptions, judgeKeys: boolean): Promise<AnalysedFile> {
   const parsed = await parseSource(text, language);
   try {
-    const features = featuresOfTree(parsed, opts);
-    if (!judgeKeys) return { features };
-    try {
-      return { features, judgeKeys: docKeysOfTree(parsed) };
-    } catch {
-      // Not the engine's failure: the judge parses the file itself and meets (and reports) it there.
-      return { features };
-    }
+    // The judge's tokens ride along the features' first walk of the tree (extract.ts).
+    const tokens = judgeKeys ? new TokenWalk(text, language) : undefined;
+    const features = featuresOfTree(parsed, opts, tokens);
+    const tf = tokens?.result();
+    // A failed token walk is not the engine's failure: the judge tokenizes the file itself, and meets (and reports) it there.
+    return tf ? { features, judgeKeys: docKeys(tf, text) } : { features };
   } finally {
     parsed.dispose();
   }
 }
 
-function featuresOfTree(parsed: Parsed, opts: FeatureOptions): FileFeatures {
+function featuresOfTree(parsed: Parsed, opts: FeatureOptions, visitor: TokenWalk | undefined): FileFeatures {
   const { language } = parsed;
-  let x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered });
+  let x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered, visitor });
   // Dead statements (unreachable, or nothing observable depends on them) are left out of everything:
   // subtrees, k-grams and both graphs; a second walk of the same tree skips them.
   const first = defUseEdges(x);

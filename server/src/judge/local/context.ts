@@ -4,8 +4,7 @@
 import type { JudgeContext } from '../types';
 import { CountTable } from './countTable';
 import { kgramHashes, textHash } from './kgrams';
-import type { Parsed } from '../../core/parser';
-import { tokenize, tokenizeTree, type TokenizedFile } from './tokens';
+import { tokenize, type TokenizedFile } from './tokens';
 
 export const EVIDENCE_K = 8;
 
@@ -54,11 +53,6 @@ export function docKeys(tf: TokenizedFile, source: string): DocKeys {
     names: Float64Array.from(new Set(tf.tokens.filter((t) => t.t === 'v').map((t) => nameKey(t.name!)))),
     lines: Float64Array.from(new Set(source.split('\n').map((l) => lineKey(normLine(l))))),
   };
-}
-
-/** A document's keys from a tree parsed already (the analysed-file record's: similarity/features.ts). */
-export function docKeysOfTree(parsed: Parsed): DocKeys {
-  return docKeys(tokenizeTree(parsed), parsed.source);
 }
 
 export const docKeysSize = (k: DocKeys) => k.hashes.length + k.names.length + k.lines.length;
