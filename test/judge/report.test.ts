@@ -7,6 +7,11 @@ import { judgeReport } from '../../server/src/judge/report';
 import { renderJudgeHtml } from '../../server/src/judge/html';
 import { renderJudgeTable } from '../../server/src/cli/judgeTable';
 import { judgeOptionsFromCli } from '../../server/src/cli/judgeOptions';
+import { contentHash } from '../../server/src/core/contentHash';
+import { contentKey, LocalJudgeCache } from '../../server/src/judge/local/cache';
+import { docKeys } from '../../server/src/judge/local/context';
+import { tokenize } from '../../server/src/judge/local/tokens';
+import { RunRecords } from '../../server/src/similarity/engine';
 
 const fx = (name: string) => path.join(__dirname, '../../../test/judge/fixtures', name);
 
@@ -45,6 +50,41 @@ describe('judge on a compare report', function () {
     const judged = await judgeReport(report, inputs, { provider: 'local', threshold: 0 });
     assert.equal(judged.similarity.pairs[0]!.llm_verdict?.classification, 'TEMPLATE_OR_BOILERPLATE');
     assert.equal(judged.llm_summary?.template_count, 1);
+  });
+
+  it("takes the comparison's files, hashes and per-file keys from its records instead of reading, hashing and parsing again", async () => {
+    const names = ['unusual_a.java', 'unusual_b.java', 'template.java', 'template_student_a.java', 'template_student_b.java', 'dijkstra_a.py', 'dijkstra_b.py'];
+    // commonMinDocs 1: the common-code counts run (they read every document's keys) on these few files.
+    const base = { inputs: names.map(fx), minScore: 0, allPairs: true, commonMinDocs: 1 };
+    const plainCache = new LocalJudgeCache();
+    const plain = await judgeReport(await compare(base), base, { provider: 'local', threshold: 0, localCache: plainCache });
+    assert.equal(plainCache.stats.keysFromRecords, 0);
+    assert.equal(plainCache.stats.tokenized, names.length);
+
+    const records = new RunRecords();
+    const inputs = { ...base, records };
+    const cache = new LocalJudgeCache();
+    const judged = await judgeReport(await compare(inputs), inputs, { provider: 'local', threshold: 0, localCache: cache });
+    assert.deepEqual(judged.similarity.pairs, plain.similarity.pairs, 'the same verdicts');
+    assert.deepEqual(judged.llm_summary, plain.llm_summary);
+    assert.equal(records.files?.length, names.length);
+    assert.equal(records.judgeKeys.size, names.length, 'keys of every file parsed by the comparison');
+    for (const f of records.files!) {
+      assert.equal(records.hashes.get(f.text!), contentHash(f.text!));
+      // The record's keys are the judge's own, made from the comparison's tree.
+      assert.deepEqual(records.judgeKeys.get(contentKey(f.text!, f.language!)), docKeys(await tokenize(f.text!, f.language!), f.text!));
+    }
+    // Every file is in a judged pair here: each is parsed once more, for its analysis, and its keys come
+    // from that parse. Judging only the top pair, the others' keys come from the records alone.
+    assert.equal(cache.stats.tokenized + cache.stats.keysFromRecords, names.length);
+    const top = Math.max(...plain.similarity.pairs.map((p) => p.similarity_score));
+    const judgedFiles = new Set(plain.similarity.pairs.filter((p) => p.similarity_score >= top).flatMap((p) => [p.file1, p.file2]));
+    const topInputs = { ...base, records: new RunRecords() };
+    const topCache = new LocalJudgeCache();
+    const topJudged = await judgeReport(await compare(topInputs), topInputs, { provider: 'local', threshold: top, localCache: topCache });
+    assert.deepEqual(topJudged.similarity.pairs, (await judgeReport(await compare(base), base, { provider: 'local', threshold: top })).similarity.pairs);
+    assert.equal(topCache.stats.tokenized, judgedFiles.size, 'only the judged files are parsed again');
+    assert.equal(topCache.stats.keysFromRecords, names.length - judgedFiles.size);
   });
 
   it('leaves the report alone with the judge off', async () => {

@@ -2,13 +2,17 @@
 // unreachable code) is left out of every feature, a single-use helper is read as its body at the call
 // site (extract-function), and the control-flow builder handles any nesting depth without a cap.
 import assert from 'node:assert/strict';
-import type { LanguageId } from '../../server/src/core/languages';
+import fs from 'node:fs';
+import path from 'node:path';
+import { detectLanguage, type LanguageId } from '../../server/src/core/languages';
 import { parseSource } from '../../server/src/core/parser';
 import { buildCfgs } from '../../server/src/similarity/cfg';
 import { defUseEdges } from '../../server/src/similarity/dataflow';
 import { deadStatements } from '../../server/src/similarity/deadcode';
 import { extract } from '../../server/src/similarity/extract';
-import { featuresOfSource, type FileFeatures } from '../../server/src/similarity/features';
+import { analyseSource, DEFAULT_FEATURE_OPTIONS, featuresOfSource, type FileFeatures } from '../../server/src/similarity/features';
+import { docKeys } from '../../server/src/judge/local/context';
+import { tokenize, TokenWalk } from '../../server/src/judge/local/tokens';
 import { inlineCalls } from '../../server/src/similarity/inline';
 
 /** Source text of the statements judged dead. */
@@ -200,6 +204,36 @@ describe('control-flow graph depth', () => {
       assert.equal(ifFalseIf.length, n - 1);
     } finally {
       p.dispose();
+    }
+  });
+});
+
+describe('one walk for the engine and the judge', () => {
+  // The local judge's tokens ride along extract's walk (ExtractOptions.visitor): they must equal the
+  // judge's own walk (tokenize), and the features must not change with them.
+  it('a riding token walk equals tokenize, and leaves the features unchanged, in every language', async () => {
+    const roots = [path.resolve('test/fixtures/similarity'), path.resolve('test/judge/fixtures'), path.resolve('examples')];
+    const files = roots.flatMap((r) => fs.readdirSync(r, { recursive: true, encoding: 'utf8' }).map((f) => path.join(r, f)))
+      .filter((f) => fs.statSync(f).isFile() && detectLanguage(f));
+    assert.ok(new Set(files.map((f) => detectLanguage(f))).size >= 8, 'every language');
+    for (const f of files) {
+      const text = fs.readFileSync(f, 'utf8');
+      const language = detectLanguage(f)!;
+      const p = await parseSource(text, language);
+      try {
+        const walk = new TokenWalk(text, language);
+        const x = extract(p, { minSubtree: 8, visitor: walk });
+        const plain = extract(p, { minSubtree: 8 });
+        assert.deepEqual(walk.result(), await tokenize(text, language), f);
+        assert.deepEqual([...x.tokens], [...plain.tokens], f);
+        assert.deepEqual([...x.tracked.hash], [...plain.tracked.hash], f);
+        assert.deepEqual(x.events.map((e) => e.name), plain.events.map((e) => e.name), f);
+      } finally {
+        p.dispose();
+      }
+      const withKeys = await analyseSource(text, language, DEFAULT_FEATURE_OPTIONS, true);
+      assert.deepEqual(withKeys.features, await featuresOfSource(text, language), f);
+      assert.deepEqual(withKeys.judgeKeys, docKeys(await tokenize(text, language), text), f);
     }
   });
 });

@@ -3,7 +3,7 @@
 // never UNKNOWN ones, so a failed call is tried again next time. The file is marked as ours and each
 // verdict carries a checksum (cacheFile.ts): another file at the path is refused and left untouched, a
 // damaged verdict is a warning and a miss, and two processes writing the file merge their verdicts.
-import crypto from 'node:crypto';
+import { contentHash } from '../core/contentHash';
 import { DbFile, type DbKind } from '../store/cacheDb';
 import { openText, probe, refuseForeign, sealText, SQLITE_APP_IDS } from '../store/cacheFile';
 import { loadSqlJs, type SqlJs } from '../store/sqlite';
@@ -16,7 +16,7 @@ const KIND: DbKind = {
   queries: ['SELECT key, verdict, created FROM verdicts'],
 };
 
-export const contentHash = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+export { contentHash };
 
 export function verdictKey(source1: string, source2: string, model: string, version: string): string {
   const [a, b] = [contentHash(source1), contentHash(source2)].sort();

@@ -35,7 +35,11 @@ function docSources(files: SourceFile[]): Map<string, DocSource> {
   return out;
 }
 
-/** Judges the report's pairs; reads the sources again from the same inputs `compare` was given. */
+/**
+ * Judges the report's pairs, over the sources `compare` read (its state's or its records'), or else
+ * read again from the same inputs; with the run's records, the files' hashes and judge keys come from
+ * the comparison's parse.
+ */
 export async function judgeReport(report: CompareReport, inputs: CompareOptions, opts: JudgeOptions): Promise<JudgedReport> {
   let outcome: JudgeOutcome;
   let sources = new Map<string, DocSource>();
@@ -44,9 +48,12 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
   const threshold = opts.threshold ?? JUDGE_DEFAULTS.threshold;
   if (opts.provider !== 'off' && report.similarity.pairs.some((p) => p.similarity_score >= threshold)) {
     const collect = { submissions: !!inputs.submissions, exclude: inputs.exclude ?? [], language: inputs.language, maxBytes: inputs.maxBytes ?? DEFAULT_MAX_FILE_BYTES };
-    // A caller's compare state (the language server's) holds the files just analysed: no need to read
-    // the workspace again. Not when some files were left out: the judge's corpus counts them too.
-    const known = report.metadata.skipped_files ? undefined : lastRunSources(inputs.state);
+    // A caller's compare state (the language server's), or the run's records (record.ts), hold the files
+    // just analysed: no need to read the inputs again. Not when some files were left out: the judge's
+    // corpus counts them too.
+    const records = inputs.records;
+    const ofRun = records?.files && records.template ? { files: records.files, template: records.template } : undefined;
+    const known = report.metadata.skipped_files ? undefined : lastRunSources(inputs.state) ?? ofRun;
     // Archived documents (compare --archive) come with their texts: those of the listed pairs at least.
     const listed = new Set(report.similarity.pairs.flatMap((p) => [p.file1, p.file2]));
     const archived = inputs.archive?.files.filter((f) => f.text !== undefined && listed.has(f.doc)) ?? [];
@@ -68,6 +75,7 @@ export async function judgeReport(report: CompareReport, inputs: CompareOptions,
     const context = opts.context ?? {
       templates: template, corpus: [...sources.values()],
       commonShare: report.metadata.thresholds.common_share, commonMinDocs: report.metadata.thresholds.common_min_documents,
+      ...(records ? { known: { hashes: records.hashes, judgeKeys: records.judgeKeys } } : {}),
     };
     const storeDir = inputs.cachePath ? `${inputs.cachePath}.judge` : undefined;
     outcome = await judgePairs(pairs, { workers: inputs.workers, storeDir, ...opts, context });

@@ -1,6 +1,7 @@
 // Shapes shared by the semantic judge: what it is given (pairs with their sources) and what it returns
 // (the verdict on each pair, the refined risk level, and the summary the report gains).
 import type { LanguageId } from '../core/languages';
+import type { DocKeys } from './local/context';
 
 export { JUDGE_PROVIDERS, type JudgeProvider } from '../../../protocol/config';
 
@@ -39,6 +40,12 @@ export interface JudgeContext {
   commonShare?: number;
   /** ...but never code in this many documents or fewer (default 3). */
   commonMinDocs?: number;
+  /**
+   * What the comparison already made of these documents (its run's records, similarity/record.ts):
+   * content hashes by text, and the local judge's keys by content key, used instead of hashing and
+   * parsing them again.
+   */
+  known?: { hashes: ReadonlyMap<string, string>; judgeKeys: ReadonlyMap<string, DocKeys> };
 }
 
 

@@ -11,11 +11,11 @@
 // Every file is marked as ours (cacheFile.ts) and every entry carries a checksum: a path that holds
 // anything else is refused and left untouched, a damaged entry is a warning and a recompute, and two
 // processes writing one cache merge their entries (cacheDb.ts).
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import zlib from 'node:zlib';
+import { contentHash } from '../core/contentHash';
 import type { LanguageId } from '../core/languages';
 import { DbFile, type DbKind } from '../store/cacheDb';
 import { CacheRefusedError, decodePlain, encodePlain, openEntry, PLAIN_KINDS, probe, refuseForeign, refuseNotFolder, refuseNotRegular, sealEntry, SQLITE_APP_IDS } from '../store/cacheFile';
@@ -104,7 +104,7 @@ export class FeatureCache {
   }
 
   static contentHash(text: string): string {
-    return crypto.createHash('sha256').update(text).digest('hex');
+    return contentHash(text);
   }
 
   static keyOf(hash: string, language: LanguageId, opts: FeatureOptions): string {

@@ -19,6 +19,7 @@ import type { FeatureCache } from './cache';
 import type { FeatureOptions, FileFeatures } from './features';
 import type { SourceFile } from './inputs';
 import type { PairMemory } from './pairMemory';
+import type { RunRecords } from './record';
 import type { Region } from './regions';
 import type { DocEvidence, Weights } from './score';
 import { analyse } from './stages/analyse';
@@ -36,6 +37,7 @@ import { evidenceMemo, scorePairs, storeScores } from './stages/score';
 import { settingsOf, Timer } from './stages/types';
 
 export { featuresFor } from './stages/analyse';
+export { RunRecords } from './record';
 export { MATRIX_MAX_DOCS, type ArchiveSet, type CompareProgress } from './stages/types';
 import type { ArchiveSet, CompareProgress } from './stages/types';
 
@@ -77,6 +79,12 @@ export interface CompareOptions {
    * documents, never with each other. Their files come after the inputs' in the report, marked `archive`.
    */
   archive?: ArchiveSet;
+  /**
+   * Filled by the run for the local judge that follows it (judgeReport): the documents, content hashes
+   * and, for the files parsed now, the judge's keys from the same parse (record.ts). Give one only when
+   * the judge will run: the keys cost a walk of each parsed file's tree.
+   */
+  records?: RunRecords;
 }
 
 
@@ -125,7 +133,12 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
 
   const cacheRun = await CacheRun.open(opts.cachePath, state);
   const cache = cacheRun.cache;
-  const analysed = await analyse(collected.files, collected.template, s, cache, state?.features, opts.archive, opts.onProgress);
+  if (opts.records) {
+    // As collected: the analysis marks files it fails on, which the judge's documents still count (as when it read the inputs itself).
+    opts.records.files = collected.files.map((f) => ({ ...f }));
+    opts.records.template = collected.template.map((f) => ({ ...f }));
+  }
+  const analysed = await analyse(collected.files, collected.template, s, cache, state?.features, opts.archive, opts.onProgress, opts.records);
   const { files, feats } = analysed;
   timer.mark('features');
 

@@ -1,7 +1,8 @@
 // One iterative cursor walk per file yields everything the similarity engine compares:
 // normalized subtree hashes with line ranges, a light statement tree (for the control-flow graphs)
 // and def/use events (for the data-flow graph). The shapes it yields are declared in extracted.ts;
-// tracked subtrees are collected by tracked.ts.
+// tracked subtrees are collected by tracked.ts. The same walk can feed another reader of the tree
+// (`ExtractOptions.visitor`: the local judge's tokens), so that a file is walked once for both.
 import type { Parsed } from '../core/parser';
 import { countLines } from '../core/source';
 import { fieldIds, nodeKey, type DefUse, type Extracted, type ExtractOptions, type LightNode } from './extracted';
@@ -70,137 +71,164 @@ export function extract(parsed: Parsed, opts: ExtractOptions): Extracted {
   };
   let total = 0;
 
+  // A visitor (opts.visitor) rides along: the walk also goes into nodes only it wants the children of,
+  // the engine reading nothing below them until it is back (`exOff`: that node's depth), and into nodes
+  // only the engine wants, the visitor seeing nothing below them (`tkOff`).
+  const visitor = opts.visitor;
+  let depth = 0;
+  let exOff = -1;
+  let tkOff = -1;
   const cursor = tree.walk();
   let done = false;
   while (!done) {
-    const id = cursor.nodeTypeId;
-    const role = roles[id]!;
-    const named = cursor.nodeIsNamed;
     let descended = false;
-    let skip = role & R_SKIP || (!named && role & R_PUNCT) || (isPython && role & R_EXPR_STMT && isDocstring());
-    if (!skip && skipKeys && named && skipKeys.has(nodeKey(cursor.startIndex, id))) {
-      skip = true;
-      skipped++;
-    }
-    if (!skip) {
-      const sp = sType.length;
-      if (id === ERROR_TYPE) functionOf(sp).hasError = true;
-      const parentRole = sp > 0 ? sRole[sp - 1]! : 0;
-      total++;
-      const row = cursor.startPosition.row;
-      if (sp > 0 && !named && commutative[id]) sOp[sp - 1] = id;
-      // Names in an assignment's target (or a parameter list) are definitions.
-      let target = sp > 0 ? sTarget[sp - 1]! : 0;
-      if (target === 0 && sp > 0 && parentRole & (R_ASSIGN | R_LOOP | R_UPDATE)) {
-        const fid = cursor.currentFieldId;
-        if (parentRole & (R_ASSIGN | R_LOOP) && (fid === F.left || fid === F.name || fid === F.declarator || fid === F.pattern)) {
-          target = parentRole & R_UPDATE ? 2 : aux[sType[sp - 1]!]! & X_DECL || parentRole & R_LOOP ? 4 : 1;
-        } else if (parentRole & R_UPDATE && !(parentRole & R_ASSIGN) && named) target = 2;
+    let triedChildren = false;
+    const tkWants = visitor !== undefined && tkOff < 0 && visitor.enter(cursor);
+    if (exOff < 0) {
+      const id = cursor.nodeTypeId;
+      const role = roles[id]!;
+      const named = cursor.nodeIsNamed;
+      let skip = role & R_SKIP || (!named && role & R_PUNCT) || (isPython && role & R_EXPR_STMT && isDocstring());
+      if (!skip && skipKeys && named && skipKeys.has(nodeKey(cursor.startIndex, id))) {
+        skip = true;
+        skipped++;
       }
-      if (target === 0 && sp > 0 && role & R_IDENT && cursor.currentFieldId === F.declarator) {
-        // `int x;`, and C++'s `T name(args);` inside a function (a declaration read as a function declarator).
-        const pt = sType[sp - 1]!;
-        if (aux[pt]! & X_DECL_LIST || (names[pt] === 'function_declarator' && sp > 1 && aux[sType[sp - 2]!]! & X_DECL_LIST && nearestFunction(sp) !== null)) target = 4;
-      }
-      // Writing through a field, an element or a pointer is an effect; the names in it are read, not defined.
-      if (target !== 0 && target !== 3 && named && aux[id]! & X_LVALUE) {
-        nearestLight(sp).effect = true;
-        target = 0;
-      }
-      if (sp > 0 && aux[sType[sp - 1]!]! & X_CALL && cursor.currentFieldId === F.object) sObject[sp - 1] = true;
-      // A leaf that only feeds its parent: names, literals, operators and keywords.
-      const leafRole = role & (R_IDENT | R_TYPE_IDENT | R_FIELD_IDENT | R_LITERAL);
-      if (!named || leafRole) {
-        let h: number;
-        let fieldRole = role;
-        if (role & R_IDENT && sp > 0) {
+      if (!skip) {
+        const sp = sType.length;
+        if (id === ERROR_TYPE) functionOf(sp).hasError = true;
+        const parentRole = sp > 0 ? sRole[sp - 1]! : 0;
+        total++;
+        const row = cursor.startPosition.row;
+        if (sp > 0 && !named && commutative[id]) sOp[sp - 1] = id;
+        // Names in an assignment's target (or a parameter list) are definitions.
+        let target = sp > 0 ? sTarget[sp - 1]! : 0;
+        if (target === 0 && sp > 0 && parentRole & (R_ASSIGN | R_LOOP | R_UPDATE)) {
           const fid = cursor.currentFieldId;
-          if (fid === F.attribute || fid === F.property || fid === F.field) fieldRole = R_FIELD_IDENT;
+          if (parentRole & (R_ASSIGN | R_LOOP) && (fid === F.left || fid === F.name || fid === F.declarator || fid === F.pattern)) {
+            target = parentRole & R_UPDATE ? 2 : aux[sType[sp - 1]!]! & X_DECL || parentRole & R_LOOP ? 4 : 1;
+          } else if (parentRole & R_UPDATE && !(parentRole & R_ASSIGN) && named) target = 2;
         }
-        if (role & R_LITERAL) {
-          h = SEED_LIT + literal[id]!;
-          if (interpolates && literal[id] === LIT_STR && sp > 0) interpolatedUses(sp);
+        if (target === 0 && sp > 0 && role & R_IDENT && cursor.currentFieldId === F.declarator) {
+          // `int x;`, and C++'s `T name(args);` inside a function (a declaration read as a function declarator).
+          const pt = sType[sp - 1]!;
+          if (aux[pt]! & X_DECL_LIST || (names[pt] === 'function_declarator' && sp > 1 && aux[sType[sp - 2]!]! & X_DECL_LIST && nearestFunction(sp) !== null)) target = 4;
         }
-        else if (fieldRole & R_FIELD_IDENT) h = SEED_FIELD;
-        else if (role & R_TYPE_IDENT) h = SEED_TYPE;
-        else if (role & R_IDENT) h = SEED_IDENT;
-        else h = canonicalOp[id]! >= 0 ? canonicalOp[id]! : id;
-        if (sp > 0) feed(sp - 1, fmix(Math.imul(h + 1, 0x9e3779b1)), fmix(Math.imul(h + 7, 0x85ebca6b)), id, 1);
-        if (!named && aux[id]! & X_EFFECT && sp > 0) nearestLight(sp).effect = true;
-        // `x += 1` written as an assignment with a compound operator (C family, Java, Go): the target is read too.
-        if (!named && sp > 0 && sRole[sp - 1]! & R_ASSIGN && aux[id]! & X_COMPOUND) {
-          for (let k = sEvStart[sp - 1]!; k < events.length; k++) if (events[k]!.def) events[k]!.use = true;
+        // Writing through a field, an element or a pointer is an effect; the names in it are read, not defined.
+        if (target !== 0 && target !== 3 && named && aux[id]! & X_LVALUE) {
+          nearestLight(sp).effect = true;
+          target = 0;
         }
-        tokCode.push(h);
-        tokRow.push(row);
-        if (fieldRole & R_IDENT && !(fieldRole & R_FIELD_IDENT) && sp > 0) {
-          const text = cursor.nodeText;
-          recordName(sp, target, text);
-          const p = sp - 1;
-          const fid = cursor.currentFieldId;
-          if (aux[sType[p]!]! & X_CALL && (fid === F.function || (fid === F.name && !sObject[p]))) sCallee[p] = text;
-          else if (fid === F.name || fid === F.declarator) {
-            // A function's name: its own `name` field, or C's `declarator: function_declarator(declarator: name)`.
-            const fn = sRole[p]! & R_FUNCTION ? sLight[p] : p > 0 && sRole[p - 1]! & R_FUNCTION && names[sType[p]!] === 'function_declarator' ? sLight[p - 1] : null;
-            if (fn && fn.name === undefined) fn.name = text;
+        if (sp > 0 && aux[sType[sp - 1]!]! & X_CALL && cursor.currentFieldId === F.object) sObject[sp - 1] = true;
+        // A leaf that only feeds its parent: names, literals, operators and keywords.
+        const leafRole = role & (R_IDENT | R_TYPE_IDENT | R_FIELD_IDENT | R_LITERAL);
+        if (!named || leafRole) {
+          let h: number;
+          let fieldRole = role;
+          if (role & R_IDENT && sp > 0) {
+            const fid = cursor.currentFieldId;
+            if (fid === F.attribute || fid === F.property || fid === F.field) fieldRole = R_FIELD_IDENT;
+          }
+          if (role & R_LITERAL) {
+            h = SEED_LIT + literal[id]!;
+            if (interpolates && literal[id] === LIT_STR && sp > 0) interpolatedUses(sp);
+          }
+          else if (fieldRole & R_FIELD_IDENT) h = SEED_FIELD;
+          else if (role & R_TYPE_IDENT) h = SEED_TYPE;
+          else if (role & R_IDENT) h = SEED_IDENT;
+          else h = canonicalOp[id]! >= 0 ? canonicalOp[id]! : id;
+          if (sp > 0) feed(sp - 1, fmix(Math.imul(h + 1, 0x9e3779b1)), fmix(Math.imul(h + 7, 0x85ebca6b)), id, 1);
+          if (!named && aux[id]! & X_EFFECT && sp > 0) nearestLight(sp).effect = true;
+          // `x += 1` written as an assignment with a compound operator (C family, Java, Go): the target is read too.
+          if (!named && sp > 0 && sRole[sp - 1]! & R_ASSIGN && aux[id]! & X_COMPOUND) {
+            for (let k = sEvStart[sp - 1]!; k < events.length; k++) if (events[k]!.def) events[k]!.use = true;
+          }
+          tokCode.push(h);
+          tokRow.push(row);
+          if (fieldRole & R_IDENT && !(fieldRole & R_FIELD_IDENT) && sp > 0) {
+            const text = cursor.nodeText;
+            recordName(sp, target, text);
+            const p = sp - 1;
+            const fid = cursor.currentFieldId;
+            if (aux[sType[p]!]! & X_CALL && (fid === F.function || (fid === F.name && !sObject[p]))) sCallee[p] = text;
+            else if (fid === F.name || fid === F.declarator) {
+              // A function's name: its own `name` field, or C's `declarator: function_declarator(declarator: name)`.
+              const fn = sRole[p]! & R_FUNCTION ? sLight[p] : p > 0 && sRole[p - 1]! & R_FUNCTION && names[sType[p]!] === 'function_declarator' ? sLight[p - 1] : null;
+              if (fn && fn.name === undefined) fn.name = text;
+            }
+          }
+        } else {
+          const fid = sp > 0 ? cursor.currentFieldId : 0;
+          const startRow = row;
+          // Braces are formatting: blocks add no tokens, so `if (c) x;` and `if (c) { x; }` read alike.
+          if (!(role & R_BLOCK)) {
+            tokCode.push(id + 0x10000);
+            tokRow.push(row);
+          }
+          let light: LightNode | null = null;
+          const parentIsContainer = sp === 0 || (sLight[sp - 1] !== null && parentRole & (R_BLOCK | R_CONTROL | R_FUNCTION) &&
+            !(parentRole & (R_RETURN | R_BREAK | R_CONTINUE | R_THROW)));
+          if (role & (R_CONTROL | R_FUNCTION | R_BLOCK) || parentIsContainer) {
+            const owner = nearestLight(sp);
+            light = {
+              role, type: id, field: fid, parent: owner, children: [], line: startRow, endLine: 0,
+              hash: 0, shape: 0, pre: pre++, post: 0,
+              isDefault: role & R_CASE ? isDefaultCase(id) : false, start: cursor.startIndex, effect: false,
+            };
+            owner.children.push(light);
+          }
+          if (role & R_PARAM) target = 3;
+          sType.push(id);
+          sRole.push(role);
+          sA.push(Math.imul(id + 1, 0x9e3779b1));
+          sB.push(Math.imul(id + 7, 0x85ebca6b));
+          sUA.push(0);
+          sUB.push(0);
+          sSize.push(1);
+          sLight.push(light);
+          sOp.push(-1);
+          sTarget.push(target);
+          sShape.push(Math.imul(id + 3, 0x27d4eb2f));
+          sFirstChild.push(-1);
+          sFirstShape.push(-1);
+          sEvStart.push(events.length);
+          sNamedKids.push(0);
+          sFirstA.push(0);
+          sFirstB.push(0);
+          sCallee.push(null);
+          sObject.push(false);
+          triedChildren = true;
+          if (cursor.gotoFirstChild()) {
+            sTracked.push(tracked.reserve(startRow));
+            descended = true;
+            if (visitor && !tkWants && tkOff < 0) tkOff = depth;
+          } else {
+            sTracked.push(-1);
+            leave();
+            if (tkWants) visitor!.leaf(cursor);
           }
         }
-      } else {
-        const fid = sp > 0 ? cursor.currentFieldId : 0;
-        const startRow = row;
-        // Braces are formatting: blocks add no tokens, so `if (c) x;` and `if (c) { x; }` read alike.
-        if (!(role & R_BLOCK)) {
-          tokCode.push(id + 0x10000);
-          tokRow.push(row);
-        }
-        let light: LightNode | null = null;
-        const parentIsContainer = sp === 0 || (sLight[sp - 1] !== null && parentRole & (R_BLOCK | R_CONTROL | R_FUNCTION) &&
-          !(parentRole & (R_RETURN | R_BREAK | R_CONTINUE | R_THROW)));
-        if (role & (R_CONTROL | R_FUNCTION | R_BLOCK) || parentIsContainer) {
-          const owner = nearestLight(sp);
-          light = {
-            role, type: id, field: fid, parent: owner, children: [], line: startRow, endLine: 0,
-            hash: 0, shape: 0, pre: pre++, post: 0,
-            isDefault: role & R_CASE ? isDefaultCase(id) : false, start: cursor.startIndex, effect: false,
-          };
-          owner.children.push(light);
-        }
-        if (role & R_PARAM) target = 3;
-        sType.push(id);
-        sRole.push(role);
-        sA.push(Math.imul(id + 1, 0x9e3779b1));
-        sB.push(Math.imul(id + 7, 0x85ebca6b));
-        sUA.push(0);
-        sUB.push(0);
-        sSize.push(1);
-        sLight.push(light);
-        sOp.push(-1);
-        sTarget.push(target);
-        sShape.push(Math.imul(id + 3, 0x27d4eb2f));
-        sFirstChild.push(-1);
-        sFirstShape.push(-1);
-        sEvStart.push(events.length);
-        sNamedKids.push(0);
-        sFirstA.push(0);
-        sFirstB.push(0);
-        sCallee.push(null);
-        sObject.push(false);
-        if (cursor.gotoFirstChild()) {
-          sTracked.push(tracked.reserve(startRow));
-          descended = true;
-        } else {
-          sTracked.push(-1);
-          leave();
-        }
       }
     }
-    if (descended) continue;
+    if (tkWants && !triedChildren) {
+      if (cursor.gotoFirstChild()) {
+        descended = true;
+        if (exOff < 0) exOff = depth;
+      } else visitor!.leaf(cursor);
+    }
+    if (descended) {
+      depth++;
+      continue;
+    }
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {
         done = true;
         break;
       }
-      leave();
+      depth--;
+      if (tkOff === depth) tkOff = -1;
+      // Back at a node the engine did not go into (only the visitor did), or at one of its own frames.
+      if (exOff === depth) exOff = -1;
+      else if (exOff < 0) leave();
     }
   }
   cursor.delete();

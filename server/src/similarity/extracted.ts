@@ -1,7 +1,7 @@
 // What one walk of a file yields (see extract.ts): the statement tree, def/use events, tracked
 // subtrees and the token stream, in the shapes the control-flow, data-flow, dead-code and
 // fingerprint passes read; and the keys and field ids that name syntax nodes across walks.
-import type { Language } from 'web-tree-sitter';
+import type { Language, TreeCursor } from 'web-tree-sitter';
 import type { RoleTable } from './kinds';
 
 /** A statement-level node: functions, blocks, control constructs and the statements inside them. */
@@ -112,4 +112,12 @@ export interface ExtractOptions {
   unordered?: boolean;
   /** Statements to leave out entirely, by `nodeKey` (dead code found by a first walk). */
   skip?: Set<number>;
+  /**
+   * Another reader of the same pre-order walk (the local judge's tokens, judge/local/tokens.ts
+   * `TokenWalk`), so that one walk serves both: at each node `enter` says whether it wants the
+   * children, and `leaf` is told when a node it wanted the children of has none. The walk also goes
+   * into nodes only it wants (the engine reads nothing below them), and it sees nothing below a node
+   * it did not want.
+   */
+  visitor?: { enter(cursor: TreeCursor): boolean; leaf(cursor: TreeCursor): void };
 }

@@ -6,7 +6,7 @@ import { parseLanguage, type LanguageId } from '../../core/languages';
 import { FeatureCache } from '../../similarity/cache';
 import { collectInputs } from '../../similarity/inputs';
 import { ArchiveError, loadArchives } from '../../similarity/archive';
-import { compare, type CompareReport } from '../../similarity/engine';
+import { compare, RunRecords, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
 import { filesCsv, pairsCsv } from '../../similarity/csv';
 import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
@@ -92,6 +92,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         allPairs: opts.allPairs, language, exclude: opts.exclude, weights: parseWeights(opts.weights),
         commonShare: unitNumber('--common-share', opts.commonShare), commonMinDocs, cachePath: opts.cache,
         maxBytes: parseSize(opts.maxFileSize), workers,
+        // The judge reads the comparison's files, hashes and parse (record.ts) rather than doing them again.
+        records: judgeOpts.provider !== 'off' ? new RunRecords() : undefined,
       };
       await checkTemplates(compareOpts);
       const archive = opts.archive.length

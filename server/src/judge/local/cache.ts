@@ -3,7 +3,7 @@
 // it adds to the common-code document frequencies; the frequencies themselves, updated with the
 // documents that changed; and verdicts, reused while both files, the score and what the template
 // and common code explain in the two files are unchanged. Everything is bounded.
-import crypto from 'node:crypto';
+import { contentHash } from '../../core/contentHash';
 import type { LanguageId } from '../../core/languages';
 import type { Verdict } from '../types';
 import { CommonCode, docKeysSize, type DocKeys, type TemplateCode } from './context';
@@ -91,11 +91,14 @@ export interface LocalCacheStats {
   keysLoaded: number;
   /** Verdicts served from those stored on disk. */
   verdictsLoaded: number;
+  /** Documents counted from keys the comparison made from its own parse (JudgeContext.known) instead of a parse here. */
+  keysFromRecords: number;
 }
 
 interface CachedVerdict { verdict: Verdict; digest1: string; digest2: string }
 
-export const contentKey = (source: string, language: LanguageId) => `${language}:${crypto.createHash('sha256').update(source).digest('base64')}`;
+/** A document's key: its language and content hash (the analysed-file record's, when the comparison passes it on). */
+export const contentKey = (source: string, language: LanguageId, hash = contentHash(source)) => `${language}:${hash}`;
 
 export class LocalJudgeCache {
   readonly limits: LocalCacheLimits;
@@ -110,7 +113,7 @@ export class LocalJudgeCache {
   /** What the explained code was last built from (template, common-code threshold), and a number bumped whenever it changed. */
   explainedFrom: string | undefined;
   explainedGen = 0;
-  readonly stats: LocalCacheStats = { tokenized: 0, verdictsComputed: 0, verdictHits: 0, commonUpdates: 0, keysLoaded: 0, verdictsLoaded: 0 };
+  readonly stats: LocalCacheStats = { tokenized: 0, verdictsComputed: 0, verdictHits: 0, commonUpdates: 0, keysLoaded: 0, verdictsLoaded: 0, keysFromRecords: 0 };
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(limits: Partial<LocalCacheLimits> = {}) {

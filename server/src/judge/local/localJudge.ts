@@ -43,7 +43,8 @@ export class LocalJudge {
   /** This run's verdicts with their digests, for the store; and whether any was computed anew. */
   private readonly judged: VerdictEntry[] = [];
   private computed = false;
-  private constructor(private readonly cache: LocalJudgeCache, private readonly workers: WorkerCount, private readonly store?: LocalJudgeStore) {}
+  private constructor(private readonly cache: LocalJudgeCache, private readonly workers: WorkerCount, private readonly store?: LocalJudgeStore,
+    private readonly known?: JudgeContext['known']) {}
 
   /**
    * `pairs`: the pairs about to be judged, whose files are then analysed from the parse the common code
@@ -51,7 +52,7 @@ export class LocalJudge {
    * and verdicts kept on disk between processes (`persist` writes them).
    */
   static async create(ctx?: JudgeContext, cache = new LocalJudgeCache(), pairs: JudgePairInput[] = [], workers: WorkerCount = 0, store?: LocalJudgeStore): Promise<LocalJudge> {
-    const judge = new LocalJudge(cache, workers, store);
+    const judge = new LocalJudge(cache, workers, store, ctx?.known);
     const templates = ctx?.templates ?? [];
     const tkey = templates.map((t) => judge.keyOf(t.source, t.language)).join(',');
     if (cache.template?.key !== tkey) cache.template = { key: tkey, code: await templateCode(templates) };
@@ -76,12 +77,12 @@ export class LocalJudge {
     return judge;
   }
 
-  /** The content key, computed once per source in a run. */
+  /** The content key, computed once per source in a run (from the comparison's hash of the text, when it has one). */
   private keyOf(source: string, language: LanguageId): string {
     let m = this.keys.get(language);
     if (!m) this.keys.set(language, (m = new Map()));
     let k = m.get(source);
-    if (k === undefined) m.set(source, (k = contentKey(source, language)));
+    if (k === undefined) m.set(source, (k = contentKey(source, language, this.known?.hashes.get(source))));
     return k;
   }
 
@@ -116,6 +117,21 @@ export class LocalJudge {
         cache.common.add(key, keys, d.n - (cache.common.counted.get(key)?.n ?? 0));
         cache.stats.commonUpdates++;
         cache.stats.keysLoaded++;
+        return false;
+      });
+    }
+    // Then the keys the comparison made from its own parse of the file (its record), unless the file is
+    // to be analysed now: that parse gives its keys too.
+    const { known } = this;
+    if (known) {
+      todo = todo.filter(([key, d]) => {
+        const keys = known.judgeKeys.get(key);
+        if (!keys || (wanted.has(key) && !cache.analyses.has(key))) return true;
+        cache.docKeys.set(key, keys);
+        store?.putKeys(key, keys);
+        cache.common.add(key, keys, d.n - (cache.common.counted.get(key)?.n ?? 0));
+        cache.stats.commonUpdates++;
+        cache.stats.keysFromRecords++;
         return false;
       });
     }

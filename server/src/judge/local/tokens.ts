@@ -1,9 +1,11 @@
 // A file as a stream of language-neutral tokens: names become `v`, numbers `N`, strings `S`, types
 // and punctuation that only carries layout are dropped, and keywords that mean the same across
 // languages are spelled the same. Comments and the names themselves are kept aside for lexical
-// evidence. One iterative TreeCursor walk per file.
+// evidence. One iterative TreeCursor walk per file: `tokenizeTree`'s own, or the similarity engine's
+// (a `TokenWalk` driven by extract.ts).
 import type { LanguageId } from '../../core/languages';
-import { parseSource } from '../../core/parser';
+import type { TreeCursor } from 'web-tree-sitter';
+import { parseSource, type Parsed } from '../../core/parser';
 
 export interface Token {
   /** Abstract token. */
@@ -63,48 +65,102 @@ const isComment = (type: string) => type.includes('comment');
 export async function tokenize(source: string, language: LanguageId): Promise<TokenizedFile> {
   const parsed = await parseSource(source, language);
   try {
-    const tokens: Token[] = [];
-    const comments: string[] = [];
-    const strings: string[] = [];
-    const functions: TokenizedFile['functions'] = [];
-    const cursor = parsed.tree.walk();
-    // The node's text, as Node.text reads it, without materializing the node (most of the walk's cost).
-    const textOf = () => source.slice(cursor.startIndex, cursor.endIndex);
-    let done = false;
-    while (!done) {
+    return tokenizeTree(parsed);
+  } finally {
+    parsed.dispose();
+  }
+}
+
+/**
+ * The token stream of a tree parsed already, by its own cursor walk (tokenize's; the similarity engine
+ * drives a `TokenWalk` from its own walk instead: similarity/extract.ts).
+ */
+export function tokenizeTree(parsed: Parsed): TokenizedFile {
+  const walk = new TokenWalk(parsed.source, parsed.language);
+  const cursor = parsed.tree.walk();
+  let done = false;
+  while (!done) {
+    let descend = false;
+    if (walk.enter(cursor)) {
+      descend = cursor.gotoFirstChild();
+      if (!descend) walk.leaf(cursor);
+    }
+    if (descend) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
+    }
+  }
+  cursor.delete();
+  return walk.result()!;
+}
+
+/**
+ * What the token stream makes of each node of a pre-order walk, for whichever walk visits them: the
+ * cursor is at a node; `enter` records what the node yields and says whether its children are
+ * wanted, and `leaf` is told when a node whose children were wanted has none. A walk must not show it
+ * the nodes below one it did not want the children of.
+ */
+export class TokenWalk {
+  private readonly tokens: Token[] = [];
+  private readonly comments: string[] = [];
+  private readonly strings: string[] = [];
+  private readonly functions: TokenizedFile['functions'] = [];
+  /** Why the walk failed, if it did: another walk driving it goes on, and the file is tokenized on its own later. */
+  private failed: unknown;
+
+  constructor(private readonly source: string, private readonly language: LanguageId) {}
+
+  enter(cursor: TreeCursor): boolean {
+    if (this.failed !== undefined) return false;
+    try {
       const type = cursor.nodeType;
-      let descend = false;
       if (isComment(type)) {
-        const text = textOf().replace(/\s+/g, ' ').trim();
-        if (text.length > 0) comments.push(text);
+        const text = this.textOf(cursor).replace(/\s+/g, ' ').trim();
+        if (text.length > 0) this.comments.push(text);
       } else if (STRING_TYPES.has(type)) {
-        tokens.push({ t: 'S', line: cursor.startPosition.row });
-        strings.push(textOf());
+        this.tokens.push({ t: 'S', line: cursor.startPosition.row });
+        this.strings.push(this.textOf(cursor));
       } else if (TYPE_TYPES.has(type)) {
         // types carry no algorithmic structure
-      } else if (cursor.nodeIsNamed && isNumber(type) ) {
-        tokens.push({ t: 'N', line: cursor.startPosition.row, name: textOf() });
+      } else if (cursor.nodeIsNamed && isNumber(type)) {
+        this.tokens.push({ t: 'N', line: cursor.startPosition.row, name: this.textOf(cursor) });
       } else {
         if (FUNCTION_TYPES.has(type)) {
           const node = cursor.currentNode;
           const nameNode = node.childForFieldName('name');
-          functions.push({ name: nameNode?.text ?? '', start: node.startPosition.row, end: node.endPosition.row });
+          this.functions.push({ name: nameNode?.text ?? '', start: node.startPosition.row, end: node.endPosition.row });
         }
-        descend = cursor.gotoFirstChild();
-        if (!descend) emitLeaf(type, textOf(), cursor.startPosition.row, cursor.nodeIsNamed, tokens);
+        return true;
       }
-      if (descend) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
-      }
+      return false;
+    } catch (e) {
+      this.failed = e;
+      return false;
     }
-    cursor.delete();
+  }
+
+  leaf(cursor: TreeCursor): void {
+    if (this.failed !== undefined) return;
+    try {
+      emitLeaf(cursor.nodeType, this.textOf(cursor), cursor.startPosition.row, cursor.nodeIsNamed, this.tokens);
+    } catch (e) {
+      this.failed = e;
+    }
+  }
+
+  /** The file's tokens; undefined where the walk failed. */
+  result(): TokenizedFile | undefined {
+    if (this.failed !== undefined) return undefined;
+    const { language, tokens, comments, strings, functions, source } = this;
     return { language, tokens, comments, strings, functions, lineCount: source.split('\n').length };
-  } finally {
-    parsed.dispose();
+  }
+
+  /** The node's text, as Node.text reads it, without materializing the node (most of the walk's cost). */
+  private textOf(cursor: TreeCursor): string {
+    return this.source.slice(cursor.startIndex, cursor.endIndex);
   }
 }
 

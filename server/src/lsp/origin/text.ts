@@ -1,14 +1,15 @@
 // What the origin service reads off a text before it asks the model: its content key, whether it looks
 // minified or generated, and the file path of a document URI.
-import crypto from 'node:crypto';
+import { contentHash as sharedContentHash } from '../../core/contentHash';
 import { fileURLToPath } from 'node:url';
 
 /** Lines this long mean minified or generated code, which the model was not trained on. */
 const MINIFIED_LINE = 1000;
 const MINIFIED_AVG_LINE = 200;
 
+/** The shared content hash, cut to 32 characters (as the prediction history has always stored it). */
 export function contentHash(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
+  return sharedContentHash(text).slice(0, 32);
 }
 
 export function looksMinified(text: string): boolean {

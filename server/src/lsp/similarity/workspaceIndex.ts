@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MarkupKind, type Connection, type Diagnostic, type Hover, type Position } from 'vscode-languageserver';
-import { compare, newCompareState, type CompareOptions, type CompareProgress, type CompareReport } from '../../similarity/engine';
+import { compare, newCompareState, RunRecords, type CompareOptions, type CompareProgress, type CompareReport } from '../../similarity/engine';
 import type { DiagnosticsPublisher } from '../diagnostics';
 import type { DiagnosticsScope, ServerSettings } from '../settings';
 import type { JudgeHook } from '../judge/judging';
@@ -120,7 +120,9 @@ export class WorkspaceIndex {
         const key = optionsKey(options);
         const changed = key === this.lastOptions ? this.changedFiles() : undefined;
         // Nothing known changed (a new file, a settings change): a full run, cheap with the pair memory.
-        const quick = changed && changed.length > 0 ? { ...options, changed } : options;
+        // With a judge to run, the files parsed now also give it their keys from the same parse (similarity/record.ts).
+        const records = this.deps.judgeEnabled() ? new RunRecords() : undefined;
+        const quick = { ...options, ...(changed && changed.length > 0 ? { changed } : {}), records };
         const statsBefore = this.statFiles(changed ?? undefined);
         const stale = () => cancelled || gen !== this.generation;
         const structural = await compare(quick);

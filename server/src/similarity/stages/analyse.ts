@@ -1,9 +1,13 @@
 // Stage 2, analyse: every file's features (from memory, the feature cache, or parsed now), with the
-// archived submissions' files added after the inputs'.
+// archived submissions' files added after the inputs'. Given the run's records (record.ts), it keeps
+// each file's content hash there, and the local judge's keys of the files parsed now, from the same parse.
 import { resolveWorkers, type WorkerCount } from '../../core/workerPool';
 import { FeatureCache } from '../cache';
-import { featuresOfSource, type FeatureOptions, type FileFeatures } from '../features';
+import { contentKey } from '../../judge/local/cache';
+import type { DocKeys } from '../../judge/local/context';
+import { analyseSource, type FeatureOptions, type FileFeatures } from '../features';
 import type { SourceFile } from '../inputs';
+import type { RunRecords } from '../record';
 import * as workerPool from '../workers';
 import type { ArchiveSet, CompareProgress, Settings } from './types';
 
@@ -23,8 +27,22 @@ export interface Analysed {
 }
 
 export async function analyse(files: SourceFile[], template: SourceFile[], s: Settings, cache: FeatureCache | undefined, memo: Map<string, FileFeatures> | undefined,
-  archive: ArchiveSet | undefined, onProgress: ((p: CompareProgress) => void) | undefined): Promise<Analysed> {
-  const { feats, keys, memoHits } = await featuresFor([...files, ...template], s.fopts, cache, s.workers, memo, onProgress);
+  archive: ArchiveSet | undefined, onProgress: ((p: CompareProgress) => void) | undefined, records?: RunRecords): Promise<Analysed> {
+  // The judge's keys are made for the files it reads as they are: those alone in their document (the
+  // judge joins a submission's files into one source, which is another parse).
+  let judgeFor: ((i: number) => boolean) | undefined;
+  if (records) {
+    const perDoc = new Map<string, number>();
+    for (const f of files) perDoc.set(f.doc, (perDoc.get(f.doc) ?? 0) + 1);
+    judgeFor = (i) => i < files.length && perDoc.get(files[i]!.doc) === 1;
+  }
+  const { feats, keys, memoHits, hashes, judgeKeys } = await featuresFor([...files, ...template], s.fopts, cache, s.workers, memo, onProgress, judgeFor);
+  if (records) {
+    [...files, ...template].forEach((f, i) => {
+      if (hashes[i] !== undefined) records.hashes.set(f.text!, hashes[i]!);
+      if (judgeKeys[i]) records.judgeKeys.set(contentKey(f.text!, f.language!, hashes[i]), judgeKeys[i]!);
+    });
+  }
   const workersUsed = workerPool.lastWorkersUsed;
   // Archived files follow the inputs' (before the template's), features as given; an archived document
   // named as a new one is that submission again, and left out.
@@ -47,11 +65,14 @@ export async function analyse(files: SourceFile[], template: SourceFile[], s: Se
  * cache keys. `memo` (a state's features by key) is used first and left holding only these files'.
  */
 export async function featuresFor(files: SourceFile[], fopts: FeatureOptions, cache: FeatureCache | undefined, workers: WorkerCount,
-  memo: Map<string, FileFeatures> | undefined, onProgress: ((p: CompareProgress) => void) | undefined): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[]; memoHits: number }> {
+  memo: Map<string, FileFeatures> | undefined, onProgress: ((p: CompareProgress) => void) | undefined, judgeFor?: (i: number) => boolean,
+): Promise<{ feats: Array<FileFeatures | undefined>; keys: string[]; memoHits: number; hashes: string[]; judgeKeys: Array<DocKeys | undefined> }> {
   const out: Array<FileFeatures | undefined> = new Array(files.length);
   const todo: number[] = [];
   const lookup: number[] = [];
   const keys: string[] = [];
+  const hashes: string[] = [];
+  const judgeKeys: Array<DocKeys | undefined> = new Array(files.length);
   let done = 0;
   const step = Math.max(1, Math.floor(files.length / 100));
   const tick = () => {
@@ -65,7 +86,8 @@ export async function featuresFor(files: SourceFile[], fopts: FeatureOptions, ca
       tick();
       return;
     }
-    keys[i] = FeatureCache.key(f.text, f.language, fopts);
+    hashes[i] = FeatureCache.contentHash(f.text);
+    keys[i] = FeatureCache.keyOf(hashes[i]!, f.language, fopts);
     seen.add(keys[i]!);
     const inMemory = memo?.get(keys[i]!);
     if (inMemory) {
@@ -87,10 +109,10 @@ export async function featuresFor(files: SourceFile[], fopts: FeatureOptions, ca
   workerPool.resetWorkersUsed();
   const threads = resolveWorkers(workers, todo.length, todo.reduce((n, i) => n + files[i]!.text!.length, 0));
   const computed = threads > 0
-    ? await workerPool.computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language! })), fopts, threads, tick)
+    ? await workerPool.computeFeaturesParallel(todo.map((i) => ({ text: files[i]!.text!, language: files[i]!.language!, judgeKeys: !!judgeFor?.(i) })), fopts, threads, tick)
     : await Promise.all(todo.map(async (i) => {
       try {
-        return await featuresOfSource(files[i]!.text!, files[i]!.language!, fopts);
+        return await analyseSource(files[i]!.text!, files[i]!.language!, fopts, !!judgeFor?.(i));
       } catch (e) {
         return `analysis failed: ${(e as Error).message}`;
       } finally {
@@ -101,12 +123,13 @@ export async function featuresFor(files: SourceFile[], fopts: FeatureOptions, ca
     const r = computed[k]!;
     if (typeof r === 'string') files[i]!.error = r;
     else {
-      out[i] = r;
-      memo?.set(keys[i]!, r);
-      if (cache) cache.put(keys[i]!, r);
+      out[i] = r.features;
+      judgeKeys[i] = r.judgeKeys;
+      memo?.set(keys[i]!, r.features);
+      if (cache) cache.put(keys[i]!, r.features);
     }
   });
   // Features of files no longer present are dropped from memory (the database keeps them).
   if (memo) for (const k of memo.keys()) if (!seen.has(k)) memo.delete(k);
-  return { feats: out, keys, memoHits };
+  return { feats: out, keys, memoHits, hashes, judgeKeys };
 }
