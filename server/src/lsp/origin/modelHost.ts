@@ -8,6 +8,7 @@ import type { Connection } from 'vscode-languageserver';
 import { modelFolderFiles, resolveModelDir } from '../../origin/index';
 import type { OriginLanguage } from '../../origin/sourceText';
 import { OriginEngine, OriginError } from './engine';
+import { Lru } from '../../store/lru';
 import type { OriginSettings } from './settings';
 import { contentHash } from './text';
 import type { ExplainResult, ModelInfo, TextVerdict } from './workerProtocol';
@@ -18,29 +19,6 @@ const EXPLAIN_CACHE_ENTRIES = 200;
 /** How often the model folder is checked for a new export. */
 const MODEL_CHECK_MS = 5000;
 
-export class Lru<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
-  get(k: K): V | undefined {
-    const v = this.map.get(k);
-    if (v !== undefined) {
-      this.map.delete(k);
-      this.map.set(k, v);
-    }
-    return v;
-  }
-  set(k: K, v: V): void {
-    this.map.delete(k);
-    this.map.set(k, v);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
-  }
-  delete(k: K): void {
-    this.map.delete(k);
-  }
-  clear(): void {
-    this.map.clear();
-  }
-}
 
 /** Size and modification time of every file the folder's manifest names: a new export changes it. */
 export function folderStamp(dir: string): string {
