@@ -1,7 +1,6 @@
 // Shapes shared by the semantic judge: what it is given (pairs with their sources) and what it returns
 // (the verdict on each pair, the refined risk level, and the summary the report gains).
 import type { LanguageId } from '../core/languages';
-import type { DocKeys } from './local/context';
 
 export { JUDGE_PROVIDERS, type JudgeProvider } from '../../../protocol/config';
 
@@ -48,4 +47,5 @@ export interface JudgeContext {
   known?: { hashes: ReadonlyMap<string, string>; judgeKeys: ReadonlyMap<string, DocKeys> };
 }
 
-
+/** A document's keys for the local judge's common-code counts (k-gram, name and line hashes, sorted), made in `local/context.ts`. */
+export interface DocKeys { hashes: Float64Array; names: Float64Array; lines: Float64Array }

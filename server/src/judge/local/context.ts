@@ -1,7 +1,7 @@
 // What overlap can be explained by: k-grams and lines of the template, and of code found in many
 // documents of the analysis. `buildExplained` computes it from scratch; `CommonCode` keeps the
 // document frequencies between runs and updates them with the documents that changed (cache.ts).
-import type { JudgeContext } from '../types';
+import type { DocKeys, JudgeContext } from '../types';
 import { CountTable } from './countTable';
 import { kgramHashes, textHash } from './kgrams';
 import { tokenize, type TokenizedFile } from './tokens';
@@ -42,7 +42,7 @@ export async function templateCode(templates: JudgeContext['templates']): Promis
 }
 
 /** The distinct k-grams, names and lines one document adds to the document frequencies. */
-export interface DocKeys { hashes: Float64Array; names: Float64Array; lines: Float64Array }
+export type { DocKeys };
 
 /** Names what `docKeys` computes, for keys stored between runs: bump it when tokens, k-grams, names or lines change. */
 export const DOC_KEYS_VERSION = `keys-v1-k${EVIDENCE_K}`;
