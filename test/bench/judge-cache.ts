@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { judgeReport, type JudgedReport } from '../../server/src/judge/report';
+import { judgeReport, type JudgedReport } from '../../server/src/similarity/judgeReport';
 import { LocalJudgeCache } from '../../server/src/judge/local/cache';
 import { compare, newCompareState, type CompareOptions } from '../../server/src/similarity/engine';
 

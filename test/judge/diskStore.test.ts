@@ -11,7 +11,7 @@ import { judgePairs, LOCAL_VERSION } from '../../server/src/judge/judge';
 import { contentKey, LocalJudgeCache } from '../../server/src/judge/local/cache';
 import { DOC_KEYS_VERSION } from '../../server/src/judge/local/context';
 import { LocalJudgeStore } from '../../server/src/judge/local/diskStore';
-import { judgeReport } from '../../server/src/judge/report';
+import { judgeReport } from '../../server/src/similarity/judgeReport';
 import type { JudgeContext, JudgePairInput, Verdict } from '../../server/src/judge/types';
 import { compare } from '../../server/src/similarity/engine';
 import { decodePlain, PLAIN_KINDS } from '../../server/src/store/cacheFile';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { compare } from '../../server/src/similarity/engine';
-import { judgeReport } from '../../server/src/judge/report';
+import { judgeReport } from '../../server/src/similarity/judgeReport';
 import { renderJudgeHtml } from '../../server/src/judge/html';
 import { renderJudgeTable } from '../../server/src/cli/judgeTable';
 import { judgeOptionsFromCli } from '../../server/src/cli/judgeOptions';

@@ -1,5 +1,5 @@
 // The judge's part of `--format table`: one row per judged pair.
-import type { JudgedReport } from '../judge/report';
+import type { JudgedReport } from '../../../protocol/report';
 import { renderTable } from './table';
 
 export function renderJudgeTable(r: JudgedReport): string {

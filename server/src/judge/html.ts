@@ -1,5 +1,5 @@
 // The judge's part of the HTML report: the summary and each judged pair's verdict and risk level.
-import type { JudgedReport } from './report';
+import type { JudgedReport } from '../../../protocol/report';
 import type { RiskLevel } from './types';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -1,7 +1,7 @@
 // The judge's public surface, for `compare`, the language server and the extension (its CLI flags and
 // table live with the CLI: cli/judgeOptions.ts, cli/judgeTable.ts).
 export { judgePairs, JudgeConfigError, JUDGE_DEFAULTS, localIsDecisive, type JudgeOptions, type JudgeOutcome } from './judge';
-export { judgeReport, type JudgedReport, type JudgedReportPair } from './report';
+export type { JudgedReport, JudgedReportPair } from '../../../protocol/report';
 export { renderJudgeHtml } from './html';
 export { refine, riskLevel, copyRisk, isFlagged, RISK_BANDS } from './refine';
 export { LocalJudge } from './local/localJudge';

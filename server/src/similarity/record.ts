@@ -3,7 +3,7 @@
 // is given (`CompareOptions.records`) with the run's documents as collected, each analysed text's
 // content hash (core/contentHash.ts), and the judge's document keys of the files parsed now, made from
 // the tree their features came from (features.ts `analyseSource`, in the analyse stage's per-file
-// task). `judgeReport` (judge/report.ts) reads them instead of reading the inputs, hashing the texts
+// task). `judgeReport` (similarity/judgeReport.ts) reads them instead of reading the inputs, hashing the texts
 // and parsing the files again. A file whose features came from memory or the feature cache has no keys
 // here: the judge takes them from its own caches, or parses it.
 import type { DocKeys } from '../judge/local/context';

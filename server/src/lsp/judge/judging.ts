@@ -3,7 +3,8 @@
 // user's consent asked once before code is sent to Google. A missing key or a refusal falls back to
 // the local judge; a judge failure never loses the structural report.
 import type { Connection } from 'vscode-languageserver';
-import { JudgeConfigError, judgeReport, type JudgeOptions } from '../../judge';
+import { JudgeConfigError, type JudgeOptions } from '../../judge';
+import { judgeReport } from '../../similarity/judgeReport';
 import { LocalJudgeCache } from '../../judge/local/cache';
 import type { CompareOptions, CompareReport } from '../../similarity/engine';
 import { JudgeApiKeyRequest, JudgeConsentRequest, type JudgeConsentParams } from './protocol';

@@ -2,10 +2,10 @@
 // archives, submissions), the judge run, `llm_verdict` / `refined_verdict` on pairs, `llm_summary`,
 // and `metadata.llm_enabled`.
 import type { LanguageId } from '../core/languages';
-import { lastRunSources, type CompareOptions, type CompareReport } from '../similarity/engine';
-import { collectInputs, type SourceFile } from '../similarity/inputs';
-import { JUDGE_DEFAULTS, judgePairs, type JudgeOptions, type JudgeOutcome } from './judge';
-import type { JudgePairInput } from './types';
+import { JUDGE_DEFAULTS, judgePairs, type JudgeOptions, type JudgeOutcome } from '../judge/judge';
+import type { JudgePairInput } from '../judge/types';
+import { lastRunSources, type CompareOptions, type CompareReport } from './engine';
+import { collectInputs, type SourceFile } from './inputs';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../protocol/config';
 
 import type { JudgedReport, JudgedReportPair } from '../../../protocol/report';
