@@ -86,6 +86,29 @@ describe('workspace similarity over LSP', function () {
     }
   });
 
+  it('a file created in the workspace joins a quick update of the last run, then the exact run', async () => {
+    const s = await startServer(dir, storage);
+    const fresh = path.join(dir, 'fresh_copy.py');
+    try {
+      await s.waitFor(() => s.diagnostics.has(uri('original.py')) && s.logs.some((l) => /^similarity: judged/.test(l)));
+      fs.writeFileSync(fresh, `${fs.readFileSync(path.join(dir, 'original.py'), 'utf8')}# a new file\n`);
+      const before = s.logs.length;
+      await s.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('fresh_copy.py'), type: 1 }] });
+      await s.waitFor(() => (s.diagnostics.get(uri('fresh_copy.py')) ?? []).length > 0);
+      const runs = () => s.logs.slice(before).filter((l) => /^similarity: \d+ files/.test(l));
+      // The quick update already has the new file (4 files, its pairs only); the exact run follows it.
+      await s.waitFor(() => runs().length >= 2);
+      assert.match(runs()[0]!, /^similarity: 4 files, .*\(incremental update\); [0-3] pairs scored/);
+      assert.doesNotMatch(runs()[1]!, /incremental/);
+      assert.match(runs()[1]!, /^similarity: 4 files/);
+      const d = s.diagnostics.get(uri('fresh_copy.py'))!.find((x) => x.relatedInformation?.[0]?.location.uri === uri('original.py'));
+      assert.match(d!.message, /similarity 1\.00/);
+    } finally {
+      fs.rmSync(fresh, { force: true });
+      await s.close();
+    }
+  });
+
   it('with diagnosticsScope "openFiles", publishes each file’s diagnostics when it opens and withdraws them when it closes', async () => {
     const s = await startServer(dir, storage, { similarity: { diagnosticsScope: 'openFiles' } });
     try {

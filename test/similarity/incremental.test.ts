@@ -159,6 +159,38 @@ describe('fast and incremental pair scoring', function () {
     }
   });
 
+  it('a file created inside the input joins a quick update where a walk puts it; excluded and skipped ones do not', async () => {
+    const state = newCompareState();
+    const added = path.join(dir, 'python', 'm_added.py');
+    const excluded = path.join(dir, 'python', 'gen_skip.py');
+    const hidden = path.join(dir, 'node_modules', 'dep.py');
+    const outside = path.join(os.tmpdir(), `co-outside-${process.pid}.py`);
+    const exclude = ['gen_*.py'];
+    try {
+      await compare({ inputs: [dir], state, minScore: 0.3, exclude });
+      const copy = `${fs.readFileSync(path.join(dir, 'python', 'original.py'), 'utf8')}\n# added\n`;
+      fs.writeFileSync(added, copy);
+      fs.writeFileSync(excluded, copy);
+      fs.mkdirSync(path.dirname(hidden), { recursive: true });
+      fs.writeFileSync(hidden, copy);
+      fs.writeFileSync(outside, copy);
+      const quick = await compare({ inputs: [dir], state, minScore: 0.3, exclude, changed: [added, excluded, hidden, outside] });
+      assert.equal(quick.metadata.incremental, true);
+      assert.ok(quick.metadata.cache!.pair_scored < quick.summary.candidate_pairs / 4, `${quick.metadata.cache!.pair_scored} pairs scored`);
+      const paths = quick.files.map((f) => f.path);
+      assert.ok(paths.includes(added));
+      for (const p of [excluded, hidden, outside]) assert.ok(!paths.includes(p), `${p} is not walked`);
+      assert.ok(quick.similarity.pairs.some((p) => [p.file1, p.file2].includes(added) && [p.file1, p.file2].some((f) => f.endsWith(`python${path.sep}original.py`))));
+      // Where a full walk puts it, and with the same pairs and scores as a run from scratch.
+      const scratch = await compare({ inputs: [dir], minScore: 0.3, exclude });
+      assert.deepEqual(paths, scratch.files.map((f) => f.path));
+      assert.deepEqual(stable(quick), stable(scratch));
+    } finally {
+      for (const p of [added, excluded, hidden, outside]) fs.rmSync(p, { force: true });
+      fs.rmSync(path.dirname(hidden), { recursive: true, force: true });
+    }
+  });
+
   it('maxFiles analyses the first files and counts the rest; progress reports counts up to the total', async () => {
     const events: CompareProgress[] = [];
     const all = await compare({ inputs: [dir] });

@@ -1,6 +1,6 @@
 // The Code Origin language server: maps the analysis core to hovers and custom requests over LSP.
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, MarkupKind,
+  createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind, MarkupKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -154,7 +154,10 @@ documents.onDidClose((e) => {
 documents.onDidOpen((e) => index?.opened(e.document.uri));
 // Saved files and files created, changed or deleted outside the editor refresh the index.
 documents.onDidSave(() => index?.schedule());
-connection.onDidChangeWatchedFiles(() => index?.schedule());
+connection.onDidChangeWatchedFiles((e) => {
+  index?.filesCreated(e.changes.filter((c) => c.type === FileChangeType.Created).map((c) => uriToPath(c.uri)).filter((p): p is string => !!p));
+  index?.schedule();
+});
 
 connection.onHover(withOriginHover((p) => origin.hover(p), async (params) => {
   try {

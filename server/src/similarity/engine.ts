@@ -69,8 +69,8 @@ export interface CompareOptions {
   /** Kept by a caller that compares the same inputs again (the language server): features and pair scores in memory. */
   state?: CompareState;
   /**
-   * Paths changed since the last run of `state` (modified or deleted; not new). Only they are read
-   * again, and the previous run's ignored evidence is kept, so only their pairs are scored. The
+   * Paths changed since the last run of `state` (modified, deleted, or created inside an input folder).
+   * Only they are read, and the previous run's ignored evidence is kept, so only their pairs are scored. The
    * result is marked `metadata.incremental`; a full run afterwards gives the exact result.
    */
   changed?: string[];
@@ -125,8 +125,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
   const s = settingsOf(opts);
   const state = opts.state;
   const archive = !!opts.archive;
-  // A quick update starts from the last run, with the changed files removed or read again.
-  const quick = opts.changed && state?.last && !s.submissions ? await state.last.update(opts.changed, s.collect) : undefined;
+  // A quick update starts from the last run, with the changed files removed, read again or added.
+  const quick = opts.changed && state?.last && !s.submissions ? await state.last.update(opts.changed, s.collect, opts.inputs) : undefined;
 
   const collected = await collect(opts.inputs, opts.template, opts.maxFiles, s, quick);
   timer.mark('collect');

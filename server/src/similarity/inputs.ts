@@ -67,6 +67,33 @@ export async function collectInputs(inputs: string[], opts: CollectOptions): Pro
   return { files, missing };
 }
 
+/**
+ * Files created since a walk of `inputs`, as that walk would have found them (same exclude patterns,
+ * skipped folders and languages), for a quick update that adds them. Only plain source files directly
+ * inside a folder input qualify: links and archives are left to the full run that follows.
+ */
+export async function collectAdded(paths: string[], inputs: string[], opts: CollectOptions): Promise<SourceFile[]> {
+  const ig = ignore().add(opts.exclude);
+  const out: SourceFile[] = [];
+  for (const p of paths) {
+    const input = inputs.findIndex((root) => {
+      const rel = path.relative(root, p);
+      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+    if (input < 0 || isZip(p) || !(isSupportedFile(p) || opts.language !== undefined)) continue;
+    const root = inputs[input]!;
+    const parts = path.relative(root, p).split(path.sep);
+    const dirs = parts.slice(0, -1);
+    const hidden = dirs.some((d, i) => SKIP_DIRS.has(d) || d.startsWith('.') || ig.ignores(`${dirs.slice(0, i + 1).join('/')}/`));
+    if (hidden || ig.ignores(parts.join('/'))) continue;
+    const st = await fs.lstat(p).catch(() => undefined);
+    const rootSt = await fs.stat(root).catch(() => undefined);
+    if (!st?.isFile() || !rootSt?.isDirectory()) continue;
+    await addFile(p, p, input, opts, out, false);
+  }
+  return out;
+}
+
 async function walkFolder(root: string, input: number, opts: CollectOptions, ig: Ignore, out: SourceFile[]): Promise<void> {
   const realRoot = await fs.realpath(root);
   const stack: string[] = [root];

@@ -2,10 +2,10 @@
 // with progress and cancellation, publishes diagnostics on matched regions, and answers hovers.
 //
 // Runs after the first are incremental: files whose size or modification time changed (or that
-// were deleted) are read again and only their pairs are scored, with the previous run's ignored
-// (template and common-code) evidence kept, and diagnostics are republished for the files whose
-// results changed. An exact full run follows in the background; with pair scores remembered it
-// scores only what the changed common-code set affects, and it also picks up new files.
+// were deleted), and files the editor reports created, are read and only their pairs are scored, with
+// the previous run's ignored (template and common-code) evidence kept, and diagnostics are republished
+// for the files whose results changed. An exact full run follows in the background; with pair scores
+// remembered it scores only what the changed common-code set affects.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,6 +76,8 @@ export class WorkspaceIndex {
   /** Options of the last completed run (incremental runs need the same ones), and its files' size and mtime. */
   private lastOptions: string | undefined;
   private stats = new Map<string, string>();
+  /** Files created since the last run (file events), for the next quick update to add. */
+  private created = new Set<string>();
   private fullPending = false;
   private warnedCap: string | undefined;
 
@@ -87,6 +89,11 @@ export class WorkspaceIndex {
 
   setTemplate(paths: string[]): void {
     this.template = paths.filter((p) => fs.existsSync(p));
+  }
+
+  /** Files the editor saw created: the next run adds them to the last one's instead of starting over. */
+  filesCreated(paths: string[]): void {
+    for (const p of paths) this.created.add(p);
   }
 
   /** Saves and file events come in bursts; analyse once they settle (briefly: an update is quick). */
@@ -119,7 +126,7 @@ export class WorkspaceIndex {
         const options = await this.options(folders, progress ? (p) => reportProgress(progress, p) : undefined);
         const key = optionsKey(options);
         const changed = key === this.lastOptions ? this.changedFiles() : undefined;
-        // Nothing known changed (a new file, a settings change): a full run, cheap with the pair memory.
+        // Nothing known changed (a settings change, a file created but not reported): a full run, cheap with the pair memory.
         // With a judge to run, the files parsed now also give it their keys from the same parse (similarity/record.ts).
         const records = this.deps.judgeEnabled() ? new RunRecords() : undefined;
         const quick = { ...options, ...(changed && changed.length > 0 ? { changed } : {}), records };
@@ -166,10 +173,16 @@ export class WorkspaceIndex {
     return task;
   }
 
-  /** Known files that changed or disappeared since the last run (by size and modification time). */
+  /**
+   * Known files that changed or disappeared since the last run (by size and modification time), and
+   * files created since (not when the last run left files out for the cap: the full run decides).
+   */
   private changedFiles(): string[] {
     const out: string[] = [];
     for (const [p, sig] of this.stats) if (statSig(p) !== sig) out.push(p);
+    const capped = (this.report?.metadata.skipped_files ?? 0) > 0;
+    if (!capped) for (const p of this.created) if (!this.stats.has(p)) out.push(p);
+    this.created.clear();
     return out;
   }
 

@@ -1,5 +1,5 @@
 // Stage 1, collect: the source files to compare and the template's, read from the inputs (or, in a
-// quick update, the last run's files with the changed ones read again).
+// quick update, the last run's files with the changed ones read again and the created ones added).
 import { collectInputs, type SourceFile } from '../inputs';
 import type { QuickUpdate } from './runIndex';
 import type { Settings } from './types';

@@ -1,9 +1,10 @@
 // Incremental re-analysis. A state keeps the last run as a `RunIndex`: its files, scoring context and
 // candidate count, with each document's fingerprints. A quick update starts from it with the changed
-// files removed (deleted) or updated (read again), and counts candidates again only around them; the
-// last run itself is not touched, and is replaced by the next run's index when that run ends.
+// files removed (deleted), updated (read again) or added (created inside an input folder), and counts
+// candidates again only around them; the last run itself is not touched, and is replaced by the next
+// run's index when that run ends.
 import { candidatesOf } from '../changedPairs';
-import { collectInputs, type SourceFile } from '../inputs';
+import { collectAdded, collectInputs, type SourceFile } from '../inputs';
 import type { Allowed, Context, Doc, Settings } from './types';
 
 export class RunIndex {
@@ -22,15 +23,21 @@ export class RunIndex {
     return new RunIndex(files, template, ctx, candidates, docs.map((d) => d.fpSet), new Map(docs.map((d, i) => [d.name, i])), docs.map((d) => d.input));
   }
 
-  /** A quick update of this run: the files at `paths` (changed since; not new ones) read again, deleted ones removed. */
-  async update(paths: string[], collect: Settings['collect']): Promise<QuickUpdate> {
+  /**
+   * A quick update of this run: the files at `paths` that it has read again (deleted ones removed), and
+   * those it lacks added where a walk of `inputs` would find them now.
+   */
+  async update(paths: string[], collect: Settings['collect'], inputs: string[] = []): Promise<QuickUpdate> {
     const up = new QuickUpdate(this, paths);
+    const known = new Set<string>();
     for (const f of this.files) {
+      known.add(f.path);
       if (!up.changed.has(f.path)) continue;
       const { files: [again], missing } = await collectInputs([f.path], { ...collect, submissions: false });
       if (!again || missing.length > 0 || again.readFailure === 'missing') up.removeFile(f.path);
       else up.updateFile(again);
     }
+    for (const f of await collectAdded(paths.filter((p) => !known.has(p)), inputs, { ...collect, submissions: false })) up.addFile(f);
     return up;
   }
 
@@ -47,6 +54,8 @@ export class QuickUpdate {
   readonly changed: Set<string>;
   /** The last run's files, each as it is now (undefined: removed). */
   private readonly now: Array<SourceFile | undefined>;
+  /** Files the last run did not have. */
+  private readonly added: SourceFile[] = [];
 
   constructor(readonly base: RunIndex, paths: string[]) {
     this.changed = new Set(paths);
@@ -63,9 +72,19 @@ export class QuickUpdate {
     this.base.files.forEach((f, i) => { if (f.path === file.path) this.now[i] = { ...file, input: f.input, doc: f.doc }; });
   }
 
-  /** The run's files, in the last run's order. */
+  /** A new file: it joins the run where a walk would place it, and its pairs are scored. */
+  addFile(file: SourceFile): void {
+    if (!this.added.some((f) => f.path === file.path)) this.added.push(file);
+  }
+
+  /** The run's files, in the last run's order, with added ones where a walk puts them (by input, then path). */
   get files(): SourceFile[] {
-    return this.now.filter((f): f is SourceFile => !!f);
+    const out = this.now.filter((f): f is SourceFile => !!f);
+    for (const a of this.added) {
+      const at = out.findIndex((f) => f.input > a.input || (f.input === a.input && f.path > a.path));
+      out.splice(at < 0 ? out.length : at, 0, a);
+    }
+    return out;
   }
 
   get template(): SourceFile[] {
