@@ -108,10 +108,23 @@ describe('archive index: saved postings', function () {
     const folder = query('old').report;
     same(idx.report, folder);
     assert.ok(folder.similarity.pairs.some((p) => p.reported && p.file2 === path.join('old', 'u3')), 'the replaced entry is found');
+    // An add of other paths: the entries it leaves are read back from the shards for the postings.
+    writeFiles(dir, { 'extra/s9/main.py': program(9) + boiler, 'new/n9/main.py': disguise(program(9), 4) });
+    try {
+      const more = run('archive', 'add', 'old.idx', 'extra');
+      assert.equal(more.status, 0, more.stderr);
+      const grown = query('old.idx');
+      assert.doesNotMatch(grown.stderr, /postings/);
+      const folders = query('old', '--archive', 'extra').report;
+      same(grown.report, folders);
+      assert.ok(folders.similarity.pairs.some((p) => p.reported && p.file2 === path.join('extra', 's9')), 'the added submission is found');
+    } finally {
+      fs.rmSync(path.join(dir, 'new', 'n9'), { recursive: true });
+    }
   });
 
   it('reads a format-1 index (no postings) and a damaged postings file, computing the postings as before', async () => {
-    const folder = query('old').report;
+    const folder = query('old', '--archive', 'extra').report;
     // Damaged: one byte of the first section.
     const file = path.join(dir, 'old.idx.postings');
     const good = fs.readFileSync(file);

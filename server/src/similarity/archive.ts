@@ -153,13 +153,16 @@ export async function buildArchive(file: string, paths: string[], mode: 'build' 
       o.log(`${f.path}: skipped: ${f.error}`);
     }
     const byPath = new Map(manifest.entries.map((e, i) => [e.path, i]));
+    // The evidence sets of the features met here, by feature key, for the postings: only entries an add
+    // did not touch are read back from the shards.
+    const known = new Map<string, KindSets>();
     let added = 0;
     let replaced = 0;
     const ok = files.filter((f) => !f.error && f.text !== undefined && f.language);
     for (let start = 0; start < ok.length; start += BATCH) {
       const batch = ok.slice(start, start + BATCH);
       // New features go into the index's shards (contents it already holds are hits).
-      const { feats } = await featuresFor(batch, fopts, cache, o.workers, undefined, undefined);
+      const { feats, keys } = await featuresFor(batch, fopts, cache, o.workers, undefined, undefined);
       batch.forEach((f, k) => {
         const ft = feats[k];
         if (!ft) {
@@ -167,6 +170,7 @@ export async function buildArchive(file: string, paths: string[], mode: 'build' 
           o.log(`${f.path}: skipped: ${f.error ?? 'analysis failed'}`);
           return;
         }
+        known.set(keys[k]!, setsOf(ft));
         const hash = FeatureCache.contentHash(f.text!);
         cache.putSource(hash, f.text!);
         const entry: ArchiveEntry = { path: f.path, doc: f.doc, language: f.language!, hash, lines: ft.lineCount };
@@ -186,7 +190,7 @@ export async function buildArchive(file: string, paths: string[], mode: 'build' 
     manifest.updated = now;
     // The postings of every archived document, written again after each build or add: an add that
     // replaces an entry changes that document's keys and every count it was in (a v1 index gains them).
-    manifest.postings = await savePostings(file, cache, manifest);
+    manifest.postings = await savePostings(file, cache, manifest, known);
     manifest.version = ARCHIVE_FORMAT;
     cache.putMeta(ARCHIVE_META, Buffer.from(JSON.stringify(manifest), 'utf8'));
     cache.save();
@@ -197,42 +201,47 @@ export async function buildArchive(file: string, paths: string[], mode: 'build' 
   }
 }
 
+/** One file's evidence sets, copied out of its features (a typed array read from the shards may hold its whole entry's buffer). */
+type KindSets = Partial<Record<PostingKind, Float64Array>>;
+
+function setsOf(f: FileFeatures): KindSets {
+  return { fp: f.fpSet.slice(), ast: f.astSet.slice(), cfg: f.cfg.slice(), df: f.df.slice() };
+}
+
 /**
  * Writes `FILE.postings` for the manifest's documents: those with features, in the order a query's
- * `documentsOf` meets them, each kind's keys unioned over a document's files as it does. Features are
- * read in batches, once per kind, so only one kind's sets are held.
+ * `documentsOf` meets them, each kind's keys unioned over a document's files as it does. `known` holds the
+ * sets of the features this build or add met; the others are read from the shards once, in batches. Each
+ * kind's sets are let go once written.
  */
-async function savePostings(file: string, cache: FeatureCache, manifest: ArchiveManifest): Promise<PostingsRef> {
+async function savePostings(file: string, cache: FeatureCache, manifest: ArchiveManifest, known: Map<string, KindSets>): Promise<PostingsRef> {
   const keys = manifest.entries.map((e) => FeatureCache.keyOf(e.hash, e.language, manifest.feature_options));
-  const docs: Array<{ doc: string; keys: string[] }> = [];
+  const missing = [...new Set(keys.filter((k) => !known.has(k)))];
+  for (let start = 0; start < missing.length; start += BATCH) {
+    const batch = missing.slice(start, start + BATCH);
+    cache.getMany(batch).forEach((f, k) => { if (f) known.set(batch[k]!, setsOf(f)); });
+  }
+  const docs: Array<{ doc: string; keys: string[]; files: KindSets[] }> = [];
   const byDoc = new Map<string, number>();
-  /** Document of each entry with features (−1: none, as a query leaves it out). */
-  const docOf = new Int32Array(keys.length).fill(-1);
-  const sweep = (each: (i: number, f: FileFeatures) => void) => {
-    for (let start = 0; start < keys.length; start += BATCH) {
-      const got = cache.getMany(keys.slice(start, start + BATCH));
-      got.forEach((f, k) => { if (f) each(start + k, f); });
-    }
-  };
-  sweep((i, _f) => {
-    const e = manifest.entries[i]!;
+  manifest.entries.forEach((e, i) => {
+    const sets = known.get(keys[i]!);
+    if (!sets) return; // no features: a query leaves the file out too
     let d = byDoc.get(e.doc);
     if (d === undefined) {
       byDoc.set(e.doc, (d = docs.length));
-      docs.push({ doc: e.doc, keys: [] });
+      docs.push({ doc: e.doc, keys: [], files: [] });
     }
     docs[d]!.keys.push(keys[i]!);
-    docOf[i] = d;
+    docs[d]!.files.push(sets);
   });
-  const pick: Record<PostingKind, (f: FileFeatures) => Float64Array> = { fp: (f) => f.fpSet, ast: (f) => f.astSet, cfg: (f) => f.cfg, df: (f) => f.df };
   return writePostings(`${file}.postings`, {
     features_version: manifest.features_version, feature_options: manifest.feature_options,
     documents: docs.map((d) => ({ doc: d.doc, id: docHash(d.keys) })),
   }, async (kind) => {
-    const parts: Float64Array[][] = docs.map(() => []);
-    sweep((i, f) => { if (docOf[i]! >= 0) parts[docOf[i]!]!.push(pick[kind](f)); });
     // As unionOf in stages/documents.ts: one file's set as it is, several files' sorted unique union.
-    return parts.map((p) => (p.length === 1 ? p[0]! : sortedUnique(p.flatMap((a) => [...a]))));
+    const out = docs.map((d) => (d.files.length === 1 ? d.files[0]![kind]! : sortedUnique(d.files.flatMap((f) => [...f[kind]!]))));
+    for (const sets of known.values()) delete sets[kind];
+    return out;
   });
 }
 
