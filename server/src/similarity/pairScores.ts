@@ -77,10 +77,22 @@ export class PairScorer {
     this.fpOccAt = this.fp.alongPostings(occ);
     this.fpTotal = Int32Array.from(docs, (_, d) => {
       let t = 0;
-      this.fp.kidsOf[d]!.forEach((k, i) => { if (!this.ignFp[k]) t += occ[d]![i]!; });
+      const kids = this.fp.kidsOf[d]!;
+      const o = occ[d]!;
+      for (let i = 0; i < kids.length; i++) if (!this.ignFp[kids[i]!]) t += o[i]!;
       return t;
     });
-    this.trackedKids = docs.map((d) => d.feats.map((f) => Int32Array.from(f.tracked.hash, (h) => keyId(this.ast.keys, h))));
+    // A tracked hash's key id: its place in the document's own sorted set, then that element's id (the
+    // same id as a search of all keys, which at 100,000 archived files missed the cache on every step).
+    this.trackedKids = docs.map((d, x) => {
+      const kids = this.ast.kidsOf[x]!;
+      return d.feats.map((f) => {
+        const hs = f.tracked.hash;
+        const out = new Int32Array(hs.length);
+        for (let i = 0; i < hs.length; i++) out[i] = kids[lowerBound(d.astSet, hs[i]!)]!;
+        return out;
+      });
+    });
     this.effectiveTotal = Int32Array.from(docs, (d, x) => d.feats.reduce((s, f, i) => s + this.effective(f, this.trackedKids[x]![i]!), 0));
     const kept = (p: Postings, ign: Uint8Array) => Int32Array.from(p.kidsOf, (kids) => kids.reduce((s, k) => s + (ign[k] ? 0 : 1), 0));
     this.cfgKept = kept(this.cfgP, this.ignCfg);
@@ -237,8 +249,4 @@ function lowerBound(sorted: Float64Array, key: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function keyId(keys: Float64Array, h: number): number {
-  return lowerBound(keys, h);
 }

@@ -68,20 +68,31 @@ function indexDocs(docs: Doc[], templateFeats: FileFeatures[], s: Settings, floo
   // no group and the common filter erases what they share). The index's fingerprint groups keep the cap.
   const capDocs = n <= GROUP_PASS_MAX_DOCS ? n : groupCap;
   const fp = postings.fp();
-  const index = buildIndex(fp, groupCap, fp.flags(templateFp), allowed);
-  const candidates = capDocs === groupCap ? index.candidates : buildIndex(fp, capDocs, fp.flags(templateFp), allowed).candidates;
+  const rows = rowsWithLaterPartners(docs);
+  const index = buildIndex(fp, groupCap, fp.flags(templateFp), allowed, rows);
+  const candidates = capDocs === groupCap ? index.candidates : buildIndex(fp, capDocs, fp.flags(templateFp), allowed, rows).candidates;
   // Near-copies the fingerprints miss (disguised copies) are found by a first scoring pass (common.ts).
   let groups = index;
   if (commonShare > 0 && n <= GROUP_PASS_MAX_DOCS && index.groupCount > Math.max(commonMinDocs, Math.floor(commonShare * index.groupCount))) {
     const first = new PairScorer(docs, { capDocs, templateFp, ignored, weights: s.weights, allowed }, postings.all());
     const near: Array<[number, number, number]> = [];
-    for (let a = 0; a < n; a++) first.scoreDoc(a, (b) => b > a, (b, sc) => { if (sc.score >= GROUP_SCORE) near.push([a, b, sc.score]); });
+    for (let a = 0; a < rows; a++) first.scoreDoc(a, (b) => b > a, (b, sc) => { if (sc.score >= GROUP_SCORE) near.push([a, b, sc.score]); });
     groups = regroup(index, near);
   }
   const common = commonEvidence(groups, n, commonShare, commonMinDocs, ignored, { fp, of: (kind) => postings.of(kind) });
   const ctx: Context = { ignored, templateFp, capDocs, id: '', common };
   ctx.id = contextId(ctx, s, floor);
   return { ctx, candidates };
+}
+
+/**
+ * Documents from the returned number on have no allowed partner after them: the archived ones, which come
+ * after the new ones and never meet each other (allowedPairs). Their rows of the index are skipped.
+ */
+function rowsWithLaterPartners(docs: Doc[]): number {
+  let rows = docs.length;
+  while (rows > 0 && docs[rows - 1]!.archive) rows--;
+  return rows;
 }
 
 /** What a recorded run is looked up by: the documents (by content) and every option the context depends on. */

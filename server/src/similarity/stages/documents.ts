@@ -1,6 +1,7 @@
 // The documents a run compares (files grouped by document, in input order), which of their pairs may be
 // compared, and their postings, built only when a stage needs them.
 import crypto from 'node:crypto';
+import { mergeStored, PostingsError, setOf, type PostingKind, type StoredPostings } from '../archivePostings';
 import { Postings } from '../candidates';
 import type { FileFeatures } from '../features';
 import { sortedUnique } from '../hash';
@@ -25,19 +26,52 @@ export function documentsOf(files: SourceFile[], feats: Array<FileFeatures | und
     d.feats.push(ft);
     d.keys.push(keys[i]!);
   });
-  const union = (d: Doc, pick: (f: FileFeatures) => Float64Array) =>
-    d.feats.length === 1 ? pick(d.feats[0]!) : sortedUnique(d.feats.flatMap((f) => [...pick(f)]));
   for (const d of docs) {
     if (d.feats.length > 1) {
-      d.astSet = union(d, (f) => f.astSet);
-      d.fpSet = union(d, (f) => f.fpSet);
-      d.cfg = union(d, (f) => f.cfg);
-      d.df = union(d, (f) => f.df);
+      d.astSet = unionOf(d.feats, (f) => f.astSet);
+      d.fpSet = unionOf(d.feats, (f) => f.fpSet);
+      d.cfg = unionOf(d.feats, (f) => f.cfg);
+      d.df = unionOf(d.feats, (f) => f.df);
     }
-    // A document's identity for the pair memory: its files' feature keys (content, language, options).
-    d.hash = crypto.createHash('sha256').update(d.keys.join('\n')).digest('base64').slice(0, 16);
+    d.hash = docHash(d.keys);
   }
   return docs;
+}
+
+/** A document's evidence of one kind: its files' (archive.ts builds the saved postings with it too). */
+export function unionOf(feats: FileFeatures[], pick: (f: FileFeatures) => Float64Array): Float64Array {
+  return feats.length === 1 ? pick(feats[0]!) : sortedUnique(feats.flatMap((f) => [...pick(f)]));
+}
+
+/** A document's identity for the pair memory and the saved postings: its files' feature keys (content, language, options). */
+export function docHash(keys: string[]): string {
+  return crypto.createHash('sha256').update(keys.join('\n')).digest('base64').slice(0, 16);
+}
+
+/** Saved postings an archive index brought (archivePostings.ts), placed in this run's documents. */
+export interface StoredInRun { stored: StoredPostings; first: number; ordinals: Int32Array }
+
+/**
+ * Where the run's archived documents are in the saved postings: the new documents must all come first,
+ * and every archived one be a saved document with the same identity (its files' feature keys), in the
+ * saved order. Otherwise (an index changed since, features of another version) undefined, said in `log`.
+ */
+export function placeStored(docs: Doc[], stored: StoredPostings | undefined): StoredInRun | undefined {
+  if (!stored) return undefined;
+  let first = docs.findIndex((d) => d.archive);
+  if (first < 0) first = docs.length;
+  const ordinal = new Map(stored.header.documents.map((d, i) => [d.doc, i]));
+  const ordinals = new Int32Array(docs.length - first);
+  for (let i = first; i < docs.length; i++) {
+    const d = docs[i]!;
+    const o = d.archive ? ordinal.get(d.name) : undefined;
+    if (o === undefined || stored.header.documents[o]!.id !== d.hash || (i > first && o <= ordinals[i - first - 1]!)) {
+      stored.log(`the saved postings do not match the archived document ${d.name}; computed again (build the index again to save the time)`);
+      return undefined;
+    }
+    ordinals[i - first] = o;
+  }
+  return { stored, first, ordinals };
 }
 
 /** Which pairs may be compared: with `cross`, those of different inputs; with an archive, never two archived documents. */
@@ -56,22 +90,48 @@ export function allowedPairs(docs: Doc[], cross: boolean, archive: boolean): All
 export class LazyPostings {
   private fpPostings?: Postings;
   private built?: EvidencePostings;
+  /** With saved postings, each kind is merged once and kept (merging reads the file again). */
+  private readonly merged = new Map<PostingKind, Postings>();
 
-  constructor(private readonly docs: Doc[]) {}
+  /** `stored`: an archive index's saved postings for the archived documents (placeStored). */
+  constructor(private readonly docs: Doc[], private stored?: StoredInRun) {}
 
   fp(): Postings {
-    return (this.fpPostings ??= new Postings(this.docs.map((d) => d.fpSet)));
+    return (this.fpPostings ??= this.build('fp'));
   }
 
   /** All four, kept. */
   all(): EvidencePostings {
-    return (this.built ??= {
-      fp: this.fp(), ast: new Postings(this.docs.map((d) => d.astSet)), cfg: new Postings(this.docs.map((d) => d.cfg)), df: new Postings(this.docs.map((d) => d.df)),
-    });
+    return (this.built ??= { fp: this.fp(), ast: this.of('ast'), cfg: this.of('cfg'), df: this.of('df') });
   }
 
   /** One kind: the kept one, else built for the caller alone. */
   of(kind: 'ast' | 'cfg' | 'df'): Postings {
-    return this.built?.[kind] ?? new Postings(this.docs.map((d) => (kind === 'ast' ? d.astSet : d[kind])));
+    return this.built?.[kind] ?? this.build(kind);
+  }
+
+  /** Whether the archived documents' postings come from the index (they were not sorted again). */
+  get fromIndex(): boolean {
+    return !!this.stored;
+  }
+
+  private build(kind: PostingKind): Postings {
+    const st = this.stored;
+    if (st) {
+      const kept = this.merged.get(kind);
+      if (kept) return kept;
+      try {
+        const p = mergeStored(this.docs.slice(0, st.first).map((d) => setOf(d, kind)), st.stored.kind(kind), st.stored.header.documents.length, st.ordinals,
+          this.docs.slice(st.first).map((d) => setOf(d, kind)));
+        this.merged.set(kind, p);
+        return p;
+      } catch (e) {
+        if (!(e instanceof PostingsError)) throw e;
+        // Kinds merged before stay: each equals what the sets give.
+        st.stored.log(`${e.message}; the postings are computed again (build the index again to save the time)`);
+        this.stored = undefined;
+      }
+    }
+    return new Postings(this.docs.map((d) => setOf(d, kind)));
   }
 }

@@ -2,6 +2,7 @@
 // documents, and the scoring context. Each stage is a function of these, in its own file.
 import type { LanguageId } from '../../core/languages';
 import type { WorkerCount } from '../../core/workerPool';
+import type { StoredPostings } from '../archivePostings';
 import type { CommonInfo } from '../common';
 import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions, type FileFeatures } from '../features';
 import type { SourceFile } from '../inputs';
@@ -18,7 +19,11 @@ export interface CompareProgress {
 }
 
 /** Archived files (earlier submissions): paired only with new ones. */
-export interface ArchiveSet { files: SourceFile[]; feats: Array<FileFeatures | undefined>; keys: string[]; sources: string[] }
+export interface ArchiveSet {
+  files: SourceFile[]; feats: Array<FileFeatures | undefined>; keys: string[]; sources: string[];
+  /** The archived documents' postings saved in an index (one index, format 2): merged, not sorted again. */
+  postings?: StoredPostings;
+}
 
 /** Above this many documents the full matrix is left out of the JSON (it grows as n²). */
 export const MATRIX_MAX_DOCS = 1000;
