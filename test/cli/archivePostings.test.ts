@@ -134,6 +134,13 @@ describe('archive index: saved postings', function () {
     const damaged = query('old.idx');
     assert.match(damaged.stderr, /old\.idx: .*the fp postings are damaged; the postings are computed again/);
     same(damaged.report, folder);
+    // Crafted: the prelude names a header of 1 TiB (nothing is allocated past the file's size).
+    const huge = Buffer.from(good);
+    huge.writeBigUInt64LE(1n << 40n, 16);
+    fs.writeFileSync(file, huge);
+    const crafted = query('old.idx');
+    assert.match(crafted.stderr, /old\.idx: .*truncated or damaged.*the postings are computed/);
+    same(crafted.report, folder);
     fs.writeFileSync(file, good);
     // Format 1: the manifest as it was before postings, and no file.
     const cache = await FeatureCache.open(path.join(dir, 'old.idx'));

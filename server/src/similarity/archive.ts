@@ -279,7 +279,8 @@ function savedPostings(p: string, manifest: ArchiveManifest, log: (m: string) =>
     return undefined;
   }
   try {
-    return openPostings(path.join(path.dirname(p), manifest.postings.file), manifest.postings, say);
+    // Only a file beside the index: the manifest is read from a file a user gave us.
+    return openPostings(path.join(path.dirname(p), path.basename(String(manifest.postings.file))), manifest.postings, say);
   } catch (e) {
     if (!(e instanceof PostingsError)) throw e;
     say(`${e.message}: the postings are computed over the whole archive (build the index again to save the time)`);

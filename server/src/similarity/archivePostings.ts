@@ -108,7 +108,11 @@ export function openPostings(file: string, ref: PostingsRef, log: (m: string) =>
   } catch {
     throw new PostingsError(`${file} is missing`);
   }
+  const size = fs.fstatSync(fd).size;
+  // Offsets and lengths come from the file: a crafted one must not make us allocate past its own size.
+  const inFile = (offset: number, length: number) => Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= size;
   const read = (offset: number, length: number): Buffer => {
+    if (!inFile(offset, length)) throw new PostingsError(`${file} is truncated or damaged`);
     // Unpooled: offset 0 in its own ArrayBuffer, so typed arrays can view it without a copy.
     const b = Buffer.allocUnsafeSlow(length);
     if (fs.readSync(fd, b, 0, length, offset) !== length) throw new PostingsError(`${file} is truncated`);
@@ -126,8 +130,17 @@ export function openPostings(file: string, ref: PostingsRef, log: (m: string) =>
       header,
       log,
       kind(kind) {
-        const k = header.kinds[kind];
-        const fd2 = fs.openSync(file, 'r');
+        const k = header.kinds?.[kind];
+        const counts = k && Number.isSafeInteger(k.keys) && Number.isSafeInteger(k.postings) && k.keys >= 0 && k.postings >= 0;
+        if (!counts || !inFile(k.offset, k.bytes) || k.bytes !== 8 * k.keys + 4 * (k.keys + 1) + 4 * k.postings) {
+          throw new PostingsError(`${file}: the ${kind} postings are damaged`);
+        }
+        let fd2: number;
+        try {
+          fd2 = fs.openSync(file, 'r');
+        } catch {
+          throw new PostingsError(`${file} is missing`);
+        }
         const b = Buffer.allocUnsafeSlow(k.bytes);
         try {
           if (fs.readSync(fd2, b, 0, k.bytes, k.offset) !== k.bytes) throw new PostingsError(`${file} is truncated`);
