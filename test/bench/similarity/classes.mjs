@@ -104,10 +104,10 @@ export function conplagTasks(work) {
 
 const NAMES = Object.keys(TRANSFORMS);
 
-/** A disguised copy: 1-3 transforms in random order (rename always among them half the time). */
-export function disguise(src, rnd) {
+/** A disguised copy: 1-3 transforms in random order (`heavy`: every transform, in random order). */
+export function disguise(src, rnd, heavy = false) {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const k = 1 + Math.floor(rnd() * 3);
+    const k = heavy ? NAMES.length : 1 + Math.floor(rnd() * 3);
     const picked = shuffle(NAMES, rnd).slice(0, k);
     let out = src;
     const applied = [];
@@ -127,7 +127,7 @@ export function disguise(src, rnd) {
  * Writes a class into `dir`: `size` files, K/N = `ratio` (0: no copy). Returns its positive pairs
  * (every pair inside the copied source's group) and which transforms made each copy.
  */
-export function makeClass(pool, { size, ratio, seed, dir }) {
+export function makeClass(pool, { size, ratio, seed, dir, heavy = false }) {
   const rnd = rng(seed);
   const n = ratio > 0 ? Math.max(2, Math.round(size / (1 + ratio))) : size;
   const k = Math.min(size - n, Math.max(ratio > 0 ? 1 : 0, size - n));
@@ -147,7 +147,7 @@ export function makeClass(pool, { size, ratio, seed, dir }) {
     const src = chosen[files.indexOf(source)].src;
     group.push(source.name);
     for (let c = 0; c < k; c++) {
-      const d = disguise(src, rnd) ?? { src, applied: [] };
+      const d = disguise(src, rnd, heavy) ?? { src, applied: [] };
       const name = names[chosen.length + c];
       fs.writeFileSync(path.join(dir, name), d.src);
       group.push(name);

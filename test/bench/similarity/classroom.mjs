@@ -47,6 +47,13 @@ scenarios.push({ name: 'most copied one source, 55 files (40 copies, 15 own)', s
   ...tasks.filter((t) => t.length >= 15).slice(0, 2).map((t, i) => ({ pool: t, seed: 600 + i })),
   ...Array.from({ length: seeds }, (_, i) => ({ pool: soco, seed: 700 + i })),
 ] });
+// Every transform at once on each copy (rename, reorder, dead code, unreachable code, negated if, for→while,
+// extract function, with and without parameters): the generator's heaviest disguise.
+scenarios.push({ name: '10 files, K/N 30%, every transform on each copy', size: 10, ratio: 0.3, heavy: true, pools: tasks.slice(0, 8).map((t, i) => ({ pool: t, seed: 800 + i })) });
+scenarios.push({ name: '50 files, K/N 10%, every transform on each copy', size: 50, ratio: 0.1, heavy: true, pools: [
+  ...tasks.filter((t) => t.length >= 45).slice(0, 2).map((t, i) => ({ pool: t, seed: 900 + i })),
+  ...Array.from({ length: seeds }, (_, i) => ({ pool: soco, seed: 950 + i })),
+] });
 for (const k of [1, 2, 3]) {
   scenarios.push({ name: `small programs (ConPlag's shortest tasks), 10 files, ${k} cop${k > 1 ? 'ies' : 'y'}`, size: 10, ratio: k / (10 - k), small: true,
     pools: shortTasks.map((t, i) => ({ pool: t, seed: 500 + 10 * k + i })) });
@@ -74,7 +81,7 @@ for (const sc of scenarios) {
   for (const { pool, seed } of sc.pools) {
     if (pool.length < Math.min(sc.size, 10)) continue;
     const dir = path.join(TMP, `c${results.length}-${seed}-${sc.size}-${sc.ratio}`);
-    const cls = makeClass(pool, { size: Math.min(sc.size, pool.length + (sc.ratio > 0 ? Math.round(sc.size - sc.size / (1 + sc.ratio)) : 0)), ratio: sc.ratio, seed, dir });
+    const cls = makeClass(pool, { size: Math.min(sc.size, pool.length + (sc.ratio > 0 ? Math.round(sc.size - sc.size / (1 + sc.ratio)) : 0)), ratio: sc.ratio, seed, dir, heavy: !!sc.heavy });
     classes++;
     files += cls.files.length;
     positives += cls.positives.size;
