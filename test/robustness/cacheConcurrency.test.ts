@@ -88,6 +88,42 @@ describe('robustness: two processes writing one cache lose no entries', function
     c.close();
   });
 
+  it('feature cache: a shard another process replaces while this one reads it is merged at the save, not overwritten', async () => {
+    const file = path.join(dir, 'c.sqlite');
+    const shard = FeatureCache.shardOf(keyOf(0));
+    const [x, y, z] = Array.from({ length: 400 }, (_, i) => i).filter((i) => FeatureCache.shardOf(keyOf(i)) === shard);
+    const first = await FeatureCache.open(file);
+    first.put(keyOf(x!), await featuresOfSource(source(x!), 'python'));
+    first.release();
+    const a = await FeatureCache.open(file);
+    const b = await FeatureCache.open(file);
+    const featY = await featuresOfSource(source(y!), 'python');
+    const shardFile = path.join(`${file}.features`, `${shard.toString(16)}.sqlite`);
+    // The other process renames its version in just after this one read the file's bytes (a window as
+    // long as the checks after reading, seconds under load): deterministic here.
+    const read = fs.readFileSync;
+    let fired = false;
+    (fs as { readFileSync: typeof fs.readFileSync }).readFileSync = ((p: fs.PathOrFileDescriptor, o?: unknown) => {
+      const data = read(p, o as undefined);
+      if (!fired && p === shardFile) {
+        fired = true;
+        b.put(keyOf(y!), featY);
+        b.release();
+      }
+      return data;
+    }) as typeof fs.readFileSync;
+    try {
+      a.put(keyOf(z!), await featuresOfSource(source(z!), 'python'));
+    } finally {
+      (fs as { readFileSync: typeof fs.readFileSync }).readFileSync = read;
+    }
+    assert.ok(fired, 'the other process wrote while this one read');
+    a.release();
+    const c = await FeatureCache.open(file);
+    assert.deepEqual(c.getMany([x!, y!, z!].map(keyOf)).map(Boolean), [true, true, true], 'every entry of both stays');
+    c.close();
+  });
+
   it("local judge store: a shard and the verdicts written by another process meanwhile keep the other's entries", () => {
     const store = path.join(dir, 'c.sqlite.judge');
     const keys = (n: number): DocKeys => ({ hashes: new Float64Array([n]), names: new Float64Array([n + 1]), lines: new Float64Array([n + 2]) });

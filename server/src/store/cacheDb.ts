@@ -55,11 +55,14 @@ export class DbFile {
 
   handle(): SqlDatabase {
     if (this.db) return this.db;
+    // The identity is taken before reading: taken after, a file another process renamed in between would
+    // pass for the one read, and the next save would overwrite its entries instead of merging them.
+    const before = identity(this.file);
     const r = this.read(true);
     this.db = r.db ?? this.empty();
     this.fresh = r.absent;
     if (!r.db && !r.absent) this.dirty = true; // replaced: written at the next save
-    this.loadedAs = identity(this.file);
+    this.loadedAs = before;
     return this.db;
   }
 
