@@ -15,9 +15,8 @@ import { CacheRefusedError, probe, SQLITE_APP_IDS } from '../store/cacheFile';
 import { FeatureCache } from './cache';
 import type { ArchiveSet } from './engine';
 import { openPostings, PostingsError, writePostings, type PostingKind, type PostingsRef, type StoredPostings } from './archivePostings';
-import { sortedUnique } from './hash';
 import { featuresFor } from './stages/analyse';
-import { docHash } from './stages/documents';
+import { docHash, unionOf } from './stages/documents';
 import { DEFAULT_FEATURE_OPTIONS, FEATURES_VERSION, featuresOfSource, type FeatureOptions, type FileFeatures } from './features';
 import { collectInputs, type CollectOptions, type SourceFile } from './inputs';
 
@@ -238,8 +237,7 @@ async function savePostings(file: string, cache: FeatureCache, manifest: Archive
     features_version: manifest.features_version, feature_options: manifest.feature_options,
     documents: docs.map((d) => ({ doc: d.doc, id: docHash(d.keys) })),
   }, async (kind) => {
-    // As unionOf in stages/documents.ts: one file's set as it is, several files' sorted unique union.
-    const out = docs.map((d) => (d.files.length === 1 ? d.files[0]![kind]! : sortedUnique(d.files.flatMap((f) => [...f[kind]!]))));
+    const out = docs.map((d) => unionOf(d.files.map((f) => f[kind]!)));
     for (const sets of known.values()) delete sets[kind];
     return out;
   });

@@ -28,19 +28,19 @@ export function documentsOf(files: SourceFile[], feats: Array<FileFeatures | und
   });
   for (const d of docs) {
     if (d.feats.length > 1) {
-      d.astSet = unionOf(d.feats, (f) => f.astSet);
-      d.fpSet = unionOf(d.feats, (f) => f.fpSet);
-      d.cfg = unionOf(d.feats, (f) => f.cfg);
-      d.df = unionOf(d.feats, (f) => f.df);
+      d.astSet = unionOf(d.feats.map((f) => f.astSet));
+      d.fpSet = unionOf(d.feats.map((f) => f.fpSet));
+      d.cfg = unionOf(d.feats.map((f) => f.cfg));
+      d.df = unionOf(d.feats.map((f) => f.df));
     }
     d.hash = docHash(d.keys);
   }
   return docs;
 }
 
-/** A document's evidence of one kind: its files' (archive.ts builds the saved postings with it too). */
-export function unionOf(feats: FileFeatures[], pick: (f: FileFeatures) => Float64Array): Float64Array {
-  return feats.length === 1 ? pick(feats[0]!) : sortedUnique(feats.flatMap((f) => [...pick(f)]));
+/** A document's evidence of one kind from its files' sets: one file's as it is, several files' sorted unique union (archive.ts builds the saved postings with it too). */
+export function unionOf(sets: Float64Array[]): Float64Array {
+  return sets.length === 1 ? sets[0]! : sortedUnique(sets.flatMap((s) => [...s]));
 }
 
 /** A document's identity for the pair memory and the saved postings: its files' feature keys (content, language, options). */
@@ -108,11 +108,6 @@ export class LazyPostings {
   /** One kind: the kept one, else built for the caller alone. */
   of(kind: 'ast' | 'cfg' | 'df'): Postings {
     return this.built?.[kind] ?? this.build(kind);
-  }
-
-  /** Whether the archived documents' postings come from the index (they were not sorted again). */
-  get fromIndex(): boolean {
-    return !!this.stored;
   }
 
   private build(kind: PostingKind): Postings {
