@@ -57,6 +57,9 @@ def main():
     ap.add_argument('--decay', type=float, default=1.0, help='learning rate factor per epoch')
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--balance', choices=['none', 'cells'], default='none',
+                    help='cells: every (source, label) cell weighs the same in the loss, so that neither a large '
+                         'source nor a source\'s label mix (a domain that is mostly LLM in the pool) is learnt as a cue')
     ap.add_argument('--train-split', default='train',
                     help='train, or train_full (prepare_data.py --full-train: every training-group file, uncapped)')
     a = ap.parse_args()
@@ -71,6 +74,9 @@ def main():
     want = collections.Counter(cell(m) for m in capped.meta)
     have = collections.Counter(cell(m) for m in train.meta)
     sample_w = torch.tensor([want[cell(m)] / have[cell(m)] for m in train.meta], dtype=torch.float32)
+    if a.balance == 'cells':
+        mean_cell = sum(want.values()) / len(want)
+        sample_w *= torch.tensor([mean_cell / want[cell(m)] for m in train.meta], dtype=torch.float32)
     table = torch.nn.EmbeddingBag(VOCAB_SIZE + a.buckets, 2, mode='sum')
     torch.nn.init.zeros_(table.weight)
     bias = torch.nn.Parameter(torch.zeros(2))

@@ -67,7 +67,7 @@ def recipe_hybrid(view, ckpt, log, a):
     """Trains the recipe on view's train/dev; returns (checkpoint path, temperature, seconds)."""
     os.makedirs(ckpt, exist_ok=True)
     secs = run([PY, 'lexical.py', f'{ckpt}/lex.pt', '--work', view, '--epochs', '3', '--decay', '0.3',
-                '--threads', str(a.threads)], log)
+                '--threads', str(a.threads), *a.lexical_args.split()], log)
     final = f'{ckpt}/lex.pt'
     if a.recipe == 'hybrid':
         fresh_hybrid(view, f'{ckpt}/lex.pt', f'{ckpt}/hyb0.pt')
@@ -144,6 +144,7 @@ def main():
     ap.add_argument('--folds', help='comma-separated folds (default: every source)')
     ap.add_argument('--transformer-tokens', type=int, default=400000)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--lexical-args', default='', help='extra lexical.py arguments, e.g. "--order 2 --balance cells"')
     ap.add_argument('--code', default='all.jsonl',
                     help='tfidf: the {id, code} file in WORK it reads (tok_all.text.jsonl: the canonical text)')
     ap.add_argument('--final', action='store_true', help='train on every source (train/dev splits) instead')
