@@ -73,10 +73,9 @@ def main():
     cell = lambda m: (m['source'], m['label'])  # noqa: E731
     want = collections.Counter(cell(m) for m in capped.meta)
     have = collections.Counter(cell(m) for m in train.meta)
-    sample_w = torch.tensor([want[cell(m)] / have[cell(m)] for m in train.meta], dtype=torch.float32)
-    if a.balance == 'cells':
-        mean_cell = sum(want.values()) / len(want)
-        sample_w *= torch.tensor([mean_cell / want[cell(m)] for m in train.meta], dtype=torch.float32)
+    # --balance cells: each cell's total weight is the mean cell's instead of its own size.
+    target = (lambda c: sum(want.values()) / len(want)) if a.balance == 'cells' else want.__getitem__  # noqa: E731
+    sample_w = torch.tensor([target(cell(m)) / have[cell(m)] for m in train.meta], dtype=torch.float32)
     table = torch.nn.EmbeddingBag(VOCAB_SIZE + a.buckets, 2, mode='sum')
     torch.nn.init.zeros_(table.weight)
     bias = torch.nn.Parameter(torch.zeros(2))
