@@ -213,14 +213,14 @@ connection.onRequest(SimilarityReportRequest, (params: { analysis_id?: string; w
 
 connection.onRequest(CompareInputsRequest, async (params: CompareInputsParams) => {
   try {
-    return await compareInputs(params, settings, reports, judging.hook);
+    return await compareInputs(params, settings, reports, judging.hook, judgeSettings.provider !== 'off');
   } catch (e) {
     connection.console.error(`compare failed: ${(e as Error).stack}`);
     return { error: (e as Error).message };
   }
 });
 
-connection.onRequest(CompareRepositoriesRequest, (params: CompareReposParams) => compareRepos(params, connection, settings, reports, judging.hook));
+connection.onRequest(CompareRepositoriesRequest, (params: CompareReposParams) => compareRepos(params, connection, settings, reports, judging.hook, judgeSettings.provider !== 'off'));
 
 connection.onRequest(RenderReportRequest, (params: RenderReportParams) => {
   const report = reports.get(params?.analysis_id);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { Connection } from 'vscode-languageserver';
 import { ArchiveError, loadArchives, type LoadedArchive } from '../../similarity/archive';
 import { compare, type CompareReport } from '../../similarity/engine';
+import { RunRecords } from '../../similarity/record';
 import { RepoError } from '../../repos/clone';
 import { compareRepositories } from '../../repos/compareRepos';
 import type { JudgeHook } from '../judge/judging';
@@ -13,7 +14,11 @@ import type { CompareInputsParams, CompareReposParams, ComparisonResult } from '
 
 export type { CompareInputsParams, CompareReposParams, ComparisonResult } from '../../../../protocol/messages';
 
-export async function compareInputs(p: CompareInputsParams, settings: ServerSettings, store: ReportStore, judge: JudgeHook): Promise<ComparisonResult> {
+/**
+ * `judging`: whether the judge will run on the report; then the comparison keeps its files, hashes and
+ * judge keys (record.ts) for it, so the judge neither reads nor parses them again.
+ */
+export async function compareInputs(p: CompareInputsParams, settings: ServerSettings, store: ReportStore, judge: JudgeHook, judging: boolean): Promise<ComparisonResult> {
   const archivePaths = Array.isArray(p?.archive) ? p.archive.filter((x): x is string => typeof x === 'string') : [];
   // With an archive, one input is enough: its documents meet each other and the archived ones.
   if (!Array.isArray(p?.inputs) || p.inputs.length < (archivePaths.length ? 1 : 2) || !p.inputs.every((x) => typeof x === 'string')) {
@@ -38,6 +43,7 @@ export async function compareInputs(p: CompareInputsParams, settings: ServerSett
     minScore: settings.similarity.reportThreshold,
     maxBytes: settings.maxFileSize,
     workers: 1, // as the workspace index: parsing off the server's thread, its memory freed afterwards
+    records: judging ? new RunRecords() : undefined,
   };
   let structural: CompareReport;
   try {
@@ -52,7 +58,7 @@ export async function compareInputs(p: CompareInputsParams, settings: ServerSett
   return { report };
 }
 
-export async function compareRepos(p: CompareReposParams, conn: Connection, settings: ServerSettings, store: ReportStore, judge: JudgeHook): Promise<ComparisonResult> {
+export async function compareRepos(p: CompareReposParams, conn: Connection, settings: ServerSettings, store: ReportStore, judge: JudgeHook, judging: boolean): Promise<ComparisonResult> {
   if (!Array.isArray(p?.repositories) || p.repositories.length < 2) return { error: 'give two repositories to compare' };
   const progress = await conn.window.createWorkDoneProgress().catch(() => undefined);
   const ac = new AbortController();
@@ -60,7 +66,7 @@ export async function compareRepos(p: CompareReposParams, conn: Connection, sett
   progress?.token.onCancellationRequested(() => ac.abort());
   try {
     const report = await compareRepositories(p.repositories.map(String), {
-      compare: { minScore: settings.similarity.reportThreshold, maxBytes: settings.maxFileSize, workers: 1 },
+      compare: { minScore: settings.similarity.reportThreshold, maxBytes: settings.maxFileSize, workers: 1, records: judging ? new RunRecords() : undefined },
       signal: ac.signal,
       judge,
       onProgress: (message, fraction) => progress?.report(Math.round(fraction * 100), message),
