@@ -2,7 +2,9 @@
 """Turns leave-one-source-out predictions (loso.py) into what ships and what is reported:
   - the verdict thresholds: `llm` at the smallest p_llm where human code of unseen sources is flagged at most
     --max-fpr overall and at most --max-fold-fpr in every source with enough human files; `human` at the
-    largest p_llm where at most --max-miss of LLM code is cleared; in between `inconclusive`;
+    largest p_llm where at most --max-miss of LLM code is cleared (pooled; --max-fold-miss in every source
+    with enough LLM files) and the verdict is evidence: human files get it at least --min-human-lr times as
+    often as LLM files (0 when no p_llm qualifies: the model then never says `human`); in between `inconclusive`;
   - an isotonic calibration p_llm -> P(llm) fit on the pooled LOSO predictions, with its ECE measured
     cross-fitted (each fold calibrated by a map fit on the other folds);
   - per source and per language tables (AUC, TPR, FPR at the chosen threshold and at 0.5), beside other
@@ -50,14 +52,32 @@ def choose_llm_threshold(rows, max_fpr, max_fold_fpr):
     return 1.0
 
 
-def choose_human_threshold(rows, max_miss, llm_threshold):
+def choose_human_threshold(rows, max_miss, max_fold_miss, min_lr, llm_threshold):
+    """The largest t where p_llm <= t clears at most max_miss of LLM files pooled, at most max_fold_miss of
+    any source's, and is a likelihood ratio of at least min_lr for human code (one unseen LLM file
+    assumed below t): without the last, a source
+    whose LLM code the model scores lowest of all (realclasseval) makes `human` a verdict that LLM files
+    get more often than human files do. 0 when no t qualifies."""
     y, p = arrays(rows)
-    llm = np.sort(p[y == 1])
-    if len(llm) == 0:
+    if not (y == 1).any() or not (y == 0).any():
         return 0.0
-    k = int(np.floor(max_miss * len(llm)))
-    t = llm[k] - 1e-9 if k < len(llm) else llm[-1]
-    return float(min(max(t, 0.0), llm_threshold))
+    folds = collections.defaultdict(list)
+    for r in rows:
+        if r['label'] == 'llm':
+            folds[r['fold']].append(r['p'])
+    fold_llm = [np.sort(v) for v in folds.values() if len(v) >= MIN_FOLD_HUMAN]
+    human, llm = np.sort(p[y == 0]), np.sort(p[y == 1])
+    best = 0.0
+    for t in np.unique(p[p < llm_threshold]):
+        miss = np.searchsorted(llm, t, side='right') / len(llm)
+        if miss > max_miss or any(np.searchsorted(v, t, side='right') / len(v) > max_fold_miss for v in fold_llm):
+            break  # both only grow with t
+        cleared = np.searchsorted(human, t, side='right') / len(human)
+        # One LLM file more than seen, so that a handful of human files below t and no LLM file is not
+        # taken for an infinite ratio.
+        if cleared >= min_lr * (miss + 1 / len(llm)):
+            best = float(t)
+    return best
 
 
 def fit_calibration(y, p, knots=40):
@@ -123,11 +143,13 @@ def main():
     ap.add_argument('--compare', action='append', default=[], help='NAME=PREDS.jsonl, reported beside')
     ap.add_argument('--max-fpr', type=float, default=0.01)
     ap.add_argument('--max-fold-fpr', type=float, default=0.03)
-    ap.add_argument('--max-miss', type=float, default=0.05)
+    ap.add_argument('--max-miss', type=float, default=0.01)
+    ap.add_argument('--max-fold-miss', type=float, default=0.03)
+    ap.add_argument('--min-human-lr', type=float, default=10.0)
     a = ap.parse_args()
     rows = load(a.preds)
     llm_t = choose_llm_threshold(rows, a.max_fpr, a.max_fold_fpr)
-    human_t = choose_human_threshold(rows, a.max_miss, llm_t)
+    human_t = choose_human_threshold(rows, a.max_miss, a.max_fold_miss, a.min_human_lr, llm_t)
     y, p = arrays(rows)
     cal = fit_calibration(y, p)
     ece_cf, ece_folds = cross_fitted_ece(rows)
@@ -160,7 +182,8 @@ def main():
         json.dump(metrics.json_safe(res), f, indent=1)
     lines = [f'# LOSO: {a.preds}', '',
              f'llm threshold {llm_t:.4f} (pooled human FPR ≤ {a.max_fpr}, every source ≤ {a.max_fold_fpr}), '
-             f'human threshold {human_t:.4f} (≤ {a.max_miss} of LLM files cleared); '
+             f'human threshold {human_t:.4g} (≤ {a.max_miss} of LLM files cleared, ≤ {a.max_fold_miss} per source, '
+             f'human files cleared ≥ {a.min_human_lr:g}× as often{"; none qualifies: no human verdicts" if human_t == 0 else ""}); '
              f'overall FPR {verdict["fpr"]:.4f}, TPR {verdict["tpr"]:.4f}; cross-fitted ECE {ece_cf:.4f}; '
              f'AUC mean over sources {fmt(res["auc_mean_over_sources"])}, worst {fmt(res["auc_worst_source"])}.', '']
     for title, t in (('source (fold)', by_fold), ('language', by_lang)):

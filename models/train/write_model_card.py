@@ -74,8 +74,16 @@ def main():
     w(f'- **llm** when p(LLM) ≥ **{v["llm_threshold"]:.4f}**: chosen on leave-one-source-out (LOSO) predictions so '
       'that at most 1% of human files of sources the model never saw (pooled) and at most 3% of any one source '
       f'get it. Measured there: FPR {pct(v.get("fpr"), 2)}, TPR {pct(v.get("tpr"))}.')
-    w(f'- **human** when p(LLM) ≤ **{v["human_threshold"]:.4f}** (at most 5% of LOSO LLM files fall below it).')
-    w('- **inconclusive** between the two, and for every language outside the evaluated ones: '
+    la = loso.get('args', {})
+    rule = (f'at most {pct(la.get("max_miss"))} of LOSO LLM files pooled and {pct(la.get("max_fold_miss"))} of any '
+            f'source fall at or below it, and human files do at least {la.get("min_human_lr", 10):g} times as often')
+    if v['human_threshold'] > 0:
+        w(f'- **human** when p(LLM) ≤ **{v["human_threshold"]:.4g}**: {rule}.')
+    else:
+        w(f'- **human**: never. No p(LLM) qualifies ({rule}): the lowest scores of sources the model never saw '
+          'hold more LLM files than human ones (realclasseval\'s LLM classes score lowest of all), so a `human` '
+          'verdict would be evidence of nothing. The model can point at LLM code; it cannot clear code.')
+    w(f'- **inconclusive** {"between the two" if v["human_threshold"] > 0 else "below the `llm` threshold"}, and for every language outside the evaluated ones: '
       f'**{", ".join(v.get("evaluated_languages") or [])}** (languages with LLM files in the LOSO folds where the '
       'model separates better than chance). `codeOrigin.origin.unevaluatedLanguages` / '
       '`--unevaluated-languages` give verdicts there anyway.')

@@ -131,6 +131,8 @@ describe('origin analysis over LSP', function () {
       : u.label === 'human' ? `**Likely human-written** (${cal} about ${pct}%)`
       : `**Inconclusive: the evidence is not strong either way** (${cal} P(LLM) about ${pct}%)`;
     assert.ok(md.includes(verdict), md);
+    // The score line states the human rule as the manifest has it: a threshold, or never (threshold 0).
+    if (!pol.legacy) assert.ok(md.includes(pol.humanThreshold > 0 ? `human at or below ${Number(pol.humanThreshold.toPrecision(2))}` : 'never human'), md);
     assert.match(md, /Top tokens \(Integrated Gradients/);
     const rows = md.split('\n').filter((l) => /^\| `.*` \| \d+ \| [+−]\d+\.\d{3} \|$/.test(l));
     assert.equal(rows.length, 5, md);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFolderError, loadModelFolder, parseManifest } from '../../server/src/origin/manifest';
 import { OriginModel, sourceSpan } from '../../server/src/origin/model';
-import { aboutPercent, calibrate, decide, legacyPolicy, oneIn, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
+import { aboutPercent, calibrate, decide, humanRuleText, legacyPolicy, oneIn, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
 import { cueGroupOfSpan, cueGroups } from '../../server/src/origin/cues';
 import { hasAttribution, modelVariant, requireModel, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock } from './helpers';
 
@@ -97,6 +97,16 @@ describe('origin manifest: verdict and input blocks', () => {
     assert.equal(old.canonicalization, undefined);
   });
 
+  it('a human threshold of 0 (none qualified on LOSO predictions) loads, and no score is then called human', () => {
+    const m = parseManifest({ verdict: verdictBlock({ llm: 0.93, human: 0 }) });
+    assert.equal(m.verdict.humanThreshold, 0);
+    for (const p of [0, 1e-12, 1e-4, 0.3, 0.9]) assert.equal(decide(m.verdict, p, { language: 'java' }).label, 'inconclusive', String(p));
+    assert.equal(decide(m.verdict, 0.95, { language: 'java' }).label, 'llm');
+    assert.match(humanRuleText(m.verdict), /^never human/);
+    assert.equal(humanRuleText(POLICY), 'human at or below 0.2');
+    assert.equal(humanRuleText({ ...POLICY, humanThreshold: 0.000269 }), 'human at or below 0.00027');
+  });
+
   it('rejects broken verdict and input blocks with messages that say what is wrong', () => {
     const v = (patch: object) => ({ verdict: { ...verdictBlock({ llm: 0.9, human: 0.1 }), ...patch } });
     bad({ input: { canonicalization: 'tokens-v9' } }, /unknown "input\.canonicalization" "tokens-v9".*knows "tokens-v1".*newer Code Origin/);
@@ -104,6 +114,7 @@ describe('origin manifest: verdict and input blocks', () => {
     bad({ verdict: 0.9 }, /"verdict" must be an object/);
     bad(v({ llm_threshold: undefined }), /verdict: "llm_threshold" is missing/);
     bad(v({ llm_threshold: 1.5 }), /"llm_threshold" must be a probability in \(0, 1\), got 1\.5/);
+    bad(v({ human_threshold: -0.1 }), /"human_threshold" must be a probability in \[0, 1\], got -0\.1/);
     bad(v({ human_threshold: 0.95 }), /"human_threshold" \(0\.95\) must not exceed "llm_threshold" \(0\.9\)/);
     bad(v({ calibration: { method: 'isotonic', x: [0, 1], y: [0.1] } }), /same length, at least 2/);
     bad(v({ calibration: { method: 'isotonic', x: [0, 0.5, 0.4], y: [0, 0.5, 0.6] } }), /"calibration\.x" must be strictly increasing/);

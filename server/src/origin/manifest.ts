@@ -190,7 +190,8 @@ function parseVerdict(v: unknown, threshold: number): VerdictPolicy {
   const where = `${MANIFEST} verdict`;
   if (!isRecord(v)) throw new ModelFolderError(`${MANIFEST}: "verdict" must be an object {llm_threshold, human_threshold, calibration, ...}`);
   const llmThreshold = probability(v, 'llm_threshold', where, true, true)!;
-  const humanThreshold = probability(v, 'human_threshold', where, true, true)!;
+  // 0: no p(LLM) was evidence enough for `human` on LOSO predictions, so the model never says it.
+  const humanThreshold = probability(v, 'human_threshold', where, true)!;
   if (humanThreshold > llmThreshold) throw new ModelFolderError(`${where}: "human_threshold" (${humanThreshold}) must not exceed "llm_threshold" (${llmThreshold})`);
   const langs = v['evaluated_languages'];
   if (langs !== undefined && langs !== null && (!Array.isArray(langs) || !langs.every((l) => typeof l === 'string' && l.length > 0))) {

@@ -93,11 +93,19 @@ export function decide(policy: VerdictPolicy, p: number, o: VerdictOptions = {})
     return { label: 'inconclusive', p_llm: p, p_calibrated: pc, confidence: pc, reason };
   }
   if (p >= llmT) return { label: 'llm', p_llm: p, p_calibrated: pc, confidence: pc };
-  // Legacy folders are two-way: everything under the threshold is human, as before.
-  if (policy.legacy ? p < llmT : p <= humanT) return { label: 'human', p_llm: p, p_calibrated: pc, confidence: 1 - pc };
+  // Legacy folders are two-way: everything under the threshold is human, as before. A human threshold
+  // of 0 means the model never says `human` (no p(LLM) was evidence enough on unseen sources).
+  if (policy.legacy ? p < llmT : humanT > 0 && p <= humanT) return { label: 'human', p_llm: p, p_calibrated: pc, confidence: 1 - pc };
   return { label: 'inconclusive', p_llm: p, p_calibrated: pc, confidence: pc, reason: 'between thresholds: the evidence is not strong either way' };
 }
 
+
+/** How the `human` verdict is given, for hovers and reports: its threshold, or that the model never gives it. */
+export function humanRuleText(policy: VerdictPolicy): string {
+  return policy.humanThreshold > 0
+    ? `human at or below ${Number(policy.humanThreshold.toPrecision(2))}`
+    : 'never human (no score was evidence enough for it on code from sources the model never saw)';
+}
 
 /** "1 in 110" for a false-positive rate; "fewer than 1 in N" when none was seen among N human files. */
 export function oneIn(fpr: number, nHuman?: number): string {

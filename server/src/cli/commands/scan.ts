@@ -190,7 +190,7 @@ function scanHtml(files: ScanFile[], sim: CompareReport | undefined, info: ScanI
   }
   const origin = modelError
     ? `<p class="error">Origin verdicts unavailable: ${esc(modelError)}</p>`
-    : `<p>Model <code>${esc(info!.name)}</code> v${esc(info!.version)}: LLM at raw p(LLM) ≥ ${info!.threshold.toFixed(2)}${info!.human_threshold !== undefined ? `, human at ≤ ${info!.human_threshold.toFixed(2)}, inconclusive between` : ''}.`
+    : `<p>Model <code>${esc(info!.name)}</code> v${esc(info!.version)}: LLM at raw p(LLM) ≥ ${info!.threshold.toFixed(2)}${info!.human_threshold !== undefined ? `, ${info!.human_threshold > 0 ? `human at ≤ ${Number(info!.human_threshold.toPrecision(2))}, inconclusive between` : 'never human (no score was evidence enough for it on code from sources the model never saw), inconclusive below'}` : ''}.`
       + `${info!.fpr !== undefined ? ` On code from sources the model never saw, ${(info!.fpr * 100).toFixed(1)}% of human files got an LLM verdict.` : ''}`
       + ` Confidence is ${info!.calibrated ? 'calibrated' : 'the raw score, not calibrated,'} and shown between 1% and 99%. A verdict is a statistical estimate, not proof: see “How the origin verdict works” in the README.</p>
 <table><tr><th>file</th><th>language</th><th>verdict</th><th>confidence</th><th>raw p(LLM)</th><th>note</th></tr>

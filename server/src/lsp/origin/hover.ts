@@ -1,6 +1,6 @@
 // Markdown for origin hovers and the diagnostic message: the verdict in plain words (calibrated confidence,
 // the measured false-positive rate, the cues behind it), top tokens, legend and model stats.
-import { aboutPercent, cueSentence, languageName, oneIn, ratesFor, type Cue, type VerdictPolicy } from '../../origin/index';
+import { aboutPercent, cueSentence, humanRuleText, languageName, oneIn, ratesFor, type Cue, type VerdictPolicy } from '../../origin/index';
 import type { ModelInfo } from './workerProtocol';
 import type { OriginVerdict } from './protocol';
 
@@ -107,7 +107,7 @@ export function originHoverMarkdown(o: {
   const cue = cueLine(v, o.cues);
   if (cue) lines.push('', cue);
   if (v.p_llm !== undefined) {
-    const human = o.info.verdict && !o.info.verdict.legacy ? `, human at or below ${o.info.verdict.humanThreshold.toFixed(2)}` : '';
+    const human = o.info.verdict && !o.info.verdict.legacy ? `, ${humanRuleText(o.info.verdict)}` : '';
     lines.push('', `_Raw model score p(LLM) ${v.p_llm.toFixed(3)} (LLM at or above ${o.threshold.toFixed(2)}${human}) · ${v.tokens} tokens${v.truncated ? ` · only the first ${v.windows} windows were classified` : ''}_`);
   }
   for (const n of o.notes ?? []) lines.push('', `_${n}_`);
