@@ -117,6 +117,9 @@ export interface PredictionRecord {
 }
 
 export interface LanguageRates {
+  /** The language's own `llm` threshold, where its human code needs a stricter one than the model's. */
+  llm_threshold?: number;
+  /** Rates of the `llm` verdict at the threshold that applies to the language. */
   fpr: number;
   tpr: number;
   n_human?: number;

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Turns leave-one-source-out predictions (loso.py) into what ships and what is reported:
   - the verdict thresholds: `llm` at the smallest p_llm where human code of unseen sources is flagged at most
-    --max-fpr overall and at most --max-fold-fpr in every source with enough human files; `human` at the
+    --max-fpr overall and at most --max-fold-fpr in every source with enough human files, and for each
+    evaluated language whose own human code needs more, the same rule within the language (a language's
+    threshold only ever tightens the model's); `human` at the
     largest p_llm where at most --max-miss of LLM code is cleared (pooled; --max-fold-miss in every source
     with enough LLM files) and the verdict is evidence: human files get it at least --min-human-lr times as
     often as LLM files (0 when no p_llm qualifies: the model then never says `human`); in between `inconclusive`;
@@ -10,7 +12,7 @@
   - per source and per language tables (AUC, TPR, FPR at the chosen threshold and at 0.5), beside other
     prediction files (e.g. the TF-IDF baseline) given with --compare.
 Writes OUT.json (the manifest's `verdict` block + tables) and OUT.md.
-Usage: summarise.py PREDS.jsonl OUT [--compare NAME=PREDS.jsonl ...] [--max-fpr 0.01]
+Usage: summarise.py PREDS.jsonl OUT [--compare NAME=PREDS.jsonl ...] [--compare-from SUMMARY.json] [--max-fpr 0.01]
 """
 import argparse
 import collections
@@ -117,15 +119,17 @@ def cross_fitted_ece(rows):
 
 
 def table(rows, key, thr):
+    """Per value of `key`: counts, AUC, and rates at `thr` (a number, or a function of the row)."""
     out = {}
     for v in sorted({r[key] for r in rows}):
         sel = [r for r in rows if r[key] == v]
         y, p = arrays(sel)
+        t = np.array([thr(r) for r in sel]) if callable(thr) else thr
         out[v] = {
             'n_human': int((y == 0).sum()), 'n_llm': int((y == 1).sum()),
             'auc': metrics.auc(y, p) if 0 < y.sum() < len(y) else None,
-            'tpr': float((p[y == 1] >= thr).mean()) if (y == 1).any() else None,
-            'fpr': float((p[y == 0] >= thr).mean()) if (y == 0).any() else None,
+            'tpr': float((p >= t)[y == 1].mean()) if (y == 1).any() else None,
+            'fpr': float((p >= t)[y == 0].mean()) if (y == 0).any() else None,
             'fpr_at_0.5': float((p[y == 0] >= 0.5).mean()) if (y == 0).any() else None,
             'tpr_at_0.5': float((p[y == 1] >= 0.5).mean()) if (y == 1).any() else None,
         }
@@ -141,6 +145,8 @@ def main():
     ap.add_argument('preds')
     ap.add_argument('out')
     ap.add_argument('--compare', action='append', default=[], help='NAME=PREDS.jsonl, reported beside')
+    ap.add_argument('--compare-from', help="an earlier summary's JSON whose baseline tables (`compare`) are reported beside; "
+                    'they are rates at 0.5 and AUCs of other predictions, so no threshold chosen here changes them')
     ap.add_argument('--max-fpr', type=float, default=0.01)
     ap.add_argument('--max-fold-fpr', type=float, default=0.03)
     ap.add_argument('--max-miss', type=float, default=0.01)
@@ -149,39 +155,49 @@ def main():
     a = ap.parse_args()
     rows = load(a.preds)
     llm_t = choose_llm_threshold(rows, a.max_fpr, a.max_fold_fpr)
+    counts = collections.Counter((r['language'], r['label']) for r in rows)
+    evaluated = sorted({lang for lang, _ in counts if counts[(lang, 'human')] >= MIN_EVAL_PER_LABEL and counts[(lang, 'llm')] >= MIN_EVAL_PER_LABEL})
+    own = {lang: choose_llm_threshold([r for r in rows if r['language'] == lang], a.max_fpr, a.max_fold_fpr) for lang in evaluated}
+    lang_t = {lang: t for lang, t in own.items() if t > llm_t}
+    thr = lambda r: lang_t.get(r['language'], llm_t)  # noqa: E731
     human_t = choose_human_threshold(rows, a.max_miss, a.max_fold_miss, a.min_human_lr, llm_t)
     y, p = arrays(rows)
     cal = fit_calibration(y, p)
     ece_cf, ece_folds = cross_fitted_ece(rows)
-    by_lang = table(rows, 'language', llm_t)
-    by_fold = table(rows, 'fold', llm_t)
-    by_source = table(rows, 'source', llm_t)
-    evaluated = [lang for lang, s in by_lang.items() if s['n_human'] >= MIN_EVAL_PER_LABEL and s['n_llm'] >= MIN_EVAL_PER_LABEL]
+    by_lang = table(rows, 'language', thr)
+    by_fold = table(rows, 'fold', thr)
+    by_source = table(rows, 'source', thr)
+    flagged = p >= np.array([thr(r) for r in rows])
     aucs = [s['auc'] for s in by_fold.values() if s['auc'] is not None]
     verdict = {
         'llm_threshold': round(llm_t, 6), 'human_threshold': round(human_t, 6), 'calibration': cal,
         'evaluated_languages': evaluated,
-        'per_language': {lang: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in s.items()
-                                if k in ('fpr', 'tpr', 'n_human', 'n_llm')} for lang, s in by_lang.items()},
-        'fpr': round(float((p[y == 0] >= llm_t).mean()), 4), 'tpr': round(float((p[y == 1] >= llm_t).mean()), 4),
+        'per_language': {lang: {**({'llm_threshold': round(lang_t[lang], 6)} if lang in lang_t else {}),
+                                **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in s.items()
+                                   if k in ('fpr', 'tpr', 'n_human', 'n_llm')}} for lang, s in by_lang.items()},
+        'fpr': round(float(flagged[y == 0].mean()), 4), 'tpr': round(float(flagged[y == 1].mean()), 4),
         'source': 'leave-one-source-out predictions (models/train/loso.py)',
     }
     compare = {}
+    if a.compare_from:
+        with open(a.compare_from) as f:
+            compare.update(json.load(f).get('compare', {}))
     for spec in a.compare:
         name, path = spec.split('=', 1)
         crows = load(path)
         compare[name] = {'by_fold': table(crows, 'fold', 0.5), 'by_language': table(crows, 'language', 0.5)}
     res = {'verdict': verdict, 'ece_cross_fitted': ece_cf, 'ece_by_fold': ece_folds,
            'auc_mean_over_sources': float(np.mean(aucs)) if aucs else None, 'auc_worst_source': float(min(aucs)) if aucs else None,
-           'human_share_inconclusive': float(((p[y == 0] > human_t) & (p[y == 0] < llm_t)).mean()),
-           'llm_share_inconclusive': float(((p[y == 1] > human_t) & (p[y == 1] < llm_t)).mean()),
+           'human_share_inconclusive': float(((p > human_t) & ~flagged)[y == 0].mean()),
+           'llm_share_inconclusive': float(((p > human_t) & ~flagged)[y == 1].mean()),
            'llm_share_called_human': float((p[y == 1] <= human_t).mean()),
            'by_fold': by_fold, 'by_source': by_source, 'by_language': by_lang, 'compare': compare,
            'args': vars(a)}
     with open(a.out + '.json', 'w') as f:
         json.dump(metrics.json_safe(res), f, indent=1)
     lines = [f'# LOSO: {a.preds}', '',
-             f'llm threshold {llm_t:.4f} (pooled human FPR ≤ {a.max_fpr}, every source ≤ {a.max_fold_fpr}), '
+             f'llm threshold {llm_t:.4f} (pooled human FPR ≤ {a.max_fpr}, every source ≤ {a.max_fold_fpr}'
+             f'{"; tighter where a language needs it: " + ", ".join(f"{k} {v:.4f}" for k, v in sorted(lang_t.items())) if lang_t else ""}), '
              f'human threshold {human_t:.4g} (≤ {a.max_miss} of LLM files cleared, ≤ {a.max_fold_miss} per source, '
              f'human files cleared ≥ {a.min_human_lr:g}× as often{"; none qualifies: no human verdicts" if human_t == 0 else ""}); '
              f'overall FPR {verdict["fpr"]:.4f}, TPR {verdict["tpr"]:.4f}; cross-fitted ECE {ece_cf:.4f}; '

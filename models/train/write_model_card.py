@@ -73,7 +73,10 @@ def main():
     w('## Verdicts\n')
     w(f'- **llm** when p(LLM) ≥ **{v["llm_threshold"]:.4f}**: chosen on leave-one-source-out (LOSO) predictions so '
       'that at most 1% of human files of sources the model never saw (pooled) and at most 3% of any one source '
-      f'get it. Measured there: FPR {pct(v.get("fpr"), 2)}, TPR {pct(v.get("tpr"))}.')
+      'get it' + (', and the same within each evaluated language whose human code needs a stricter one ('
+                  + ', '.join(f'{lang} **{r["llm_threshold"]:.4f}**' for lang, r in sorted(v.get('per_language', {}).items()) if r.get('llm_threshold'))
+                  + ')' if any(r.get('llm_threshold') for r in v.get('per_language', {}).values()) else '')
+      + f'. Measured there: FPR {pct(v.get("fpr"), 2)}, TPR {pct(v.get("tpr"))}.')
     la = loso.get('args', {})
     rule = (f'at most {pct(la.get("max_miss"))} of LOSO LLM files pooled and {pct(la.get("max_fold_miss"))} of any '
             f'source fall at or below it, and human files do at least {la.get("min_human_lr", 10):g} times as often')
@@ -84,16 +87,16 @@ def main():
           'hold more LLM files than human ones (realclasseval\'s LLM classes score lowest of all), so a `human` '
           'verdict would be evidence of nothing. The model can point at LLM code; it cannot clear code.')
     w(f'- **inconclusive** {"between the two" if v["human_threshold"] > 0 else "below the `llm` threshold"}, and for every language outside the evaluated ones: '
-      f'**{", ".join(v.get("evaluated_languages") or [])}** (languages with LLM files in the LOSO folds where the '
-      'model separates better than chance). `codeOrigin.origin.unevaluatedLanguages` / '
+      f'**{", ".join(v.get("evaluated_languages") or [])}** (languages with at least 100 LOSO files of each label). '
+      '`codeOrigin.origin.unevaluatedLanguages` / '
       '`--unevaluated-languages` give verdicts there anyway.')
     w('- Confidence is calibrated: isotonic regression of LOSO predictions (`verdict.calibration`), shown as '
       '"about N%", never 0% or 100%.\n')
     w('Per language, on LOSO predictions (hovers quote the false-positive rate):\n')
-    w('| language | human files | LLM files | `llm` on human code | | `llm` on LLM code (TPR) |')
-    w('|---|---:|---:|---:|---|---:|')
+    w('| language | `llm` threshold | human files | LLM files | `llm` on human code | | `llm` on LLM code (TPR) |')
+    w('|---|---:|---:|---:|---:|---|---:|')
     for lang, r in sorted(v.get('per_language', {}).items()):
-        w(f'| {lang} | {r.get("n_human", "–")} | {r.get("n_llm", "–")} | {pct(r.get("fpr"), 2)} | '
+        w(f'| {lang} | {r.get("llm_threshold", v["llm_threshold"]):.4f} | {r.get("n_human", "–")} | {r.get("n_llm", "–")} | {pct(r.get("fpr"), 2)} | '
           f'{one_in(r.get("fpr"), r.get("n_human"))} | {pct(r.get("tpr"))} |')
     w('')
 

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { OriginModel } from '../../server/src/origin/index';
+import { llmThresholdFor, OriginModel } from '../../server/src/origin/index';
 import type { OriginClassifyResult, OriginExplainResult, PredictionHistoryResult } from '../../server/src/lsp/origin/protocol';
 import { MODEL_DIR, hasAttribution, requireModel } from '../origin/helpers';
 import { EXAMPLES, inside, offsetAt, startServer, type Session } from './originHarness';
@@ -39,7 +39,7 @@ describe('origin analysis over LSP', function () {
       await s.waitFor(() => s!.diagnostics.has(uri) || (s!.statuses.get(uri)?.llmUnits === 0 && s!.statuses.get(uri)?.file?.label !== 'llm'), 10_000).catch(() => undefined);
       const r = await s.conn.sendRequest<OriginClassifyResult>('codeOrigin/classify', { textDocument: { uri } });
       assert.ok(!('error' in r), JSON.stringify(r));
-      assert.equal(r.threshold, model!.folder.manifest.threshold);
+      assert.equal(r.threshold, llmThresholdFor(model!.folder.manifest.verdict, 'python'));
       assert.ok(r.units.length >= 3, `units: ${r.units.map((u) => u.name).join(', ')}`);
       // The file verdict is the model's verdict for the whole text.
       const whole = await model!.classify(text, { language: 'python' });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { OriginModel, aggregate } from '../../server/src/origin/model';
+import { llmThresholdFor } from '../../server/src/origin/verdict';
 import { hasAttribution, longSource, MODEL_DIR, requireModel, SMALL_JAVA, SMALL_PY, tempDir } from './helpers';
 
 describe('origin model (onnxruntime-node)', function () {
@@ -21,7 +22,8 @@ describe('origin model (onnxruntime-node)', function () {
     assert.ok(c.p_llm >= 0 && c.p_llm <= 1);
     // three-way: llm at or above the llm threshold, human at or below the human one, inconclusive between
     const v = model.folder.manifest.verdict;
-    const expected = c.p_llm >= v.llmThreshold ? 'llm' : (v.legacy ? c.p_llm < v.llmThreshold : c.p_llm <= v.humanThreshold) ? 'human' : 'inconclusive';
+    const t = llmThresholdFor(v, 'python');
+    const expected = c.p_llm >= t ? 'llm' : (v.legacy ? c.p_llm < t : v.humanThreshold > 0 && c.p_llm <= v.humanThreshold) ? 'human' : 'inconclusive';
     assert.equal(c.label, expected);
     // the window spans the code (canonical input leaves out the trailing newline)
     assert.equal(c.window_scores[0]!.start, 0);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFolderError, loadModelFolder, parseManifest } from '../../server/src/origin/manifest';
 import { OriginModel, sourceSpan } from '../../server/src/origin/model';
-import { aboutPercent, calibrate, decide, humanRuleText, legacyPolicy, oneIn, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
+import { aboutPercent, calibrate, decide, humanRuleText, legacyPolicy, llmThresholdFor, oneIn, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
 import { cueGroupOfSpan, cueGroups } from '../../server/src/origin/cues';
 import { hasAttribution, modelVariant, requireModel, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock } from './helpers';
 
@@ -105,6 +105,23 @@ describe('origin manifest: verdict and input blocks', () => {
     assert.match(humanRuleText(m.verdict), /^never human/);
     assert.equal(humanRuleText(POLICY), 'human at or below 0.2');
     assert.equal(humanRuleText({ ...POLICY, humanThreshold: 0.000269 }), 'human at or below 0.00027');
+  });
+
+  it("a language's own llm threshold applies to that language only; the user's threshold still wins", () => {
+    const block = verdictBlock({ llm: 0.9, human: 0 });
+    const per = block['per_language'] as Record<string, Record<string, number>>;
+    per['java'] = { ...per['java']!, llm_threshold: 0.96 };
+    const m = parseManifest({ verdict: block });
+    assert.equal(llmThresholdFor(m.verdict, 'java'), 0.96);
+    assert.equal(llmThresholdFor(m.verdict, 'python'), 0.9);
+    assert.equal(llmThresholdFor(m.verdict, 'java', 0.8), 0.8);
+    assert.equal(decide(m.verdict, 0.95, { language: 'java' }).label, 'inconclusive');
+    assert.equal(decide(m.verdict, 0.96, { language: 'java' }).label, 'llm');
+    assert.equal(decide(m.verdict, 0.95, { language: 'python' }).label, 'llm');
+    assert.equal(decide(m.verdict, 0.95, { language: 'java', llmThreshold: 0.8 }).label, 'llm');
+    // A language's threshold only tightens the model's.
+    per['java'] = { ...per['java']!, llm_threshold: 0.5 };
+    assert.throws(() => parseManifest({ verdict: block }), /per_language\.java: "llm_threshold" \(0\.5\) must not be below the model's \(0\.9\)/);
   });
 
   it('rejects broken verdict and input blocks with messages that say what is wrong', () => {

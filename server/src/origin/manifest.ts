@@ -203,7 +203,10 @@ function parseVerdict(v: unknown, threshold: number): VerdictPolicy {
   for (const [lang, r] of Object.entries(per)) {
     const w = `${where} per_language.${lang}`;
     if (!isRecord(r)) throw new ModelFolderError(`${w} must be an object {fpr, tpr, n_human, n_llm}`);
+    const own = probability(r, 'llm_threshold', w, false, true);
+    if (own !== undefined && own < llmThreshold) throw new ModelFolderError(`${w}: "llm_threshold" (${own}) must not be below the model's (${llmThreshold}): a language's threshold only ever tightens it`);
     perLanguage[lang] = {
+      ...(own !== undefined ? { llm_threshold: own } : {}),
       fpr: probability(r, 'fpr', w, true)!,
       tpr: probability(r, 'tpr', w, false) ?? NaN,
       ...(r['n_human'] !== undefined ? { n_human: intField(r, 'n_human', w, 0, 0, 1 << 30) } : {}),

@@ -82,9 +82,17 @@ export function calibrate(policy: VerdictPolicy, p: number): number {
   return span > 0 ? y[lo]! + ((p - x[lo]!) / span) * (y[hi]! - y[lo]!) : y[hi]!;
 }
 
+/**
+ * The `llm` threshold that applies: the user's, else the language's own (set where the language's human
+ * code of unseen sources needs a stricter one to stay at the model's false-positive rate), else the model's.
+ */
+export function llmThresholdFor(policy: VerdictPolicy, language: string | undefined, user?: number): number {
+  return user ?? policy.perLanguage[evaluationKey(language ?? 'unknown')]?.llm_threshold ?? policy.llmThreshold;
+}
+
 export function decide(policy: VerdictPolicy, p: number, o: VerdictOptions = {}): Verdict {
   const pc = calibrate(policy, p);
-  const llmT = o.llmThreshold ?? policy.llmThreshold;
+  const llmT = llmThresholdFor(policy, o.language, o.llmThreshold);
   // A user threshold below the manifest's human threshold would make both verdicts overlap.
   const humanT = Math.min(policy.humanThreshold, llmT);
   if (!o.unevaluatedLanguages && !isEvaluated(policy, o.language)) {

@@ -3,7 +3,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectLanguage, type LanguageId } from '../../core/languages';
 import { checkText, normalizeLineEndings, originalOffset } from '../../core/source';
-import { decide } from '../../origin/index';
+import { decide, llmThresholdFor } from '../../origin/index';
 import type { OriginLanguage } from '../../origin/sourceText';
 import { findUnits, type OriginUnit } from '../../origin/units';
 import type { OriginContext } from './context';
@@ -107,5 +107,5 @@ export async function analyseDocument(ctx: OriginContext, doc: TextDocument, pri
     ...verdict(i + 1),
     name: u.name, kind: u.kind, range: u.range, name_range: u.name_range, start: toBuffer(u.start), end: toBuffer(u.end), hash: keys[i + 1]!,
   }));
-  return { uri: doc.uri, version: doc.version, language, hash: contentHash(text), file, units: judged, notes, threshold: s.threshold ?? modelInfo.threshold, info: modelInfo };
+  return { uri: doc.uri, version: doc.version, language, hash: contentHash(text), file, units: judged, notes, threshold: llmThresholdFor(modelInfo.verdict, language, s.threshold), info: modelInfo };
 }

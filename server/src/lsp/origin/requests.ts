@@ -4,7 +4,7 @@ import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver'
 import { parseLanguage } from '../../core/languages';
 import { checkText, normalizeLineEndings, originalOffset } from '../../core/source';
 import type { Range0 } from '../../core/summary';
-import { decide } from '../../origin/index';
+import { decide, llmThresholdFor } from '../../origin/index';
 import { unitAt, unitAtName } from '../../origin/units';
 import { isAnalysis, verdictOf, type AnalysisOutcome } from './analysis';
 import type { OriginContext } from './context';
@@ -108,7 +108,7 @@ export class OriginRequests {
     if ('modelError' in res) return { uri, error: `the origin model could not be loaded: ${res.modelError}` };
     const { info, verdicts } = res.value;
     models.noteInfo(info);
-    const threshold = s.threshold ?? info.threshold;
+    const threshold = llmThresholdFor(info.verdict, language, s.threshold);
     const verdict = verdicts[0];
     if (!verdict) return { uri, error: 'the origin model gave no verdict' };
     const file = verdictOf(verdict, info, language ?? 'unknown', s);
