@@ -225,13 +225,17 @@ describe('code-origin classify (CLI)', function () {
   });
 
   it('scan: three-way verdicts with calibrated confidence in the table, JSON and HTML report, never 100%', () => {
-    const variant = modelVariant({ verdict: verdictBlock({ llm: 0.99, human: 0.001, languages: ['python'] }) });
+    const block = verdictBlock({ llm: 0.99, human: 0.001, languages: ['python'] });
+    const per = block['per_language'] as Record<string, Record<string, number>>;
+    per['java'] = { ...per['java']!, llm_threshold: 0.995 };
+    const variant = modelVariant({ verdict: block });
     const html = path.join(dir, 'report.html');
     try {
       const r = spawnSync(process.execPath, [CLI, 'scan', py, java, '--model', variant, '--no-similarity', '--format', 'json', '-o', html], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
-      const out = JSON.parse(r.stdout) as { model: { human_threshold: number }; files: Array<Entry & { confidence: number; reason?: string; units?: Array<{ label: string; reason?: string }> }> };
+      const out = JSON.parse(r.stdout) as { model: { human_threshold: number; language_thresholds?: Record<string, number> }; files: Array<Entry & { confidence: number; reason?: string; units?: Array<{ label: string; reason?: string }> }> };
       assert.equal(out.model.human_threshold, 0.001);
+      assert.deepEqual(out.model.language_thresholds, { java: 0.995 });
       const j = out.files.find((f) => f.path === java)!;
       assert.equal(j.label, 'inconclusive');
       assert.equal(j.reason, 'not evaluated for Java');
@@ -239,6 +243,7 @@ describe('code-origin classify (CLI)', function () {
       assert.ok(j.units!.every((u) => u.label === 'too-short' || u.reason === 'not evaluated for Java'));
       const page = fs.readFileSync(html, 'utf8');
       assert.match(page, /inconclusive \(not evaluated for Java\)/);
+      assert.match(page, /LLM at raw p\(LLM\) ≥ 0\.99 \(Java: ≥ (0\.99|1\.00)\), human at ≤ 0\.001/);
       assert.match(page, /Confidence is calibrated and shown between 1% and 99%/);
       assert.match(page, /about \d{1,2}%/);
       assert.doesNotMatch(page, /100%/);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { aboutPercent, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
+import { aboutPercent, DEFAULT_MAX_WINDOWS, languageName, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
 import { readTextForOrigin } from '../../origin/sourceText';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
@@ -122,7 +122,10 @@ export function registerScan(program: Command, ctx: CliContext): void {
       const info = man ? {
         name: man.name, version: man.version, threshold: man.threshold,
         calibrated: !!man.verdict.calibration,
-        ...(man.verdict.legacy ? {} : { human_threshold: man.verdict.humanThreshold, evaluated_languages: man.verdict.evaluatedLanguages, fpr: man.verdict.fpr }),
+        ...(man.verdict.legacy ? {} : {
+          human_threshold: man.verdict.humanThreshold, evaluated_languages: man.verdict.evaluatedLanguages, fpr: man.verdict.fpr,
+          ...languageThresholds(man.verdict.perLanguage),
+        }),
       } : undefined;
       if (format === 'json') ctx.out(JSON.stringify({ model: info ?? { error: modelError }, files, similarity }, null, 2));
       else ctx.out(scanTable(files, similarity, modelError));
@@ -173,7 +176,13 @@ function verdictCell(v: { label?: string; p_llm?: number; confidence?: number; r
   return `<td class="${esc(v.label)}"${title}>${word}</td><td class="num">${conf}</td><td class="num">${v.p_llm.toFixed(3)}</td>`;
 }
 
-type ScanInfo = { name: string; version: string; threshold: number; calibrated: boolean; human_threshold?: number; fpr?: number };
+type ScanInfo = { name: string; version: string; threshold: number; calibrated: boolean; human_threshold?: number; fpr?: number; language_thresholds?: Record<string, number> };
+
+/** Languages with their own, stricter `llm` threshold (none: nothing added). */
+function languageThresholds(per: Record<string, { llm_threshold?: number }>): { language_thresholds?: Record<string, number> } {
+  const own = Object.fromEntries(Object.entries(per).flatMap(([lang, r]) => (r.llm_threshold !== undefined ? [[lang, r.llm_threshold]] : [])));
+  return Object.keys(own).length ? { language_thresholds: own } : {};
+}
 
 function scanHtml(files: ScanFile[], sim: CompareReport | undefined, info: ScanInfo | undefined, modelError?: string): string {
   const fileRows = files.map((f) => `<tr><td><a href="#f-${files.indexOf(f)}">${esc(f.path)}</a></td><td>${esc(f.language ?? '')}</td>${verdictCell(f)}`
@@ -190,7 +199,8 @@ function scanHtml(files: ScanFile[], sim: CompareReport | undefined, info: ScanI
   }
   const origin = modelError
     ? `<p class="error">Origin verdicts unavailable: ${esc(modelError)}</p>`
-    : `<p>Model <code>${esc(info!.name)}</code> v${esc(info!.version)}: LLM at raw p(LLM) ≥ ${info!.threshold.toFixed(2)}${info!.human_threshold !== undefined ? `, ${info!.human_threshold > 0 ? `human at ≤ ${Number(info!.human_threshold.toPrecision(2))}, inconclusive between` : 'never human (no score was evidence enough for it on code from sources the model never saw), inconclusive below'}` : ''}.`
+    : `<p>Model <code>${esc(info!.name)}</code> v${esc(info!.version)}: LLM at raw p(LLM) ≥ ${info!.threshold.toFixed(2)}${
+      Object.entries(info!.language_thresholds ?? {}).map(([lang, t]) => ` (${esc(languageName(lang))}: ≥ ${t.toFixed(2)})`).join('')}${info!.human_threshold !== undefined ? `, ${info!.human_threshold > 0 ? `human at ≤ ${Number(info!.human_threshold.toPrecision(2))}, inconclusive between` : 'never human (no score was evidence enough for it on code from sources the model never saw), inconclusive below'}` : ''}.`
       + `${info!.fpr !== undefined ? ` On code from sources the model never saw, ${(info!.fpr * 100).toFixed(1)}% of human files got an LLM verdict.` : ''}`
       + ` Confidence is ${info!.calibrated ? 'calibrated' : 'the raw score, not calibrated,'} and shown between 1% and 99%. A verdict is a statistical estimate, not proof: see “How the origin verdict works” in the README.</p>
 <table><tr><th>file</th><th>language</th><th>verdict</th><th>confidence</th><th>raw p(LLM)</th><th>note</th></tr>
