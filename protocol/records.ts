@@ -135,6 +135,8 @@ export interface VerdictPolicy {
   /** Languages with LLM evaluation data; absent: every language (legacy folders). */
   evaluatedLanguages?: string[];
   perLanguage: Record<string, LanguageRates>;
+  /** Texts with fewer model tokens get no verdict: below this, LOSO verdicts told LLM from human code no better than chance. */
+  minTokens?: number;
   fpr?: number;
   tpr?: number;
   /** Where the rates come from, in words ("leave-one-source-out predictions"). */

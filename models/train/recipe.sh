@@ -60,7 +60,7 @@ if has loso; then
     (cd $T && $PY loso.py "../../$W" "../../$L" --recipe tfidf --name tfidf_canonical --code tok_all.text.jsonl)
     cmp=(--compare "tfidf=../../$L/preds_tfidf.jsonl" --compare "tfidf_canonical=../../$L/preds_tfidf_canonical.jsonl")
   fi
-  (cd $T && $PY summarise.py "../../$L/preds_$R.jsonl" "../../$L/summary" "${cmp[@]}")
+  (cd $T && $PY summarise.py "../../$L/preds_$R.jsonl" "../../$L/summary" "${cmp[@]}" --token-counts "../../$W/tok_all.index.jsonl")
 fi
 
 if has final; then

@@ -3,10 +3,14 @@
   - the verdict thresholds: `llm` at the smallest p_llm where human code of unseen sources is flagged at most
     --max-fpr overall and at most --max-fold-fpr in every source with enough human files, and for each
     evaluated language whose own human code needs more, the same rule within the language (a language's
-    threshold only ever tightens the model's); `human` at the
+    threshold only ever tightens the model's); a language is evaluated with at least 100 files of each label
+    and `llm` flagging its LLM files at least --min-lr times as often as its human files; `human` at the
     largest p_llm where at most --max-miss of LLM code is cleared (pooled; --max-fold-miss in every source
     with enough LLM files) and the verdict is evidence: human files get it at least --min-human-lr times as
     often as LLM files (0 when no p_llm qualifies: the model then never says `human`); in between `inconclusive`;
+  - with --token-counts, the fewest model tokens a text needs for a verdict: the shortest length L of a grid
+    from which the band [L, 2L) meets the same standard as the model (human FPR <= --max-fpr, and LLM files
+    flagged at least --min-human-lr times as often as human ones);
   - an isotonic calibration p_llm -> P(llm) fit on the pooled LOSO predictions, with its ECE measured
     cross-fitted (each fold calibrated by a map fit on the other folds);
   - per source and per language tables (AUC, TPR, FPR at the chosen threshold and at 0.5), beside other
@@ -82,6 +86,33 @@ def choose_human_threshold(rows, max_miss, max_fold_miss, min_lr, llm_threshold)
     return best
 
 
+MIN_TOKENS_GRID = (48, 64, 96, 128, 192, 256)
+MIN_BAND_HUMAN = 100
+
+
+def length_bands(rows, flagged, counts):
+    """Per band [L, 2L) of the grid: human and LLM files, and how many of each get `llm`."""
+    out = {}
+    for lo in MIN_TOKENS_GRID:
+        m = np.array([lo <= counts.get(r['id'], -1) < 2 * lo for r in rows])
+        y = np.array([r['label'] == 'llm' for r in rows])
+        out[lo] = {'n_human': int((m & ~y).sum()), 'n_llm': int((m & y).sum()),
+                   'fp': int((m & ~y & flagged).sum()), 'tp': int((m & y & flagged).sum())}
+    return out
+
+
+def choose_min_tokens(bands, max_fpr, min_lr):
+    """The shortest grid length whose band holds the model's standard (one more false positive than seen
+    counted, so a quiet small band does not pass on luck); the longest when none does."""
+    for lo, b in sorted(bands.items()):
+        if b['n_human'] < MIN_BAND_HUMAN or b['n_llm'] == 0:
+            continue
+        fpr = (b['fp'] + 1) / b['n_human']
+        if fpr <= max_fpr and b['tp'] / b['n_llm'] >= min_lr * fpr:
+            return lo
+    return max(bands)
+
+
 def fit_calibration(y, p, knots=40):
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds='clip').fit(p, y)
     xs = np.unique(np.concatenate([[0.0, 1.0], np.quantile(p, np.linspace(0, 1, knots))]))
@@ -145,13 +176,15 @@ def main():
     ap.add_argument('preds')
     ap.add_argument('out')
     ap.add_argument('--compare', action='append', default=[], help='NAME=PREDS.jsonl, reported beside')
+    ap.add_argument('--token-counts', help='the tokenized data\'s index (tok_all.index.jsonl: {id, count}) for the minimum length of a verdict')
     ap.add_argument('--compare-from', help="an earlier summary's JSON whose baseline tables (`compare`) are reported beside; "
                     'they are rates at 0.5 and AUCs of other predictions, so no threshold chosen here changes them')
     ap.add_argument('--max-fpr', type=float, default=0.01)
     ap.add_argument('--max-fold-fpr', type=float, default=0.03)
     ap.add_argument('--max-miss', type=float, default=0.01)
     ap.add_argument('--max-fold-miss', type=float, default=0.03)
-    ap.add_argument('--min-human-lr', type=float, default=10.0)
+    ap.add_argument('--min-lr', '--min-human-lr', dest='min_lr', type=float, default=10.0,
+                    help='how much more often a verdict must hit its class than the other (human verdict, length bands, languages)')
     a = ap.parse_args()
     rows = load(a.preds)
     llm_t = choose_llm_threshold(rows, a.max_fpr, a.max_fold_fpr)
@@ -160,11 +193,28 @@ def main():
     own = {lang: choose_llm_threshold([r for r in rows if r['language'] == lang], a.max_fpr, a.max_fold_fpr) for lang in evaluated}
     lang_t = {lang: t for lang, t in own.items() if t > llm_t}
     thr = lambda r: lang_t.get(r['language'], llm_t)  # noqa: E731
-    human_t = choose_human_threshold(rows, a.max_miss, a.max_fold_miss, a.min_human_lr, llm_t)
+    human_t = choose_human_threshold(rows, a.max_miss, a.max_fold_miss, a.min_lr, llm_t)
     y, p = arrays(rows)
     cal = fit_calibration(y, p)
     ece_cf, ece_folds = cross_fitted_ece(rows)
+    bands, min_tokens = None, None
+    if a.token_counts:
+        with open(a.token_counts) as f:
+            counts = {r['id']: r['count'] for r in map(json.loads, f)}
+        bands = length_bands(rows, p >= np.array([thr(r) for r in rows]), counts)
+        min_tokens = choose_min_tokens(bands, a.max_fpr, a.min_lr)
+        # What ships: texts under the minimum get no verdict, so the rates below count them as not flagged.
+        by_thr = thr
+        thr = lambda r: by_thr(r) if counts.get(r['id'], 0) >= min_tokens else np.inf  # noqa: E731
     by_lang = table(rows, 'language', thr)
+    # A language is evaluated where `llm` is evidence there, by the same standard as elsewhere: LLM files
+    # flagged at least --min-lr times as often as human ones (one more false positive than seen). Others
+    # get no verdict by default, so the pooled rates and the source tables leave them unflagged.
+    evaluated = [lang for lang in evaluated
+                 if by_lang[lang]['tpr'] >= a.min_lr * (by_lang[lang]['fpr'] * by_lang[lang]['n_human'] + 1) / by_lang[lang]['n_human']]
+    lang_t = {lang: t for lang, t in lang_t.items() if lang in evaluated}
+    per_lang_thr = thr
+    thr = lambda r: per_lang_thr(r) if r['language'] in evaluated else np.inf  # noqa: E731
     by_fold = table(rows, 'fold', thr)
     by_source = table(rows, 'source', thr)
     flagged = p >= np.array([thr(r) for r in rows])
@@ -172,6 +222,7 @@ def main():
     verdict = {
         'llm_threshold': round(llm_t, 6), 'human_threshold': round(human_t, 6), 'calibration': cal,
         'evaluated_languages': evaluated,
+        **({'min_tokens': min_tokens} if min_tokens else {}),
         'per_language': {lang: {**({'llm_threshold': round(lang_t[lang], 6)} if lang in lang_t else {}),
                                 **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in s.items()
                                    if k in ('fpr', 'tpr', 'n_human', 'n_llm')}} for lang, s in by_lang.items()},
@@ -191,6 +242,7 @@ def main():
            'human_share_inconclusive': float(((p > human_t) & ~flagged)[y == 0].mean()),
            'llm_share_inconclusive': float(((p > human_t) & ~flagged)[y == 1].mean()),
            'llm_share_called_human': float((p[y == 1] <= human_t).mean()),
+           **({'by_length': bands} if bands else {}),
            'by_fold': by_fold, 'by_source': by_source, 'by_language': by_lang, 'compare': compare,
            'args': vars(a)}
     with open(a.out + '.json', 'w') as f:
@@ -199,9 +251,16 @@ def main():
              f'llm threshold {llm_t:.4f} (pooled human FPR ≤ {a.max_fpr}, every source ≤ {a.max_fold_fpr}'
              f'{"; tighter where a language needs it: " + ", ".join(f"{k} {v:.4f}" for k, v in sorted(lang_t.items())) if lang_t else ""}), '
              f'human threshold {human_t:.4g} (≤ {a.max_miss} of LLM files cleared, ≤ {a.max_fold_miss} per source, '
-             f'human files cleared ≥ {a.min_human_lr:g}× as often{"; none qualifies: no human verdicts" if human_t == 0 else ""}); '
+             f'human files cleared ≥ {a.min_lr:g}× as often{"; none qualifies: no human verdicts" if human_t == 0 else ""}); '
              f'overall FPR {verdict["fpr"]:.4f}, TPR {verdict["tpr"]:.4f}; cross-fitted ECE {ece_cf:.4f}; '
              f'AUC mean over sources {fmt(res["auc_mean_over_sources"])}, worst {fmt(res["auc_worst_source"])}.', '']
+    if bands:
+        lines += [f'Verdicts from {min_tokens} model tokens (the shortest band [L, 2L) where `llm` holds the same standard; '
+                  'rates by band before that rule):', '',
+                  '| tokens | human | llm | FPR | TPR |', '|---|---|---|---|---|']
+        lines += [f'| {lo}-{2 * lo - 1} | {b["n_human"]} | {b["n_llm"]} | {fmt(b["fp"] / b["n_human"] if b["n_human"] else None)} | '
+                  f'{fmt(b["tp"] / b["n_llm"] if b["n_llm"] else None)} |' for lo, b in sorted(bands.items())]
+        lines.append('')
     for title, t in (('source (fold)', by_fold), ('language', by_lang)):
         head = f'| {title} | human | llm | AUC | TPR | FPR | FPR@0.5 |' + ''.join(f' {n} AUC | {n} FPR@0.5 |' for n in compare)
         lines += [head, '|' + '---|' * (7 + 2 * len(compare))]

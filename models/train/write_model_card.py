@@ -79,7 +79,7 @@ def main():
       + f'. Measured there: FPR {pct(v.get("fpr"), 2)}, TPR {pct(v.get("tpr"))}.')
     la = loso.get('args', {})
     rule = (f'at most {pct(la.get("max_miss"))} of LOSO LLM files pooled and {pct(la.get("max_fold_miss"))} of any '
-            f'source fall at or below it, and human files do at least {la.get("min_human_lr", 10):g} times as often')
+            f'source fall at or below it, and human files do at least {la.get("min_lr", 10):g} times as often')
     if v['human_threshold'] > 0:
         w(f'- **human** when p(LLM) ≤ **{v["human_threshold"]:.4g}**: {rule}.')
     else:
@@ -87,9 +87,20 @@ def main():
           'hold more LLM files than human ones (realclasseval\'s LLM classes score lowest of all), so a `human` '
           'verdict would be evidence of nothing. The model can point at LLM code; it cannot clear code.')
     w(f'- **inconclusive** {"between the two" if v["human_threshold"] > 0 else "below the `llm` threshold"}, and for every language outside the evaluated ones: '
-      f'**{", ".join(v.get("evaluated_languages") or [])}** (languages with at least 100 LOSO files of each label). '
+      f'**{", ".join(v.get("evaluated_languages") or [])}** (languages with at least 100 LOSO files of each label where `llm` '
+      f'flags LLM files at least {la.get("min_lr", 10):g} times as often as human files; elsewhere its verdicts on unseen sources are no evidence). '
       '`codeOrigin.origin.unevaluatedLanguages` / '
       '`--unevaluated-languages` give verdicts there anyway.')
+    if v.get('min_tokens'):
+        bands = loso.get('by_length') or {}
+        short = [b for lo, b in bands.items() if int(lo) < v['min_tokens']]
+        fp = sum(b['fp'] for b in short[:1]); nh = sum(b['n_human'] for b in short[:1])
+        tp = sum(b['tp'] for b in short[:1]); nl = sum(b['n_llm'] for b in short[:1])
+        w(f'- **too short to judge** under **{v["min_tokens"]}** model tokens (files and units alike; a lower '
+          '`minTokens` setting does not go under it): the shortest length from which `llm` holds the same standard on '
+          'LOSO predictions' + (f'; at {min(bands, key=int)}-{2 * int(min(bands, key=int)) - 1} tokens it flagged '
+          f'{pct(fp / nh if nh else None)} of human and {pct(tp / nl if nl else None)} of LLM files, no better than chance'
+          if short else '') + '.')
     w('- Confidence is calibrated: isotonic regression of LOSO predictions (`verdict.calibration`), shown as '
       '"about N%", never 0% or 100%.\n')
     w('Per language, on LOSO predictions (hovers quote the false-positive rate):\n')
@@ -191,7 +202,8 @@ def main():
     w('- Recall is low by design: the threshold keeps false accusations rare on sources the model never saw, so most '
       'LLM code from unseen sources is `inconclusive`.')
     w('- Languages outside the evaluated ones are `inconclusive` unless the setting is on; there is little or no '
-      'LLM code in C, Go, JavaScript, TypeScript or Rust in the pool.')
+      'LLM code in C, Go, JavaScript, TypeScript or Rust in the pool, and in Python and C++ the `llm` verdict on '
+      'sources the model never saw hits LLM files hardly more often than human ones (the per-language table).')
     if a.notes:
         with open(a.notes) as fh:
             w('\n' + fh.read())

@@ -111,7 +111,10 @@ cat > "$UD/User/settings.json" <<'EOF'
   "security.workspace.trust.enabled": false,
   "editor.hover.delay": 300,
   "editor.minimap.enabled": false,
-  "git.enabled": false
+  "git.enabled": false,
+  // The origin examples are Python, where the shipped model gives no verdict by default (its LOSO verdicts
+  // are no evidence there): these checks are of the editor's plumbing, so verdicts are turned on.
+  "codeOrigin.origin.unevaluatedLanguages": true
 }
 EOF
 CS_ARGS=(--config "$WORK/config.yaml" --user-data-dir "$UD" --extensions-dir "$EXT")

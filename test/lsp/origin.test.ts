@@ -129,8 +129,14 @@ describe('origin analysis over LSP', function () {
     const cal = !pol.legacy && pol.calibration ? 'calibrated confidence' : 'uncalibrated confidence';
     const verdict = u.label === 'llm' ? `**Likely LLM-generated** (${cal} about ${pct}%)`
       : u.label === 'human' ? `**Likely human-written** (${cal} about ${pct}%)`
+      : u.reason?.startsWith('not evaluated') ? `**Inconclusive: ${u.reason}.**`
       : `**Inconclusive: the evidence is not strong either way** (${cal} P(LLM) about ${pct}%)`;
     assert.ok(md.includes(verdict), md);
+    // A language with LLM files in the model's evaluation but no evidence there: the hover gives the measured rates.
+    const rates = pol.perLanguage['python'];
+    if (u.reason?.startsWith('not evaluated') && (rates?.n_llm ?? 0) >= 100) {
+      assert.ok(md.includes(`its LLM verdict hit ${(100 * rates!.tpr).toFixed(1)}% of LLM-written files and ${(100 * rates!.fpr).toFixed(1)}% of human-written ones, which its evaluation does not count as evidence`), md);
+    }
     // The score line states the human rule as the manifest has it: a threshold, or never (threshold 0).
     if (!pol.legacy) assert.ok(md.includes(pol.humanThreshold > 0 ? `human at or below ${Number(pol.humanThreshold.toPrecision(2))}` : 'never human'), md);
     assert.match(md, /Top tokens \(Integrated Gradients/);

@@ -91,8 +91,12 @@ describe('origin verdicts over LSP (issue 19)', function () {
     const ps = await unitScores(raw, ORIGINAL);
     await raw.dispose();
     const top = Math.max(...ps);
-    // Python is not evaluated here; with the setting on, the top unit crosses the llm threshold.
-    const dir = modelVariant({ verdict: verdictBlock({ llm: top, human: top / 2, languages: ['java'] }) });
+    // Python is not evaluated here, and has no LLM files in this folder's evaluation (the hover says so);
+    // with the setting on, the top unit crosses the llm threshold.
+    const block = verdictBlock({ llm: top, human: top / 2, languages: ['java'] });
+    const per = block['per_language'] as Record<string, Record<string, number>>;
+    per['python'] = { fpr: per['python']!['fpr']!, tpr: per['python']!['tpr']!, n_human: per['python']!['n_human']! };
+    const dir = modelVariant({ verdict: block });
     made.push(dir);
     const settings: Record<string, unknown> = {};
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-verdicts-store-'));

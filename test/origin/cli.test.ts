@@ -6,6 +6,7 @@ import path from 'node:path';
 import {
   CLI, hasAttribution, longSource, MODEL_DIR, modelVariant, requireModel, SHIPPED_MODEL_DIR, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock,
 } from './helpers';
+import { parseManifest } from '../../server/src/origin/manifest';
 
 function run(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
   return spawnSync(process.execPath, [CLI, 'classify', ...args], {
@@ -55,6 +56,23 @@ describe('code-origin classify (CLI)', function () {
     }
   });
 
+  it("the model's min_tokens: a tiny file is inconclusive as too short, and units under it are too short to judge", function () {
+    const min = parseManifest(JSON.parse(fs.readFileSync(path.join(MODEL_DIR, 'manifest.json'), 'utf8'))).verdict.minTokens;
+    if (!min) this.skip();
+    const own = tempDir();
+    const tiny = path.join(own, 'Tiny.java');
+    fs.writeFileSync(tiny, 'class Tiny {\n  int inc(int x) { return x + 1; }\n}\n');
+    const r = run([tiny, path.resolve('examples/origin/human_like.py'), '--format', 'json', '--units']);
+    fs.rmSync(own, { recursive: true, force: true });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { files: Array<Entry & { reason?: string; units?: Array<{ name: string; tokens: number; label: string }> }> };
+    assert.equal(out.files[0]!.label, 'inconclusive');
+    assert.match(out.files[0]!.reason!, new RegExp(`^too short to judge: \\d+ tokens \\(verdicts hold from ${min}\\)$`));
+    const units = out.files[1]!.units!;
+    assert.ok(units.some((u) => u.tokens >= 48 && u.tokens < min), 'a unit between the old minimum (48) and the model\'s');
+    for (const u of units) assert.equal(u.label === 'too-short', u.tokens < min, `${u.name}: ${u.tokens} tokens, ${u.label}`);
+  });
+
   it('writes JSON lines and a table', () => {
     const r = run([py, java, '--format', 'jsonl']);
     assert.equal(r.status, 0, r.stderr);
@@ -66,7 +84,7 @@ describe('code-origin classify (CLI)', function () {
     // the table shows the same three-way verdict and p as the JSON lines, and why when inconclusive
     const avg = lines[0]!;
     assert.match(t.stdout, new RegExp(`avg\\.py\\s+python\\s+${avg.label}\\s+about \\d{1,2}%\\s+${avg.p_llm!.toFixed(4)}\\s+1`));
-    if (avg.label === 'inconclusive') assert.match(t.stdout, /avg\.py.*\s1\s+(between thresholds|not evaluated for)/);
+    if (avg.label === 'inconclusive') assert.match(t.stdout, /avg\.py.*\s1\s+(between thresholds|not evaluated for|too short to judge)/);
   });
 
   it('explains with --explain --top', function () {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFolderError, loadModelFolder, parseManifest } from '../../server/src/origin/manifest';
 import { OriginModel, sourceSpan } from '../../server/src/origin/model';
-import { aboutPercent, calibrate, decide, humanRuleText, legacyPolicy, llmThresholdFor, oneIn, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
+import { aboutPercent, calibrate, decide, humanRuleText, legacyPolicy, llmThresholdFor, minTokensOf, oneIn, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
 import { cueGroupOfSpan, cueGroups } from '../../server/src/origin/cues';
 import { hasAttribution, modelVariant, requireModel, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock } from './helpers';
 
@@ -105,6 +105,19 @@ describe('origin manifest: verdict and input blocks', () => {
     assert.match(humanRuleText(m.verdict), /^never human/);
     assert.equal(humanRuleText(POLICY), 'human at or below 0.2');
     assert.equal(humanRuleText({ ...POLICY, humanThreshold: 0.000269 }), 'human at or below 0.00027');
+  });
+
+  it('texts under the model\'s min_tokens get no verdict, whatever their score; a setting can raise the minimum, not lower it', () => {
+    const m = parseManifest({ verdict: { ...verdictBlock({ llm: 0.9, human: 0 }), min_tokens: 128 } });
+    assert.equal(m.verdict.minTokens, 128);
+    const short = decide(m.verdict, 0.999, { language: 'java', tokens: 127 });
+    assert.equal(short.label, 'inconclusive');
+    assert.equal(short.reason, 'too short to judge: 127 tokens (verdicts hold from 128)');
+    assert.equal(decide(m.verdict, 0.999, { language: 'java', tokens: 128 }).label, 'llm');
+    assert.equal(minTokensOf(m.verdict, 48), 128);
+    assert.equal(minTokensOf(m.verdict, 200), 200);
+    assert.equal(minTokensOf(parseManifest({ verdict: verdictBlock({ llm: 0.9, human: 0 }) }).verdict, 48), 48);
+    assert.throws(() => parseManifest({ verdict: { ...verdictBlock({ llm: 0.9, human: 0 }), min_tokens: 0 } }), /min_tokens/);
   });
 
   it("a language's own llm threshold applies to that language only; the user's threshold still wins", () => {

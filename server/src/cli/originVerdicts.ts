@@ -1,7 +1,7 @@
 // What `classify` and `scan` both report: one file's verdict and the verdicts of its functions, methods and
 // classes (the units the language server judges), with their table.
 import type { LanguageId } from '../core/languages';
-import { aboutPercent, DEFAULT_MAX_WINDOWS, type OriginModel } from '../origin/index';
+import { aboutPercent, DEFAULT_MAX_WINDOWS, minTokensOf, type OriginModel } from '../origin/index';
 import type { OriginLanguage } from '../origin/sourceText';
 import { findUnits, type UnitKind } from '../origin/units';
 import { renderTable } from './table';
@@ -61,7 +61,8 @@ export interface UnitResult {
 export async function classifyUnits(
   model: OriginModel, text: string, language: LanguageId, o: { minTokens?: number; maxWindows?: number; unevaluatedLanguages?: boolean } = {},
 ): Promise<UnitResult[]> {
-  const minTokens = o.minTokens ?? DEFAULT_MIN_TOKENS;
+  // The flag may ask for more tokens than the model needs, never for fewer.
+  const minTokens = minTokensOf(model.folder.manifest.verdict, o.minTokens ?? DEFAULT_MIN_TOKENS);
   const maxWindows = o.maxWindows ?? DEFAULT_MAX_WINDOWS;
   const units = await findUnits(text, language);
   const texts = units.map((u) => text.slice(u.start, u.end));

@@ -216,6 +216,7 @@ function parseVerdict(v: unknown, threshold: number): VerdictPolicy {
   const source = v['source'];
   if (source !== undefined && typeof source !== 'string') throw new ModelFolderError(`${where}: "source" must be a string`);
   return {
+    ...(v['min_tokens'] !== undefined ? { minTokens: intField(v, 'min_tokens', where, 0, 1, 1 << 20) } : {}),
     llmThreshold,
     humanThreshold,
     calibration: parseCalibration(v['calibration'], where),

@@ -269,7 +269,7 @@ export class OriginModel {
   private result(scores: WindowScore[], truncated: boolean, tokens: number, language: VerdictLanguage, opts: ClassifyOptions): Classification {
     const m = this.folder.manifest;
     const p = aggregate(scores, m.aggregation, this.folder.llmIndex, m.temperature);
-    const v = decide(m.verdict, p, { language, unevaluatedLanguages: opts.unevaluatedLanguages, llmThreshold: opts.llmThreshold });
+    const v = decide(m.verdict, p, { language, unevaluatedLanguages: opts.unevaluatedLanguages, llmThreshold: opts.llmThreshold, tokens });
     return {
       label: v.label, p_llm: p, p_calibrated: v.p_calibrated, confidence: v.confidence, ...(v.reason ? { reason: v.reason } : {}), language,
       windows: scores.length, truncated, tokens, window_scores: scores,

@@ -19,6 +19,8 @@ export interface VerdictOptions {
   unevaluatedLanguages?: boolean;
   /** A user threshold for `llm` (codeOrigin.origin.threshold) instead of the manifest's. */
   llmThreshold?: number;
+  /** Model tokens of the text: under the model's `minTokens`, no verdict. */
+  tokens?: number;
 }
 
 export interface Verdict {
@@ -90,6 +92,11 @@ export function llmThresholdFor(policy: VerdictPolicy, language: string | undefi
   return user ?? policy.perLanguage[evaluationKey(language ?? 'unknown')]?.llm_threshold ?? policy.llmThreshold;
 }
 
+/** The fewest model tokens a text needs for a verdict: the model's (chosen on LOSO predictions), never below `floor`. */
+export function minTokensOf(policy: VerdictPolicy, floor = 0): number {
+  return Math.max(floor, policy.minTokens ?? 0);
+}
+
 export function decide(policy: VerdictPolicy, p: number, o: VerdictOptions = {}): Verdict {
   const pc = calibrate(policy, p);
   const llmT = llmThresholdFor(policy, o.language, o.llmThreshold);
@@ -99,6 +106,9 @@ export function decide(policy: VerdictPolicy, p: number, o: VerdictOptions = {})
     const lang = o.language ?? 'unknown';
     const reason = lang === 'unknown' ? 'language unknown, and the model is evaluated per language' : `not evaluated for ${languageName(lang)}`;
     return { label: 'inconclusive', p_llm: p, p_calibrated: pc, confidence: pc, reason };
+  }
+  if (o.tokens !== undefined && o.tokens < minTokensOf(policy)) {
+    return { label: 'inconclusive', p_llm: p, p_calibrated: pc, confidence: pc, reason: `too short to judge: ${o.tokens} tokens (verdicts hold from ${minTokensOf(policy)})` };
   }
   if (p >= llmT) return { label: 'llm', p_llm: p, p_calibrated: pc, confidence: pc };
   // Legacy folders are two-way: everything under the threshold is human, as before. A human threshold

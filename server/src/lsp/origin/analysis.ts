@@ -42,7 +42,7 @@ export function isAnalysis(o: AnalysisOutcome | undefined): o is DocAnalysis {
 /** The three-way verdict of a raw score, by the model's policy and the user's settings. */
 export function verdictOf(v: TextVerdict, info: ModelInfo, language: OriginLanguage, s: OriginSettings): OriginVerdict {
   if (v.tooShort || v.p_llm === undefined) return { label: 'too-short', tokens: v.tokens };
-  const d = decide(info.verdict, v.p_llm, { language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold });
+  const d = decide(info.verdict, v.p_llm, { language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold, tokens: v.tokens });
   return {
     label: d.label, p_llm: v.p_llm, confidence: d.confidence, ...(d.reason ? { reason: d.reason } : {}), tokens: v.tokens, windows: v.windows,
     ...(v.truncated ? { truncated: true } : {}),

@@ -27,6 +27,14 @@ export function verdictExplanation(v: OriginVerdict, policy: VerdictPolicy | und
   const lang = languageName(language);
   if (v.label === 'inconclusive') {
     if (v.reason?.startsWith('not evaluated') || v.reason?.startsWith('language unknown')) {
+      // A language with LLM files in the model's evaluation, where its verdicts still were no evidence.
+      const r = policy ? ratesFor(policy, language) : undefined;
+      if (r && !r.overall && (r.n_llm ?? 0) >= 100 && Number.isFinite(r.tpr)) {
+        const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
+        return [`**Inconclusive: ${v.reason}.** On ${lang} code from sources the model never saw, its LLM verdict hit ${pc(r.tpr)} of LLM-written files `
+          + `and ${pc(r.fpr)} of human-written ones, which its evaluation does not count as evidence, so it gives no verdict here. `
+          + 'The setting `codeOrigin.origin.unevaluatedLanguages` turns verdicts on anyway.'];
+      }
       return [`**Inconclusive: ${v.reason}.** The model has no LLM-written ${language === 'unknown' ? 'code of this kind' : `${lang} code`} to be checked against, so it gives no verdict here. `
         + 'The setting `codeOrigin.origin.unevaluatedLanguages` turns verdicts on anyway.'];
     }

@@ -158,7 +158,7 @@ export class OriginRequests {
       const tokens = e.tokens.map(toHighlight);
       const top = topByMagnitude(tokens, 5);
       const s = this.ctx.settings();
-      const v = decide(a.info.verdict, e.p_llm, { language: a.language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold });
+      const v = decide(a.info.verdict, e.p_llm, { language: a.language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold, tokens: e.modelTokens });
       const label = v.label;
       this.ctx.history.record(pathOfUri(uri), contentHash(text), a.language, a.info, subject, { label, p_llm: e.p_llm, confidence: v.confidence, tokens: 0 }, top);
       return {

@@ -2,7 +2,7 @@
 // one at a time, interactive ones (hover, explain, classify selection) before background ones (diagnostics).
 // A job cancelled before it starts is answered `cancelled` without running.
 import { parentPort, workerData } from 'node:worker_threads';
-import { cueGroups, loadOrt, ModelFolderError, OriginModel, type Classification, type OrtRuntime } from '../../origin/index';
+import { cueGroups, loadOrt, minTokensOf, ModelFolderError, OriginModel, type Classification, type OrtRuntime } from '../../origin/index';
 import type { OriginLanguage } from '../../origin/sourceText';
 import type { ExplainResult, ModelInfo, TextVerdict, WorkerData, WorkerRequest, WorkerResult } from './workerProtocol';
 
@@ -46,6 +46,8 @@ async function classify(m: OriginModel, texts: string[], languages: OriginLangua
   const out: TextVerdict[] = new Array(texts.length);
   const judged: number[] = [];
   const windows: Array<Awaited<ReturnType<OriginModel['sourceWindows']>>> = [];
+  // The setting may ask for more tokens than the model needs, never for fewer.
+  minTokens = minTokensOf(m.folder.manifest.verdict, minTokens);
   for (let i = 0; i < texts.length; i++) {
     // Counted on what the model reads (the canonical form when the model uses one).
     const w = await m.sourceWindows(texts[i]!, languages[i] ?? 'unknown', maxWindows);
@@ -69,6 +71,7 @@ async function explain(m: OriginModel, text: string, language: OriginLanguage, s
   for (const t of e.tokens) maxAbs = Math.max(maxAbs, Math.abs(t.score));
   return {
     p_llm: e.classification.p_llm,
+    modelTokens: e.classification.tokens,
     windows: e.classification.windows,
     truncated: e.classification.truncated,
     tokens: e.tokens,

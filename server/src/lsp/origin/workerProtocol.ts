@@ -29,6 +29,8 @@ export type WorkerRequest =
 
 export interface ExplainResult {
   p_llm: number;
+  /** Model tokens of the text (a verdict needs the model's minimum). */
+  modelTokens: number;
   windows: number;
   truncated: boolean;
   tokens: TokenAttribution[];
