@@ -134,7 +134,7 @@ describe('origin verdicts over LSP (issue 19)', function () {
       if (!hasAttribution() || md2.includes('Driven mostly by')) break;
     }
     assert.match(md2, /\*\*Likely LLM-generated\*\* \(calibrated confidence about \d{1,2}%\)\./);
-    assert.ok(md2.includes('On code from sources the model never saw, about 1 in 250 human Python files gets this verdict.'), md2);
+    assert.ok(md2.includes('On code from sources the model never saw, about 1 in 250 human Python files gets this verdict. That rate is for a whole file'), md2);
     if (hasAttribution()) assert.match(md2, /Driven mostly by: ((comment and docstring style|identifier naming|string, log and message text|keywords and structure|punctuation and operators|whitespace and layout)(, )?){1,3}\./);
     assert.doesNotMatch(md2, /100%|\b0%/);
     // The history keeps both verdicts of the file, with the calibrated confidence of each.

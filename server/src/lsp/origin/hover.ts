@@ -46,7 +46,9 @@ export function verdictExplanation(v: OriginVerdict, policy: VerdictPolicy | und
   const r = policy ? ratesFor(policy, language) : undefined;
   if (r) {
     const whose = r.overall ? 'human files' : `human ${lang} files`;
-    lines.push(`On code from sources the model never saw, ${oneIn(r.fpr, r.n_human)} ${whose} gets this verdict${r.overall ? ' (rate over all languages)' : ''}.`);
+    lines.push(`On code from sources the model never saw, ${oneIn(r.fpr, r.n_human)} ${whose} gets this verdict${r.overall ? ' (rate over all languages)' : ''}.`
+      // Measured per file; a file's functions are each judged, so one of many is flagged more often.
+      + ' That rate is for a whole file: each function is judged on its own, so a human file with many functions has one flagged more often.');
   } else {
     lines.push('The model folder states no measured false-positive rate, so how often human code gets this verdict is unknown.');
   }
