@@ -119,6 +119,8 @@ export interface PredictionRecord {
 export interface LanguageRates {
   /** The language's own `llm` threshold, where its human code needs a stricter one than the model's. */
   llm_threshold?: number;
+  /** [rate, threshold] pairs, rates falling: the threshold at which LOSO human files got `llm` at most at that rate (functions of a file share the file's rate). */
+  fpr_curve?: Array<[number, number]>;
   /** Rates of the `llm` verdict at the threshold that applies to the language. */
   fpr: number;
   tpr: number;

@@ -113,6 +113,26 @@ def choose_min_tokens(bands, max_fpr, min_lr):
     return max(bands)
 
 
+UNIT_FPR_LEVELS = (0.005, 0.002, 0.001, 0.0005, 0.0002)
+
+
+def fpr_curve(rows, lang, thr, counts, min_tokens):
+    """For the language, the threshold at which LOSO human files (of at least min_tokens) are flagged at
+    most each rate of UNIT_FPR_LEVELS: [[rate, threshold], ...], thresholds never below the language's. The
+    runtime raises a function's threshold with the number of functions judged in its file, along this curve."""
+    human = np.sort([r['p'] for r in rows if r['language'] == lang and r['label'] == 'human'
+                     and (counts is None or counts.get(r['id'], 0) >= (min_tokens or 0))])
+    if len(human) == 0:
+        return None
+    base = thr({'language': lang, 'id': None})
+    out = []
+    for level in UNIT_FPR_LEVELS:
+        k = int(np.floor(level * len(human)))  # at most k human files at or above the threshold
+        t = human[len(human) - k] if k > 0 else np.nextafter(human[-1], 1.0)
+        out.append([level, round(float(max(t, base)), 6)])
+    return out
+
+
 def fit_calibration(y, p, knots=40):
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds='clip').fit(p, y)
     xs = np.unique(np.concatenate([[0.0, 1.0], np.quantile(p, np.linspace(0, 1, knots))]))
@@ -219,11 +239,14 @@ def main():
     by_source = table(rows, 'source', thr)
     flagged = p >= np.array([thr(r) for r in rows])
     aucs = [s['auc'] for s in by_fold.values() if s['auc'] is not None]
+    base_thr = lambda r: lang_t.get(r['language'], llm_t)  # noqa: E731
+    curves = {lang: fpr_curve(rows, lang, base_thr, counts if a.token_counts else None, min_tokens) for lang in evaluated}
     verdict = {
         'llm_threshold': round(llm_t, 6), 'human_threshold': round(human_t, 6), 'calibration': cal,
         'evaluated_languages': evaluated,
         **({'min_tokens': min_tokens} if min_tokens else {}),
         'per_language': {lang: {**({'llm_threshold': round(lang_t[lang], 6)} if lang in lang_t else {}),
+                                **({'fpr_curve': curves[lang]} if curves.get(lang) else {}),
                                 **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in s.items()
                                    if k in ('fpr', 'tpr', 'n_human', 'n_llm')}} for lang, s in by_lang.items()},
         'fpr': round(float(flagged[y == 0].mean()), 4), 'tpr': round(float(flagged[y == 1].mean()), 4),

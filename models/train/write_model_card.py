@@ -101,6 +101,12 @@ def main():
           'LOSO predictions' + (f'; at {min(bands, key=int)}-{2 * int(min(bands, key=int)) - 1} tokens it flagged '
           f'{pct(fp / nh if nh else None)} of human and {pct(tp / nl if nl else None)} of LLM files, no better than chance'
           if short else '') + '.')
+    curves = {lang: r['fpr_curve'] for lang, r in v.get('per_language', {}).items() if r.get('fpr_curve')}
+    if curves:
+        w('- **functions** share their file\'s rate: with n functions judged in a file, each needs the threshold at which LOSO '
+          'human files got `llm` at most at 1/n of the file rate (`per_language.<lang>.fpr_curve`: '
+          + '; '.join(f'{lang} ' + ', '.join(f'{pct(rate, 2)} at {t:.3f}' for rate, t in c) for lang, c in sorted(curves.items()))
+          + '), so that a human file\'s functions together are flagged no more often than the file.')
     w('- Confidence is calibrated: isotonic regression of LOSO predictions (`verdict.calibration`), shown as '
       '"about N%", never 0% or 100%.\n')
     w('Per language, on LOSO predictions (hovers quote the false-positive rate):\n')

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ModelFolderError, loadModelFolder, parseManifest } from '../../server/src/origin/manifest';
 import { OriginModel, sourceSpan } from '../../server/src/origin/model';
-import { aboutPercent, calibrate, decide, humanRuleText, legacyPolicy, llmThresholdFor, minTokensOf, oneIn, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
+import { aboutPercent, calibrate, decide, decideUnit, humanRuleText, legacyPolicy, llmThresholdFor, minTokensOf, oneIn, unitThresholdFor, shownPercent, type VerdictPolicy } from '../../server/src/origin/verdict';
 import { cueGroupOfSpan, cueGroups } from '../../server/src/origin/cues';
 import { hasAttribution, modelVariant, requireModel, SMALL_JAVA, SMALL_PY, tempDir, verdictBlock } from './helpers';
 
@@ -118,6 +118,29 @@ describe('origin manifest: verdict and input blocks', () => {
     assert.equal(minTokensOf(m.verdict, 200), 200);
     assert.equal(minTokensOf(parseManifest({ verdict: verdictBlock({ llm: 0.9, human: 0 }) }).verdict, 48), 48);
     assert.throws(() => parseManifest({ verdict: { ...verdictBlock({ llm: 0.9, human: 0 }), min_tokens: 0 } }), /min_tokens/);
+  });
+
+  it("a function's threshold rises with the functions judged in its file, along the language's LOSO curve", () => {
+    const block = verdictBlock({ llm: 0.9, human: 0 });
+    const per = block['per_language'] as Record<string, Record<string, unknown>>;
+    // java's file rate 0.009: 1 function keeps 0.9; 2 share 0.0045 (curve point 0.002); 20 share 0.00045 (past the end: its last point)
+    per['java'] = { ...per['java']!, fpr_curve: [[0.005, 0.95], [0.002, 0.98], [0.001, 0.99]] };
+    const m = parseManifest({ verdict: block });
+    assert.equal(unitThresholdFor(m.verdict, 'java', 1), 0.9);
+    assert.equal(unitThresholdFor(m.verdict, 'java', 2), 0.98);
+    assert.equal(unitThresholdFor(m.verdict, 'java', 20), 0.99);
+    assert.equal(unitThresholdFor(m.verdict, 'java', 20, 0.8), 0.8, "the user's threshold wins");
+    assert.equal(unitThresholdFor(m.verdict, 'python', 20), 0.9, 'no curve: the file threshold');
+    const shared = decideUnit(m.verdict, 0.97, 2, { language: 'java' });
+    assert.equal(shared.label, 'inconclusive');
+    assert.equal(shared.reason, "one of 2 functions judged in this file, each needs p(LLM) ≥ 0.980 so that a human file's functions together are flagged no more often than a file");
+    assert.equal(decideUnit(m.verdict, 0.97, 1, { language: 'java' }).label, 'llm');
+    assert.equal(decideUnit(m.verdict, 0.985, 2, { language: 'java' }).label, 'llm');
+    assert.match(decideUnit(m.verdict, 0.5, 2, { language: 'java' }).reason!, /^between thresholds/);
+    for (const bad of [[[0.002, 0.98], [0.005, 0.95]], [[0.005, 0.98], [0.002, 0.95]], [[0.005, 1.5]], []]) {
+      per['java'] = { ...per['java']!, fpr_curve: bad };
+      assert.throws(() => parseManifest({ verdict: block }), /"fpr_curve" must be \[rate, threshold\] pairs/, JSON.stringify(bad));
+    }
   });
 
   it("a language's own llm threshold applies to that language only; the user's threshold still wins", () => {

@@ -1,7 +1,7 @@
 // What `classify` and `scan` both report: one file's verdict and the verdicts of its functions, methods and
 // classes (the units the language server judges), with their table.
 import type { LanguageId } from '../core/languages';
-import { aboutPercent, DEFAULT_MAX_WINDOWS, minTokensOf, type OriginModel } from '../origin/index';
+import { aboutPercent, decideUnit, DEFAULT_MAX_WINDOWS, minTokensOf, type OriginModel } from '../origin/index';
 import type { OriginLanguage } from '../origin/sourceText';
 import { findUnits, type UnitKind } from '../origin/units';
 import { renderTable } from './table';
@@ -77,9 +77,11 @@ export async function classifyUnits(
     const c = byIndex.get(i);
     const base = { name: u.name, kind: u.kind, start_line: u.range.start.line + 1, end_line: u.range.end.line + 1 };
     if (!c) return { ...base, tokens: counts[i]!, label: 'too-short' };
+    // Judged as the editor judges a function: among its file's judged functions (they share the file's rate).
+    const v = decideUnit(model.folder.manifest.verdict, c.p_llm, judged.length, { language, unevaluatedLanguages: o.unevaluatedLanguages, tokens: c.tokens });
     return {
-      ...base, tokens: c.tokens, label: c.label, p_llm: c.p_llm, confidence: Number(c.confidence.toFixed(6)),
-      ...(c.reason ? { reason: c.reason } : {}), ...(c.truncated ? { truncated: true } : {}),
+      ...base, tokens: c.tokens, label: v.label, p_llm: c.p_llm, confidence: Number(v.confidence.toFixed(6)),
+      ...(v.reason ? { reason: v.reason } : {}), ...(c.truncated ? { truncated: true } : {}),
     };
   });
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 export { ModelFolderError, loadModelFolder, modelFolderFiles, type ModelFolder, type OriginManifest, type IgBaseline } from './manifest';
 export {
-  decide, calibrate, isEvaluated, ratesFor, legacyPolicy, languageName, shownPercent, aboutPercent, oneIn, humanRuleText, llmThresholdFor, minTokensOf,
+  decide, calibrate, isEvaluated, ratesFor, legacyPolicy, languageName, shownPercent, aboutPercent, oneIn, humanRuleText, llmThresholdFor, minTokensOf, unitThresholdFor, decideUnit,
   type Verdict, type VerdictPolicy, type VerdictOptions, type LanguageRates,
 } from './verdict';
 export { cueGroups, cueSentence, CUE_NAMES, type Cue, type CueGroup } from './cues';

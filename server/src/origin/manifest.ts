@@ -185,6 +185,22 @@ function parseCalibration(v: unknown, where: string): VerdictPolicy['calibration
   return { x: x.slice(), y: y.slice() };
 }
 
+/** [rate, threshold] pairs with rates falling and thresholds not: absent or null gives undefined. */
+function parseFprCurve(c: unknown, where: string): Array<[number, number]> | undefined {
+  if (c === undefined || c === null) return undefined;
+  const bad = () => new ModelFolderError(`${where}: "fpr_curve" must be [rate, threshold] pairs of probabilities, rates falling and thresholds not, got ${JSON.stringify(c).slice(0, 120)}`);
+  if (!Array.isArray(c) || c.length === 0) throw bad();
+  const out: Array<[number, number]> = [];
+  for (const pair of c) {
+    if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((x) => typeof x === 'number' && x > 0 && x < 1)) throw bad();
+    const [rate, t] = pair as [number, number];
+    const prev = out[out.length - 1];
+    if (prev && (rate >= prev[0] || t < prev[1])) throw bad();
+    out.push([rate, t]);
+  }
+  return out;
+}
+
 function parseVerdict(v: unknown, threshold: number): VerdictPolicy {
   if (v === undefined || v === null) return legacyPolicy(threshold);
   const where = `${MANIFEST} verdict`;
@@ -205,8 +221,10 @@ function parseVerdict(v: unknown, threshold: number): VerdictPolicy {
     if (!isRecord(r)) throw new ModelFolderError(`${w} must be an object {fpr, tpr, n_human, n_llm}`);
     const own = probability(r, 'llm_threshold', w, false, true);
     if (own !== undefined && own < llmThreshold) throw new ModelFolderError(`${w}: "llm_threshold" (${own}) must not be below the model's (${llmThreshold}): a language's threshold only ever tightens it`);
+    const curve = parseFprCurve(r['fpr_curve'], w);
     perLanguage[lang] = {
       ...(own !== undefined ? { llm_threshold: own } : {}),
+      ...(curve ? { fpr_curve: curve } : {}),
       fpr: probability(r, 'fpr', w, true)!,
       tpr: probability(r, 'tpr', w, false) ?? NaN,
       ...(r['n_human'] !== undefined ? { n_human: intField(r, 'n_human', w, 0, 0, 1 << 30) } : {}),

@@ -92,6 +92,34 @@ export function llmThresholdFor(policy: VerdictPolicy, language: string | undefi
   return user ?? policy.perLanguage[evaluationKey(language ?? 'unknown')]?.llm_threshold ?? policy.llmThreshold;
 }
 
+/**
+ * The `llm` threshold for one of `units` functions judged in a file: the file's rate is shared among them,
+ * so the threshold rises along the language's LOSO curve until a function's rate is at most the file's
+ * divided by their number (the curve's last point at most). The user's threshold, where set, wins.
+ */
+export function unitThresholdFor(policy: VerdictPolicy, language: string | undefined, units: number, user?: number): number {
+  const base = llmThresholdFor(policy, language, user);
+  const r = policy.perLanguage[evaluationKey(language ?? 'unknown')];
+  if (user !== undefined || !r?.fpr_curve || units <= 1) return base;
+  const target = r.fpr / units;
+  let t = base;
+  for (const [rate, threshold] of r.fpr_curve) {
+    t = Math.max(t, threshold);
+    if (rate <= target) break;
+  }
+  return t;
+}
+
+/** A function's verdict among `units` judged in its file (unitThresholdFor), saying why when the share made it inconclusive. */
+export function decideUnit(policy: VerdictPolicy, p: number, units: number, o: VerdictOptions = {}): Verdict {
+  const t = unitThresholdFor(policy, o.language, units, o.llmThreshold);
+  const v = decide(policy, p, { ...o, llmThreshold: t });
+  if (v.label === 'inconclusive' && v.reason?.startsWith('between thresholds') && p >= llmThresholdFor(policy, o.language, o.llmThreshold)) {
+    return { ...v, reason: `one of ${units} functions judged in this file, each needs p(LLM) ≥ ${t.toFixed(3)} so that a human file's functions together are flagged no more often than a file` };
+  }
+  return v;
+}
+
 /** The fewest model tokens a text needs for a verdict: the model's (chosen on LOSO predictions), never below `floor`. */
 export function minTokensOf(policy: VerdictPolicy, floor = 0): number {
   return Math.max(floor, policy.minTokens ?? 0);

@@ -3,7 +3,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectLanguage, type LanguageId } from '../../core/languages';
 import { checkText, normalizeLineEndings, originalOffset } from '../../core/source';
-import { decide, llmThresholdFor } from '../../origin/index';
+import { decide, decideUnit, llmThresholdFor } from '../../origin/index';
 import type { OriginLanguage } from '../../origin/sourceText';
 import { findUnits, type OriginUnit } from '../../origin/units';
 import type { OriginContext } from './context';
@@ -39,10 +39,14 @@ export function isAnalysis(o: AnalysisOutcome | undefined): o is DocAnalysis {
   return !!o && !('unavailable' in o);
 }
 
-/** The three-way verdict of a raw score, by the model's policy and the user's settings. */
-export function verdictOf(v: TextVerdict, info: ModelInfo, language: OriginLanguage, s: OriginSettings): OriginVerdict {
+/**
+ * The three-way verdict of a raw score, by the model's policy and the user's settings; for a function,
+ * `units` is how many of its file's functions are judged (they share the file's false-positive rate).
+ */
+export function verdictOf(v: TextVerdict, info: ModelInfo, language: OriginLanguage, s: OriginSettings, units?: number): OriginVerdict {
   if (v.tooShort || v.p_llm === undefined) return { label: 'too-short', tokens: v.tokens };
-  const d = decide(info.verdict, v.p_llm, { language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold, tokens: v.tokens });
+  const o = { language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold, tokens: v.tokens };
+  const d = units === undefined ? decide(info.verdict, v.p_llm, o) : decideUnit(info.verdict, v.p_llm, units, o);
   return {
     label: d.label, p_llm: v.p_llm, confidence: d.confidence, ...(d.reason ? { reason: d.reason } : {}), tokens: v.tokens, windows: v.windows,
     ...(v.truncated ? { truncated: true } : {}),
@@ -100,7 +104,8 @@ export async function analyseDocument(ctx: OriginContext, doc: TextDocument, pri
   }
   const modelInfo = info;
   // Every key was judged above (or just now) with the same model: its verdict is in the cache.
-  const verdict = (i: number) => verdictOf(models.verdicts.get(keys[i]!)!, modelInfo, language, s);
+  const judgedUnits = units.filter((_, i) => !models.verdicts.get(keys[i + 1]!)!.tooShort).length;
+  const verdict = (i: number) => verdictOf(models.verdicts.get(keys[i]!)!, modelInfo, language, s, i === 0 ? undefined : judgedUnits);
   const file = verdict(0);
   if (file.truncated) notes.push(`Long file: only its first ${file.windows} windows (about ${file.tokens} tokens) were classified.`);
   const judged: JudgedUnit[] = units.map((u, i) => ({

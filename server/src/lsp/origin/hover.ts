@@ -38,6 +38,7 @@ export function verdictExplanation(v: OriginVerdict, policy: VerdictPolicy | und
       return [`**Inconclusive: ${v.reason}.** The model has no LLM-written ${language === 'unknown' ? 'code of this kind' : `${lang} code`} to be checked against, so it gives no verdict here. `
         + 'The setting `codeOrigin.origin.unevaluatedLanguages` turns verdicts on anyway.'];
     }
+    if (v.reason?.startsWith('one of ')) return [`**Inconclusive: ${v.reason}** (${calibrated} P(LLM) ${aboutPercent(v.confidence ?? v.p_llm)}).`];
     return [`**Inconclusive: the evidence is not strong either way** (${calibrated} P(LLM) ${aboutPercent(v.confidence ?? v.p_llm)}).`];
   }
   const conf = aboutPercent(v.confidence ?? (v.label === 'llm' ? v.p_llm : 1 - v.p_llm));

@@ -4,7 +4,7 @@ import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver'
 import { parseLanguage } from '../../core/languages';
 import { checkText, normalizeLineEndings, originalOffset } from '../../core/source';
 import type { Range0 } from '../../core/summary';
-import { decide, llmThresholdFor } from '../../origin/index';
+import { decide, decideUnit, llmThresholdFor, unitThresholdFor } from '../../origin/index';
 import { unitAt, unitAtName } from '../../origin/units';
 import { isAnalysis, verdictOf, type AnalysisOutcome } from './analysis';
 import type { OriginContext } from './context';
@@ -65,7 +65,9 @@ export class OriginRequests {
         topNote = `Top tokens unavailable: ${(err as Error).message}`;
       }
     }
-    const value = originHoverMarkdown({ subject: `${u.kind} \`${u.name}\``, verdict: u, language: a.language, threshold: a.threshold, info: a.info, top, topNote, cues, steps });
+    // A function's threshold: its file's, raised with the number of functions judged there (unitThresholdFor).
+    const threshold = unitThresholdFor(a.info.verdict, a.language, judgedUnits(a.units), this.ctx.settings().threshold);
+    const value = originHoverMarkdown({ subject: `${u.kind} \`${u.name}\``, verdict: u, language: a.language, threshold, info: a.info, top, topNote, cues, steps });
     return { contents: { kind: MarkupKind.Markdown, value }, range: u.name_range };
   }
 
@@ -133,10 +135,12 @@ export class OriginRequests {
       let end: number;
       let subject: string;
       const unit = !p.range && p.position ? unitAt(a.units, p.position) : undefined;
+      let isUnit = !!unit;
       if (p.range) {
         start = doc.offsetAt(p.range.start);
         end = doc.offsetAt(p.range.end);
         const same = a.units.find((u) => u.start === start && u.end === end);
+        isUnit = !!same;
         subject = same ? `${same.kind} ${same.name}` : `selection ${p.range.start.line + 1}–${p.range.end.line + 1}`;
       } else if (unit) {
         ({ start, end } = unit);
@@ -158,13 +162,15 @@ export class OriginRequests {
       const tokens = e.tokens.map(toHighlight);
       const top = topByMagnitude(tokens, 5);
       const s = this.ctx.settings();
-      const v = decide(a.info.verdict, e.p_llm, { language: a.language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold, tokens: e.modelTokens });
+      const o = { language: a.language, unevaluatedLanguages: s.unevaluatedLanguages, llmThreshold: s.threshold, tokens: e.modelTokens };
+      // A function is judged as the diagnostics judge it: among its file's judged functions.
+      const v = isUnit ? decideUnit(a.info.verdict, e.p_llm, judgedUnits(a.units), o) : decide(a.info.verdict, e.p_llm, o);
       const label = v.label;
       this.ctx.history.record(pathOfUri(uri), contentHash(text), a.language, a.info, subject, { label, p_llm: e.p_llm, confidence: v.confidence, tokens: 0 }, top);
       return {
         uri, version, range: { start: doc.positionAt(start), end: doc.positionAt(end) }, subject, label, p_llm: e.p_llm,
         confidence: v.confidence, ...(v.reason ? { reason: v.reason } : {}), cues: e.cues,
-        threshold: a.threshold, tokens, top, maxAbs: e.maxAbs, steps: e.steps, truncated: e.truncated, windows: e.windows, model: a.info,
+        threshold: isUnit ? unitThresholdFor(a.info.verdict, a.language, judgedUnits(a.units), s.threshold) : a.threshold, tokens, top, maxAbs: e.maxAbs, steps: e.steps, truncated: e.truncated, windows: e.windows, model: a.info,
       };
     } catch (e) {
       if (e instanceof OriginError && e.cancelled) return { uri, error: 'cancelled' };
@@ -190,4 +196,9 @@ export function withOriginHover<P extends HoverParams>(
     const text = (h: Hover) => (typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : String(h.contents));
     return { contents: { kind: MarkupKind.Markdown, value: `${text(o)}\n\n---\n\n${text(b)}` }, range: o.range ?? b.range };
   };
+}
+
+/** How many of a file's functions got a verdict (not too short): they share the file's false-positive rate. */
+function judgedUnits(units: Array<{ label: string }>): number {
+  return units.filter((u) => u.label !== 'too-short').length;
 }
