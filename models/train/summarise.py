@@ -6,11 +6,11 @@
     threshold only ever tightens the model's); a language is evaluated with at least 100 files of each label
     and `llm` flagging its LLM files at least --min-lr times as often as its human files; `human` at the
     largest p_llm where at most --max-miss of LLM code is cleared (pooled; --max-fold-miss in every source
-    with enough LLM files) and the verdict is evidence: human files get it at least --min-human-lr times as
-    often as LLM files (0 when no p_llm qualifies: the model then never says `human`); in between `inconclusive`;
+    with enough LLM files) and the verdict is evidence: human files get it at least --min-lr times as
+    often as LLM files (--min-lr; 0 when no p_llm qualifies: the model then never says `human`); in between `inconclusive`;
   - with --token-counts, the fewest model tokens a text needs for a verdict: the shortest length L of a grid
     from which the band [L, 2L) meets the same standard as the model (human FPR <= --max-fpr, and LLM files
-    flagged at least --min-human-lr times as often as human ones);
+    flagged at least --min-lr times as often as human ones);
   - an isotonic calibration p_llm -> P(llm) fit on the pooled LOSO predictions, with its ECE measured
     cross-fitted (each fold calibrated by a map fit on the other folds);
   - per source and per language tables (AUC, TPR, FPR at the chosen threshold and at 0.5), beside other
@@ -116,12 +116,12 @@ def choose_min_tokens(bands, max_fpr, min_lr):
 UNIT_FPR_LEVELS = (0.005, 0.002, 0.001, 0.0005, 0.0002)
 
 
-def fpr_curve(rows, lang, thr, counts, min_tokens):
+def fpr_curve(rows, lang, thr, tokens, min_tokens):
     """For the language, the threshold at which LOSO human files (of at least min_tokens) are flagged at
     most each rate of UNIT_FPR_LEVELS: [[rate, threshold], ...], thresholds never below the language's. The
     runtime raises a function's threshold with the number of functions judged in its file, along this curve."""
     human = np.sort([r['p'] for r in rows if r['language'] == lang and r['label'] == 'human'
-                     and (counts is None or counts.get(r['id'], 0) >= (min_tokens or 0))])
+                     and (tokens is None or tokens.get(r['id'], 0) >= (min_tokens or 0))])
     if len(human) == 0:
         return None
     base = thr({'language': lang, 'id': None})
@@ -217,15 +217,15 @@ def main():
     y, p = arrays(rows)
     cal = fit_calibration(y, p)
     ece_cf, ece_folds = cross_fitted_ece(rows)
-    bands, min_tokens = None, None
+    bands, min_tokens, tokens = None, None, None
     if a.token_counts:
         with open(a.token_counts) as f:
-            counts = {r['id']: r['count'] for r in map(json.loads, f)}
-        bands = length_bands(rows, p >= np.array([thr(r) for r in rows]), counts)
+            tokens = {r['id']: r['count'] for r in map(json.loads, f)}
+        bands = length_bands(rows, p >= np.array([thr(r) for r in rows]), tokens)
         min_tokens = choose_min_tokens(bands, a.max_fpr, a.min_lr)
         # What ships: texts under the minimum get no verdict, so the rates below count them as not flagged.
         by_thr = thr
-        thr = lambda r: by_thr(r) if counts.get(r['id'], 0) >= min_tokens else np.inf  # noqa: E731
+        thr = lambda r: by_thr(r) if tokens.get(r['id'], 0) >= min_tokens else np.inf  # noqa: E731
     by_lang = table(rows, 'language', thr)
     # A language is evaluated where `llm` is evidence there, by the same standard as elsewhere: LLM files
     # flagged at least --min-lr times as often as human ones (one more false positive than seen). Others
@@ -240,7 +240,7 @@ def main():
     flagged = p >= np.array([thr(r) for r in rows])
     aucs = [s['auc'] for s in by_fold.values() if s['auc'] is not None]
     base_thr = lambda r: lang_t.get(r['language'], llm_t)  # noqa: E731
-    curves = {lang: fpr_curve(rows, lang, base_thr, counts if a.token_counts else None, min_tokens) for lang in evaluated}
+    curves = {lang: fpr_curve(rows, lang, base_thr, tokens, min_tokens) for lang in evaluated}
     verdict = {
         'llm_threshold': round(llm_t, 6), 'human_threshold': round(human_t, 6), 'calibration': cal,
         'evaluated_languages': evaluated,

@@ -5,7 +5,7 @@ import { DiagnosticSeverity } from 'vscode-languageserver';
 import { findUnits, unitAt, unitAtName } from '../../server/src/origin/units';
 import { DEFAULT_ORIGIN_SETTINGS, readOriginSettings } from '../../server/src/lsp/origin/settings';
 import { looksMinified } from '../../server/src/lsp/origin/text';
-import { verdictText } from '../../server/src/lsp/origin/hover';
+import { verdictExplanation, verdictText } from '../../server/src/lsp/origin/hover';
 
 describe('origin units', () => {
   it('Python: classes, methods with decorators and comments, named functions; no callbacks or keyword lambdas', async () => {
@@ -85,6 +85,16 @@ describe('origin settings and checks', () => {
     assert.equal(readOriginSettings({ unevaluatedLanguages: true }).unevaluatedLanguages, true);
     assert.equal(readOriginSettings({ unevaluatedLanguages: 'yes' }).unevaluatedLanguages, false);
     assert.equal(readOriginSettings({ threshold: null }).threshold, undefined);
+  });
+
+  it("an llm hover says whether the file's rate is shared among its functions (the language has a curve) or not", () => {
+    const policy = {
+      llmThreshold: 0.9, humanThreshold: 0, legacy: false,
+      perLanguage: { java: { fpr: 0.007, tpr: 0.1, n_human: 1000, fpr_curve: [[0.002, 0.99]] as Array<[number, number]> }, python: { fpr: 0.004, tpr: 0.1, n_human: 800 } },
+    };
+    const v = { label: 'llm' as const, p_llm: 0.995, confidence: 0.9, tokens: 200 };
+    assert.match(verdictExplanation(v, policy, 'java').join(' '), /a function's threshold rises with the number judged in its file, so that together they get it no more often/);
+    assert.match(verdictExplanation(v, policy, 'python').join(' '), /each function is judged on its own, so a human file with many functions has one flagged more often/);
   });
 
   it('spots minified code and formats verdicts', () => {

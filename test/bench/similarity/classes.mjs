@@ -13,7 +13,7 @@ export function rng(seed) {
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
 }
 
-function shuffle(a, rnd) {
+export function shuffle(a, rnd) {
   const out = a.slice();
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));

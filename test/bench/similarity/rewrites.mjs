@@ -10,12 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { auc, bestF1 } from './metrics.mjs';
+import { rng, shuffle } from './classes.mjs';
 import { SHARED } from './datasets.mjs';
 import { ensureDolos, runDolos, runOurs } from './peers.mjs';
 
 const args = process.argv.slice(2);
 const noDolos = args.includes('--no-dolos');
-const seeds = args.includes('--seeds') ? Number(args[args.indexOf('--seeds') + 1]) : 6;
+const seeds = args.includes('--seeds') ? Number(args[args.indexOf('--seeds') + 1]) : 20;
 const CACHE = process.env.CODE_ORIGIN_BENCH_CACHE ?? path.join(os.homedir(), '.cache/code-origin-bench');
 const POOL = path.join(SHARED, 'datasets/origin/pool.jsonl.gz');
 if (!fs.existsSync(POOL)) {
@@ -40,22 +41,7 @@ const pairs = [...groups.entries()].filter(([, g]) => g.human.length === 1 && g.
   .sort((a, b) => (a.name < b.name ? -1 : 1));
 const singles = [...groups.values()].filter((g) => g.llm.length === 0).flatMap((g) => g.human.map((h) => h.code));
 
-/** Deterministic shuffle (mulberry32). */
-function shuffled(xs, seed) {
-  let t = seed >>> 0;
-  const rnd = () => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(t ^ (t >>> 15), 1 | t);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
+const shuffled = (xs, seed) => shuffle(xs, rng(seed));
 
 /**
  * Writes a folder of files under neutral shuffled names (nothing in a name tells an original from a

@@ -47,9 +47,12 @@ export function verdictExplanation(v: OriginVerdict, policy: VerdictPolicy | und
   const r = policy ? ratesFor(policy, language) : undefined;
   if (r) {
     const whose = r.overall ? 'human files' : `human ${lang} files`;
-    lines.push(`On code from sources the model never saw, ${oneIn(r.fpr, r.n_human)} ${whose} gets this verdict${r.overall ? ' (rate over all languages)' : ''}.`
-      // Measured per file; a file's functions are each judged, so one of many is flagged more often.
-      + ' That rate is for a whole file: each function is judged on its own, so a human file with many functions has one flagged more often.');
+    // Measured per file. With the language's curve, a function's threshold rises with its file's judged
+    // functions (unitThresholdFor), so they share that rate; without it, one of many is flagged more often.
+    const shared = r.fpr_curve
+      ? ' That rate is for a whole file: a function\'s threshold rises with the number judged in its file, so that together they get it no more often.'
+      : ' That rate is for a whole file: each function is judged on its own, so a human file with many functions has one flagged more often.';
+    lines.push(`On code from sources the model never saw, ${oneIn(r.fpr, r.n_human)} ${whose} gets this verdict${r.overall ? ' (rate over all languages)' : ''}.${shared}`);
   } else {
     lines.push('The model folder states no measured false-positive rate, so how often human code gets this verdict is unknown.');
   }
