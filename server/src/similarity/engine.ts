@@ -17,7 +17,7 @@ import type { LanguageId } from '../core/languages';
 import type { WorkerCount } from '../core/workerPool';
 import type { FeatureCache } from './cache';
 import type { FeatureOptions, FileFeatures } from './features';
-import type { SourceFile } from './inputs';
+import type { SourceFile } from './sourceFile';
 import type { PairMemory } from './pairMemory';
 import type { RunRecords } from './record';
 import type { Region } from './regions';

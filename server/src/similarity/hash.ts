@@ -56,3 +56,15 @@ export function sortedUnique(keys: Iterable<number>): Float64Array {
   for (let i = 0; i < arr.length; i++) if (u === 0 || arr[i] !== arr[u - 1]) arr[u++] = arr[i]!;
   return u === arr.length ? arr : arr.slice(0, u);
 }
+
+/** The first index of a sorted array whose value is not below `key` (its length if none). */
+export function lowerBound(sorted: Float64Array, key: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

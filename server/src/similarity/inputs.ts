@@ -2,36 +2,16 @@
 // documents: one per file, or with `submissions` one per immediate sub-folder / archive of an input.
 // Excludes are gitignore-style; symlinks are followed only when they stay inside their input, and a
 // file reached both directly and through a link (or through two links) is read once.
+// Two steps: list every input (nothing read yet), then read what was listed, in order.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { isSupportedFile, type LanguageId } from '../core/languages';
-import { decodeSource } from '../core/source';
-import { DEFAULT_ZIP_LIMITS, readZip, type ZipLimits } from './zip';
+import { readError, readFromDisk, type SourceFile } from './sourceFile';
+import type { ZipLimits } from './zip';
+import { zipSources, type ZipInput } from './zipInput';
 
-export interface SourceFile {
-  /** As reached from the inputs; `archive.zip!/inner/path` inside archives. */
-  path: string;
-  input: number;
-  /** The document it belongs to (the file itself, or its submission). */
-  doc: string;
-  text?: string;
-  language?: LanguageId;
-  error?: string;
-  /** Set with `error` where reading the file failed, to be tested instead of the text. */
-  readFailure?: ReadFailure;
-  /** An earlier submission (`compare --archive`): paired with the inputs only. */
-  archive?: boolean;
-}
-
-/** Why reading failed: `missing` (ENOENT: gone, deleted between listing and reading), `unreadable` (any other I/O error). */
-export type ReadFailure = 'missing' | 'unreadable';
-
-/** The error text and failure kind of an I/O error. */
-function readError(e: unknown): { error: string; readFailure: ReadFailure } {
-  const code = (e as NodeJS.ErrnoException).code;
-  return { error: `cannot read: ${code ?? String(e)}`, readFailure: code === 'ENOENT' ? 'missing' : 'unreadable' };
-}
+export type { ReadFailure, SourceFile } from './sourceFile';
 
 export interface CollectOptions {
   submissions: boolean;
@@ -45,8 +25,11 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__',
 
 const isZip = (p: string) => p.toLowerCase().endsWith('.zip');
 
+/** What listing found: a file to read, an archive to open, or a problem to report as it is. */
+type Listed = { file: SourceFile; explicit: boolean } | { zip: ZipInput } | { problem: SourceFile };
+
 export async function collectInputs(inputs: string[], opts: CollectOptions): Promise<{ files: SourceFile[]; missing: string[] }> {
-  const files: SourceFile[] = [];
+  const listed: Listed[] = [];
   const missing: string[] = [];
   const ig = ignore().add(opts.exclude);
   for (let input = 0; input < inputs.length; input++) {
@@ -57,14 +40,14 @@ export async function collectInputs(inputs: string[], opts: CollectOptions): Pro
       st = await fs.stat(root);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') missing.push(root);
-      else files.push({ path: root, input, doc: root, ...readError(e) });
+      else listed.push({ problem: { path: root, input, doc: root, ...readError(e) } });
       continue;
     }
-    if (st.isDirectory()) await walkFolder(root, input, opts, ig, files);
-    else if (isZip(root)) await addZip(root, input, opts, ig, files, opts.submissions ? 'split' : 'files');
-    else await addFile(root, root, input, opts, files, true);
+    if (st.isDirectory()) listed.push(...(await listFolder(root, input, opts, ig)));
+    else if (isZip(root)) listed.push({ zip: { p: root, input, mode: opts.submissions ? 'split' : 'files' } });
+    else listed.push({ file: { path: root, input, doc: root }, explicit: true });
   }
-  return { files, missing };
+  return { files: await readListed(listed, opts, ig), missing };
 }
 
 /**
@@ -89,12 +72,14 @@ export async function collectAdded(paths: string[], inputs: string[], opts: Coll
     const st = await fs.lstat(p).catch(() => undefined);
     const rootSt = await fs.stat(root).catch(() => undefined);
     if (!st?.isFile() || !rootSt?.isDirectory()) continue;
-    await addFile(p, p, input, opts, out, false);
+    const f: SourceFile = { path: p, input, doc: p };
+    await readFromDisk(f, opts, false);
+    out.push(f);
   }
   return out;
 }
 
-async function walkFolder(root: string, input: number, opts: CollectOptions, ig: Ignore, out: SourceFile[]): Promise<void> {
+async function listFolder(root: string, input: number, opts: CollectOptions, ig: Ignore): Promise<Listed[]> {
   const realRoot = await fs.realpath(root);
   const stack: string[] = [root];
   const found: Array<{ p: string; kind: 'file' | 'zip' | 'error'; error?: string; target?: string }> = [];
@@ -139,23 +124,36 @@ async function walkFolder(root: string, input: number, opts: CollectOptions, ig:
   }
   found.sort((a, b) => (a.p < b.p ? -1 : a.p > b.p ? 1 : 0));
   dropRepeatedLinks(found, root, realRoot);
-  // Files are read READ_AHEAD at a time: each stat and read is a round trip to libuv's thread pool, and one
-  // file at a time that latency was most of a re-run over cached features. `addFile` takes its place in
-  // `out` before its first await, so the order stays; an archive waits for the files before it.
-  const reading = new Set<Promise<void>>();
-  for (const f of found) {
+  return found.map((f): Listed => {
     const doc = opts.submissions ? submissionOf(root, f.p) : f.p;
-    if (f.kind === 'error') out.push({ path: f.p, input, doc, error: f.error });
-    else if (f.kind === 'zip') {
+    if (f.kind === 'error') return { problem: { path: f.p, input, doc, error: f.error } };
+    if (f.kind === 'zip') return { zip: { p: f.p, input, mode: opts.submissions && doc === f.p ? 'one' : 'files', doc: opts.submissions ? doc : undefined } };
+    return { file: { path: f.p, input, doc }, explicit: false };
+  });
+}
+
+/**
+ * Reads what listing found, READ_AHEAD files at a time: each stat and read is a round trip to libuv's
+ * thread pool, and one file at a time that latency was most of a re-run over cached features. Each file
+ * takes its place in `out` before it is read, so the order stays; an archive waits for the files before it.
+ */
+async function readListed(listed: Listed[], opts: CollectOptions, ig: Ignore): Promise<SourceFile[]> {
+  const out: SourceFile[] = [];
+  const reading = new Set<Promise<void>>();
+  for (const item of listed) {
+    if ('problem' in item) out.push(item.problem);
+    else if ('zip' in item) {
       await Promise.all(reading);
-      await addZip(f.p, input, opts, ig, out, opts.submissions && doc === f.p ? 'one' : 'files', opts.submissions ? doc : undefined);
+      out.push(...(await zipSources(item.zip, opts, ig)));
     } else {
-      const r: Promise<void> = addFile(f.p, doc, input, opts, out, false).finally(() => reading.delete(r));
+      out.push(item.file);
+      const r: Promise<void> = readFromDisk(item.file, opts, item.explicit).finally(() => reading.delete(r));
       reading.add(r);
       if (reading.size >= READ_AHEAD) await Promise.race(reading);
     }
   }
   await Promise.all(reading);
+  return out;
 }
 
 const READ_AHEAD = 16;
@@ -181,94 +179,4 @@ function dropRepeatedLinks(found: Array<{ p: string; kind: string; target?: stri
 function submissionOf(root: string, p: string): string {
   const rel = path.relative(root, p).split(path.sep);
   return path.join(root, rel[0]!);
-}
-
-async function addFile(p: string, doc: string, input: number, opts: CollectOptions, out: SourceFile[], explicit: boolean): Promise<void> {
-  const f: SourceFile = { path: p, input, doc };
-  out.push(f);
-  if (explicit && !opts.language && !isSupportedFile(p)) {
-    f.error = 'unsupported file type';
-    return;
-  }
-  let bytes: Uint8Array;
-  try {
-    const st = await fs.stat(p);
-    if (!st.isFile()) {
-      f.error = 'not a regular file';
-      return;
-    }
-    if (st.size > opts.maxBytes) {
-      f.error = `file too large (${st.size} bytes > limit ${opts.maxBytes})`;
-      return;
-    }
-    bytes = await fs.readFile(p);
-  } catch (e) {
-    Object.assign(f, readError(e));
-    return;
-  }
-  setText(f, bytes, opts);
-}
-
-function setText(f: SourceFile, bytes: Uint8Array, opts: CollectOptions): void {
-  const r = decodeSource(bytes, f.path.replace(/^.*!\//, ''), { maxBytes: opts.maxBytes, language: opts.language });
-  if (r.ok) {
-    f.text = r.text;
-    f.language = r.language;
-  } else f.error = r.reason;
-}
-
-/**
- * `files`: every entry is its own document (or belongs to `doc`); `one`: the archive is one
- * submission; `split`: the archive's top-level folders are the submissions (a single wrapping
- * folder is looked through, as archives often have one).
- */
-async function addZip(p: string, input: number, opts: CollectOptions, ig: Ignore, out: SourceFile[], mode: 'files' | 'one' | 'split', doc?: string): Promise<void> {
-  let data: Uint8Array;
-  try {
-    const st = await fs.stat(p);
-    const limits = opts.zipLimits ?? DEFAULT_ZIP_LIMITS;
-    if (st.size > limits.maxTotalBytes) {
-      out.push({ path: p, input, doc: doc ?? p, error: `archive larger than ${limits.maxTotalBytes} bytes; refused` });
-      return;
-    }
-    data = await fs.readFile(p);
-  } catch (e) {
-    out.push({ path: p, input, doc: doc ?? p, ...readError(e) });
-    return;
-  }
-  const wanted = (name: string) => !ig.ignores(name.replace(/\\/g, '/')) && (isSupportedFile(name) || opts.language !== undefined);
-  const z = readZip(data, { ...(opts.zipLimits ?? DEFAULT_ZIP_LIMITS), maxEntryBytes: opts.maxBytes }, wanted);
-  if (!z.ok) {
-    out.push({ path: p, input, doc: doc ?? p, error: z.reason });
-    return;
-  }
-  const entries = z.entries.filter((e) => e.error || wanted(e.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (entries.length === 0) {
-    out.push({ path: p, input, doc: doc ?? p, error: 'archive holds no supported source files' });
-    return;
-  }
-  let strip = '';
-  if (mode === 'split') {
-    // Look through wrapping folders that every entry shares.
-    for (;;) {
-      const firsts = new Set(entries.map((e) => e.name.slice(strip.length).split('/')[0]));
-      const only = [...firsts][0];
-      if (firsts.size !== 1 || entries.some((e) => !e.name.slice(strip.length).includes('/'))) break;
-      strip += `${only}/`;
-    }
-  }
-  for (const e of entries) {
-    const fp = `${p}!/${e.name}`;
-    let d = doc ?? fp;
-    if (mode === 'one') d = doc ?? p;
-    if (mode === 'split') {
-      const rest = e.name.slice(strip.length);
-      d = rest.includes('/') ? `${p}!/${strip}${rest.split('/')[0]}` : fp;
-    }
-    const f: SourceFile = { path: fp, input, doc: d };
-    out.push(f);
-    if (e.error) f.error = e.error;
-    else if (e.name.toLowerCase().endsWith('.zip')) f.error = 'nested archive; not read';
-    else setText(f, e.bytes!, opts);
-  }
 }

@@ -5,6 +5,7 @@
 import { partners, Postings } from './candidates';
 import type { FileFeatures } from './features';
 import { finishScore, jaccardOfCounts, type Ignored, type PairScore, type Weights } from './score';
+import { lowerBound } from './hash';
 
 /** What the scorer needs of a document (a file, or a submission's files). */
 export interface ScorerDoc {
@@ -238,15 +239,4 @@ function occurrences(d: ScorerDoc): Int32Array {
     for (const h of f.fp.hash) out[lowerBound(d.fpSet, h)]!++;
   }
   return out;
-}
-
-function lowerBound(sorted: Float64Array, key: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

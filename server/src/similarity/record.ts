@@ -7,7 +7,7 @@
 // and parsing the files again. A file whose features came from memory or the feature cache has no keys
 // here: the judge takes them from its own caches, or parses it.
 import type { DocKeys } from '../judge/local/context';
-import type { SourceFile } from './inputs';
+import type { SourceFile } from './sourceFile';
 
 export class RunRecords {
   /** The inputs' and the template's files as collected, before the analysis marked any as failed (the judge's documents). */

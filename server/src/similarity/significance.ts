@@ -11,6 +11,7 @@
 // solutions) does not become the background its copies are measured against.
 
 import { clustersOf } from './clusters';
+import { lowerBound } from './hash';
 
 /** The rule's name and parameters, as the report's metadata records them. */
 import type { ReportRule } from '../../../protocol/report';
@@ -165,17 +166,6 @@ export function levelNoise(m: number): number {
 /** How many scores document i's level is read from. */
 function backgroundSize(bg: Background, i: number): number {
   return bg.scores[i]!.length + bg.zeros[i]!;
-}
-
-function lowerBound(sorted: Float64Array, key: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Median of `values` (positive) together with `total - values.length` zeros. */

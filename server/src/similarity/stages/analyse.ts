@@ -6,7 +6,7 @@ import { FeatureCache } from '../cache';
 import { contentKey } from '../../judge/local/cache';
 import type { DocKeys } from '../../judge/local/context';
 import { analyseSource, type FeatureOptions, type FileFeatures } from '../features';
-import type { SourceFile } from '../inputs';
+import type { SourceFile } from '../sourceFile';
 import type { RunRecords } from '../record';
 import * as workerPool from '../workers';
 import type { ArchiveSet, CompareProgress, Settings } from './types';

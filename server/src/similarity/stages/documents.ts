@@ -5,7 +5,7 @@ import { mergeStored, PostingsError, setOf, type PostingKind, type StoredPosting
 import { Postings } from '../candidates';
 import type { FileFeatures } from '../features';
 import { sortedUnique } from '../hash';
-import type { SourceFile } from '../inputs';
+import type { SourceFile } from '../sourceFile';
 import type { EvidencePostings } from '../pairScores';
 import type { Allowed, Doc } from './types';
 

@@ -20,8 +20,10 @@ export function judge(docs: Doc[], scores: Map<number, PairScore>, minScore: num
   const groupOf = nearCopyGroups(n, strong);
   const inputs = docs.map((d) => d.input);
   const archived = docs.map((d) => d.archive);
-  const rule = reportRule(minScore, partnersPerDoc(inputs, cross, archived).reduce((a, b) => a + b, 0) / 2);
-  const bg = backgroundOf(n, strong, partnersPerDoc(inputs, cross, archived, groupOf), groupOf);
+  const partners = partnersPerDoc(inputs, cross, archived);
+  const partnersOutsideGroup = partnersPerDoc(inputs, cross, archived, groupOf);
+  const rule = reportRule(minScore, partners.reduce((a, b) => a + b, 0) / 2);
+  const bg = backgroundOf(n, strong, partnersOutsideGroup, groupOf);
   const significance = (i: number, j: number, s: number) => significanceOf(bg, i, j, s);
   const reported = new Set<number>();
   for (const [i, j, s] of strong) if (isReported(s, significance(i, j, s), rule)) reported.add(i * n + j);

@@ -2,7 +2,7 @@
 // its flag), each with the matching regions of its files, reported first and then by score. Regions
 // of a pair whose documents did not change come from the last run's.
 import type { ReportPair } from '../../../../protocol/report';
-import type { SourceFile } from '../inputs';
+import type { SourceFile } from '../sourceFile';
 import { lineMatches, toRegions, type Region } from '../regions';
 import { ZERO } from '../pairScores';
 import type { PairScore } from '../score';

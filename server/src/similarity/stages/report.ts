@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import type { CompareReport, ReportPair } from '../../../../protocol/report';
 import type { FileFeatures } from '../features';
-import type { SourceFile } from '../inputs';
+import type { SourceFile } from '../sourceFile';
 import type { Grouped } from './clusters';
 import type { Judged } from './judge';
 import { round, type Context, type Doc, type Settings } from './types';

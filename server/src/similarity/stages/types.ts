@@ -5,7 +5,7 @@ import type { WorkerCount } from '../../core/workerPool';
 import type { StoredPostings } from '../archivePostings';
 import type { CommonInfo } from '../common';
 import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions, type FileFeatures } from '../features';
-import type { SourceFile } from '../inputs';
+import type { SourceFile } from '../sourceFile';
 import { DEFAULT_WEIGHTS, type Ignored, type Weights } from '../score';
 import { COMMON_MIN_GROUPS } from '../common';
 import { DEFAULT_CLUSTER_THRESHOLD, DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../../protocol/config';
