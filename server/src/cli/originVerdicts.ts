@@ -6,6 +6,19 @@ import type { OriginLanguage } from '../origin/sourceText';
 import { findUnits, type UnitKind } from '../origin/units';
 import { renderTable } from './table';
 
+/**
+ * A verdict's confidence as tables print it: for `llm` (or `human`) how sure that verdict is; for
+ * `inconclusive` the calibrated chance of LLM code, named as such ("about 29%" beside "inconclusive"
+ * read as a confidence in the inconclusive verdict), and none where the score is no evidence (a language
+ * not evaluated, a text too short): a number there would say what the verdict declines to say.
+ */
+export function confidenceText(v: { label?: string; confidence?: number; reason?: string }): string {
+  if (v.confidence === undefined) return '';
+  if (v.label !== 'inconclusive') return aboutPercent(v.confidence);
+  if (v.reason?.startsWith('not evaluated') || v.reason?.startsWith('too short')) return '';
+  return `P(LLM) ${aboutPercent(v.confidence)}`;
+}
+
 /** One file's result, as printed by classify (and, without explanations, by scan). */
 export interface FileEntry {
   path: string;
@@ -89,6 +102,6 @@ export async function classifyUnits(
 export function unitsTable(file: string, units: UnitResult[]): string {
   return [`${file}: functions, methods and classes`, renderTable(
     ['unit', 'kind', 'lines', 'label', 'confidence', 'p_llm', 'tokens'],
-    units.map((u) => [u.name, u.kind, `${u.start_line}–${u.end_line}`, u.label, u.confidence === undefined ? '' : aboutPercent(u.confidence), u.p_llm === undefined ? '' : u.p_llm.toFixed(4), u.tokens]),
+    units.map((u) => [u.name, u.kind, `${u.start_line}–${u.end_line}`, u.label, confidenceText(u), u.p_llm === undefined ? '' : u.p_llm.toFixed(4), u.tokens]),
   )].join('\n');
 }

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { parseLanguage, type LanguageId } from '../../core/languages';
 import {
-  aboutPercent, DEFAULT_BATCH_SIZE, DEFAULT_IG_STEPS, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel,
+  DEFAULT_BATCH_SIZE, DEFAULT_IG_STEPS, DEFAULT_MAX_WINDOWS, ModelFolderError, OriginModel,
   resolveModelDir, type Classification, type TokenAttribution, type VerdictLanguage,
 } from '../../origin/index';
 import { readTextForOrigin } from '../../origin/sourceText';
@@ -15,7 +15,7 @@ import { reportSyntaxErrors } from '../syntax';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
-import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry, type TopToken } from '../originVerdicts';
+import { classifyUnits, confidenceText, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry, type TopToken } from '../originVerdicts';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../../protocol/config';
 
 interface ClassifyCliOptions {
@@ -213,7 +213,7 @@ async function classifyFiles(
 
 function classifyTable(entries: FileEntry[], maxWindows: number): string {
   const rows = entries.map((e) => [
-    e.path, e.language ?? '', e.label ?? '-', e.confidence === undefined ? '' : aboutPercent(e.confidence), e.p_llm === undefined ? '' : e.p_llm.toFixed(4), e.windows ?? '',
+    e.path, e.language ?? '', e.label ?? '-', confidenceText(e), e.p_llm === undefined ? '' : e.p_llm.toFixed(4), e.windows ?? '',
     e.error ? `error: ${e.error}` : [e.reason, e.truncated ? `truncated to the first ${maxWindows} windows` : ''].filter(Boolean).join('; '),
   ]);
   const parts = [renderTable(['file', 'language', 'label', 'confidence', 'p_llm', 'windows', 'note'], rows)];

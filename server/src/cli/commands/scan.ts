@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { aboutPercent, DEFAULT_MAX_WINDOWS, languageName, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
+import { DEFAULT_MAX_WINDOWS, languageName, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
 import { readTextForOrigin } from '../../origin/sourceText';
 import { compare, type CompareReport } from '../../similarity/engine';
 import { renderHtml } from '../../similarity/html';
@@ -12,7 +12,7 @@ import { reportSyntaxErrors } from '../syntax';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
-import { classifyUnits, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry } from '../originVerdicts';
+import { classifyUnits, confidenceText, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry } from '../originVerdicts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../../protocol/config';
 
 type ScanFile = Omit<FileEntry, 'top_tokens' | 'explain_error'>;
@@ -144,7 +144,7 @@ function scanTable(files: ScanFile[], sim: CompareReport | undefined, modelError
   else {
     parts.push('Origin verdicts per file', renderTable(
       ['file', 'language', 'label', 'confidence', 'p_llm', 'llm units', 'note'],
-      files.map((f) => [f.path, f.language ?? '', f.label ?? '-', f.confidence === undefined ? '' : aboutPercent(f.confidence), f.p_llm === undefined ? '' : f.p_llm.toFixed(4),
+      files.map((f) => [f.path, f.language ?? '', f.label ?? '-', confidenceText(f), f.p_llm === undefined ? '' : f.p_llm.toFixed(4),
         f.units ? `${f.units.filter((u) => u.label === 'llm').length}/${f.units.filter((u) => u.label !== 'too-short').length}` : '',
         f.error ? `error: ${f.error}` : [f.reason, f.truncated ? `first ${f.windows} windows only` : ''].filter(Boolean).join('; ')]),
     ));
@@ -172,7 +172,7 @@ function verdictCell(v: { label?: string; p_llm?: number; confidence?: number; r
   if (!v.label || v.p_llm === undefined) return '<td>-</td><td></td><td></td>';
   const title = v.reason ? ` title="${esc(v.reason)}"` : '';
   const word = v.reason?.startsWith('not evaluated') ? `inconclusive (${esc(v.reason)})` : esc(LABEL_WORDS[v.label] ?? v.label);
-  const conf = v.confidence === undefined ? '' : v.label === 'inconclusive' ? `P(LLM) ${aboutPercent(v.confidence)}` : aboutPercent(v.confidence);
+  const conf = confidenceText(v);
   return `<td class="${esc(v.label)}"${title}>${word}</td><td class="num">${conf}</td><td class="num">${v.p_llm.toFixed(3)}</td>`;
 }
 
