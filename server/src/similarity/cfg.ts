@@ -214,7 +214,9 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
         begin(f.list[f.i++]!, f.preds);
         return;
       case 'if':
-        if (f.stage === 0) f.exits = [...ret];
+        // `ret` is the finished branch's own array (the branch started from a fresh one), so it is taken,
+        // not copied: in 50,000 nested ifs each level's exits hold every inner level's, and copying them was n².
+        if (f.stage === 0) f.exits = ret;
         else if (f.stage === 2) {
           // `ret` is the finished `else if`'s own exits array: merge the smaller into the larger, so a
           // 20,000-link chain costs n log n, not n² copies.
@@ -241,7 +243,10 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
         if (f.pair) {
           ret = f.exits;
           retPending = f.pending;
-        } else ret = [...f.exits, ...f.pending];
+        } else {
+          append(f.exits, f.pending);
+          ret = f.exits;
+        }
         return;
       case 'loop': {
         let exits = ret;
@@ -282,8 +287,9 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
         return;
       case 'try':
         // Stages: 0 body done, 1 Python's try/else done, 2 next handler, 3 a handler done, 4 finally done.
+        // As for `if`: the body's (and else's) exits are taken, not copied (nested tries were n²).
         if (f.stage === 0) {
-          f.exits = [...ret];
+          f.exits = ret;
           if (f.orElse) {
             // Python's try/else runs after a body that raised nothing.
             f.stage = 1;
@@ -292,7 +298,7 @@ function buildOne(x: Extracted, _owner: LightNode, line: number, body: LightNode
           }
           f.stage = 2;
         } else if (f.stage === 1) {
-          f.exits = [...ret];
+          f.exits = ret;
           f.stage = 2;
         } else if (f.stage === 3) {
           append(f.exits, ret);
