@@ -1,7 +1,7 @@
 // Hostile nesting that was quadratic, not fatal: 50,000 nested ifs (350 KB of C) took 80 s to compare with
-// a copy, 150,000 chained calls (600 KB of TypeScript) 60 s, 20,000 nested tries 10 s (50,000: about 30 s); the language
+// a copy, 150,000 chained calls (600 KB of TypeScript) 60 s, 20,000 nested arrow functions 45 s (the local judge), 20,000 nested tries 10 s (50,000: about 30 s); the language
 // server's index stalls as long. Each level copied every inner level's exits (control flow), and each
-// call walked the whole stack up for its enclosing unit (extract). Bounds: 6-15× today's times, under the old ones.
+// call walked the whole stack up for its enclosing unit (extract), and the judge read each nested unit's span again. Bounds: 6-15× today's times, under the old ones.
 import assert from 'node:assert/strict';
 import { parseSource } from '../../server/src/core/parser';
 import { buildCfgs, cfgEdgeKeys } from '../../server/src/similarity/cfg';
@@ -12,6 +12,8 @@ const nestedIfsC = (depth: number) => `int f(int x) {\n${'if (x) {\n'.repeat(dep
 const nestedTriesJava = (depth: number) =>
   `class A {\n  void f() {\n${'try {\n'.repeat(depth)}g();\n${'} catch (E e) { h(); }\n'.repeat(depth)}  }\n}\n`;
 const chainedCallsTs = (n: number) => `const a = b${'.c()'.repeat(n)};\n`;
+const nestedArrowsJs = (n: number) => `f = ${'() => '.repeat(n)}1;\n`;
+const nestedFunctionsJs = (n: number) => `${Array.from({ length: n }, (_, i) => `function f${i}() {\n`).join('')}return 1;\n${'}\n'.repeat(n)}`;
 
 describe('robustness: hostile nesting stays linear', function () {
   this.timeout(240_000);
@@ -58,5 +60,31 @@ describe('robustness: hostile nesting stays linear', function () {
     assert.deepEqual(report.files.map((f) => f.error), [undefined, undefined]);
     assert.equal(report.summary.highest_similarity, 1);
     console.log(`      (compare of 2 x 600 KB: ${r.ms} ms)`);
+  });
+
+  it('20,000 nested arrow functions (120 KB): the local judge reads their one shared span once', async () => {
+    const text = nestedArrowsJs(20_000);
+    const a = tmp.write('arrows/a.js', text);
+    const b = tmp.write('arrows/b.js', text);
+    const r = await runCli(['compare', a, b, '--format', 'json', '--workers', '0'], { heapMb: 768, timeoutMs: 20_000 });
+    assert.equal(r.signal, null, `killed by ${r.signal} after ${r.ms} ms (was about 45 s): ${r.stderr.slice(-400)}`);
+    assert.equal(r.code, 0, r.stderr.slice(-800));
+    const report = JSON.parse(r.stdout) as { llm_summary: { provider: string; likely_copy_count: number } };
+    assert.equal(report.llm_summary.provider, 'local');
+    assert.equal(report.llm_summary.likely_copy_count, 1, 'the copy is still judged');
+    console.log(`      (compare and judge of 2 x 120 KB: ${r.ms} ms)`);
+  });
+
+  it('30,000 nested functions on their own lines (650 KB): the local judge reads a bounded share of them', async () => {
+    const text = nestedFunctionsJs(30_000);
+    assert.ok(text.length < 1_048_576);
+    const a = tmp.write('functions/a.js', text);
+    const b = tmp.write('functions/b.js', text);
+    const r = await runCli(['compare', a, b, '--format', 'json', '--workers', '0'], { heapMb: 768, timeoutMs: 40_000 });
+    assert.equal(r.signal, null, `killed by ${r.signal} after ${r.ms} ms: ${r.stderr.slice(-400)}`);
+    assert.equal(r.code, 0, r.stderr.slice(-800));
+    const report = JSON.parse(r.stdout) as { llm_summary: { likely_copy_count: number } };
+    assert.equal(report.llm_summary.likely_copy_count, 1);
+    console.log(`      (compare and judge of 2 x 650 KB: ${r.ms} ms)`);
   });
 });

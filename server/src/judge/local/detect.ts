@@ -39,29 +39,68 @@ export function namedText(tokens: Token[]): string {
   return tokens.map((t) => t.name ?? t.t).join(' ');
 }
 
+/**
+ * Tokens read across a file's units, at most this many times the file's own (plus a floor): nested units
+ * each read their whole span, so 10,000 nested arrow functions were n² (40 s). Ordinary code reads each
+ * token a few times (a class, its methods, their closures); units past the budget are not read.
+ */
+const UNIT_READS = 8;
+const UNIT_READS_FLOOR = 50_000;
+
 export async function detectAlgorithms(file: TokenizedFile): Promise<DetectedAlgorithm[]> {
   const catalog = await catalogFor(file.language);
   const units = file.functions.length > 0
     ? file.functions
     : [{ name: '', start: 0, end: Math.max(0, file.lineCount - 1) }];
   const found: DetectedAlgorithm[] = [];
+  // Units of one span and name (nested lambdas on one line) are read once.
+  const bySpan = new Map<string, Array<{ name: string; via: DetectedAlgorithm['via'] }>>();
+  let budget = UNIT_READS * file.tokens.length + UNIT_READS_FLOOR;
   for (const u of units) {
-    const toks = file.tokens.filter((t) => t.line >= u.start && t.line <= u.end);
-    if (toks.length === 0) continue;
-    // Signatures read one function; a giant one is read in part (regular expressions stay fast).
-    const text = namedText(toks.length > MAX_UNIT_TOKENS ? toks.slice(0, MAX_UNIT_TOKENS) : toks);
-    const names = `${u.name} ${toks.filter((t) => t.t === 'v').map((t) => t.name).join(' ')}`;
-    // It calls itself: its name appears again after the header line.
-    const recursive = u.name !== '' && toks.some((t) => t.t === 'v' && t.name === u.name && t.line > u.start);
-    const names1 = new Set(matchSignatures(text, names, recursive));
-    const hashes = new Set(kgramHashes(toks, CATALOG_K));
-    for (const e of catalog) {
-      if (names1.has(e.name) || e.hashes.size === 0) continue;
-      let hit = 0;
-      for (const h of e.hashes) if (hashes.has(h)) hit++;
-      if (hit / e.hashes.size >= CATALOG_CONTAINMENT) found.push({ name: e.name, start: u.start, end: u.end, via: 'catalog' });
+    const key = `${u.start}:${u.end}:${u.name}`;
+    let hits = bySpan.get(key);
+    if (!hits) {
+      const [from, to] = tokenRange(file.tokens, u.start, u.end);
+      if (to === from || to - from > budget) continue;
+      budget -= to - from;
+      hits = detectInUnit(file.tokens.slice(from, to), u.name, u.start, catalog);
+      bySpan.set(key, hits);
     }
-    for (const n of names1) found.push({ name: n, start: u.start, end: u.end, via: 'signature' });
+    for (const h of hits) found.push({ name: h.name, start: u.start, end: u.end, via: h.via });
   }
   return found;
+}
+
+/** Where the tokens on lines start..end are, [from, to) (tokens are in source order: their lines never decrease). */
+function tokenRange(tokens: Token[], start: number, end: number): [number, number] {
+  const first = (line: number) => {
+    let lo = 0;
+    let hi = tokens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tokens[mid]!.line < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return [first(start), first(end + 1)];
+}
+
+function detectInUnit(toks: Token[], name: string, start: number, catalog: Array<{ name: string; hashes: Set<number> }>): Array<{ name: string; via: DetectedAlgorithm['via'] }> {
+  // Signatures read one function; a giant one is read in part (regular expressions stay fast).
+  const text = namedText(toks.length > MAX_UNIT_TOKENS ? toks.slice(0, MAX_UNIT_TOKENS) : toks);
+  const names = `${name} ${toks.filter((t) => t.t === 'v').map((t) => t.name).join(' ')}`;
+  // It calls itself: its name appears again after the header line.
+  const recursive = name !== '' && toks.some((t) => t.t === 'v' && t.name === name && t.line > start);
+  const names1 = new Set(matchSignatures(text, names, recursive));
+  const hashes = new Set(kgramHashes(toks, CATALOG_K));
+  const out: Array<{ name: string; via: DetectedAlgorithm['via'] }> = [];
+  for (const e of catalog) {
+    if (names1.has(e.name) || e.hashes.size === 0) continue;
+    let hit = 0;
+    for (const h of e.hashes) if (hashes.has(h)) hit++;
+    if (hit / e.hashes.size >= CATALOG_CONTAINMENT) out.push({ name: e.name, via: 'catalog' });
+  }
+  for (const n of names1) out.push({ name: n, via: 'signature' });
+  return out;
 }
