@@ -1,7 +1,10 @@
-// Hostile nesting that was quadratic, not fatal: 50,000 nested ifs (350 KB of C) took 80 s to compare with
-// a copy, 150,000 chained calls (600 KB of TypeScript) 60 s, 20,000 nested arrow functions 45 s (the local judge), 20,000 nested tries 10 s (50,000: about 30 s); the language
-// server's index stalls as long. Each level copied every inner level's exits (control flow), and each
-// call walked the whole stack up for its enclosing unit (extract), and the judge read each nested unit's span again. Bounds: 6-15× today's times, under the old ones.
+// Hostile nesting that was quadratic, not fatal. Compared with a copy: 50,000 nested ifs (350 KB of C) took
+// 80 s, 150,000 chained calls (600 KB of TypeScript) 60 s, 20,000 nested arrow functions 45 s (the local
+// judge), 50,000 nested tries about 30 s; `classify --units` on 30,000 nested functions 70 s. The language
+// server stalls as long. Causes: each level copied every inner level's exits (control flow); each call
+// walked the whole stack up for its enclosing unit (extract); the judge read each nested unit's span
+// again; the origin model judged 200 nested units each spanning the whole file. Bounds: 6-15× today's
+// times, under the old ones.
 import assert from 'node:assert/strict';
 import { parseSource } from '../../server/src/core/parser';
 import { buildCfgs, cfgEdgeKeys } from '../../server/src/similarity/cfg';
@@ -86,5 +89,16 @@ describe('robustness: hostile nesting stays linear', function () {
     const report = JSON.parse(r.stdout) as { llm_summary: { likely_copy_count: number } };
     assert.equal(report.llm_summary.likely_copy_count, 1);
     console.log(`      (compare and judge of 2 x 650 KB: ${r.ms} ms)`);
+  });
+
+  it('30,000 nested functions: the origin model judges the outer units up to 8 times the file\'s text, not 200 copies of it', async () => {
+    const file = tmp.write('units/nested.js', nestedFunctionsJs(30_000));
+    const r = await runCli(['classify', file, '--units', '--unevaluated-languages', '--format', 'json'], { heapMb: 768, timeoutMs: 40_000 });
+    assert.equal(r.signal, null, `killed by ${r.signal} after ${r.ms} ms (was about 70 s): ${r.stderr.slice(-400)}`);
+    assert.equal(r.code, 0, r.stderr.slice(-800));
+    const units = (JSON.parse(r.stdout) as { files: Array<{ units: Array<{ name: string }> }> }).files[0]!.units;
+    // Each of the first units spans nearly the whole file: 8 of them fit the budget (8 × the text + 20,000 characters).
+    assert.deepEqual(units.map((u) => u.name), Array.from({ length: 8 }, (_, i) => `f${i}`));
+    console.log(`      (classify with units, 650 KB: ${r.ms} ms)`);
   });
 });

@@ -44,8 +44,18 @@ function outerNode(node: Node): { first: Node; last: Node } {
   return { first, last: top };
 }
 
+/**
+ * The units' texts together are at most this many times the source (plus a floor): each unit is judged on
+ * its own text, so 200 nested functions spanning a 650 KB file were 200 judgements of the whole file
+ * (70 s). Ordinary code repeats a line in a few units (a class, its method, a closure); units found past
+ * the budget are left to their enclosing unit.
+ */
+export const UNIT_TEXT_SHARE = 8;
+const UNIT_TEXT_FLOOR = 20_000;
+
 /** Units of a parsed source, outermost first within document order. */
 export async function findUnits(source: string, language: LanguageId): Promise<OriginUnit[]> {
+  let budget = UNIT_TEXT_SHARE * source.length + UNIT_TEXT_FLOOR;
   const kinds = NODE_KINDS[language];
   const fnTypes = new Set(kinds.functions);
   const classTypes = new Set(kinds.classes);
@@ -61,7 +71,8 @@ export async function findUnits(source: string, language: LanguageId): Promise<O
         const n = isClass || node.childForFieldName('name') || t === 'function_definition' || BOUND_PARENT.test(node.parent?.type ?? '') ? nameNode(node) : null;
         if (n && n.text.length > 0 && n.text.length < 200) {
           const { first, last } = outerNode(node);
-          units.push({
+          budget -= last.endIndex - first.startIndex;
+          if (budget >= 0) units.push({
             name: n.text,
             kind: isClass ? 'class' : inClass ? 'method' : 'function',
             nodeType: t,
