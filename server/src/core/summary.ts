@@ -14,12 +14,21 @@ export type { FileSummary, FunctionSummary, Position0, Range0, StructureMetrics 
 
 interface Frame {
   node: Node | undefined;
+  /** Whether an anonymous function's bound name is looked for (not past BINDER_DEPTH). */
+  bound: boolean;
   /** Named depth of the frame's root node. */
   baseDepth: number;
   stackIndex: number;
   m: StructureMetrics;
   shapes: Set<number>;
 }
+
+/**
+ * An anonymous function deeper than this in the tree is not looked up for the name it is bound to:
+ * `node.parent` searches down from the root, so 20,000 nested arrow functions took 8 s of it. Code
+ * nests a few dozen levels; past this depth a function is `<anonymous>`.
+ */
+const BINDER_DEPTH = 500;
 
 function emptyMetrics(): StructureMetrics {
   return {
@@ -35,7 +44,7 @@ export function summarize(parsed: Parsed): FileSummary {
   /** [start, end) UTF-16 offsets of comments, in document order. */
   const comments: number[] = [];
 
-  const fileFrame: Frame = { node: undefined, baseDepth: 1, stackIndex: 0, m: emptyMetrics(), shapes: new Set() };
+  const fileFrame: Frame = { node: undefined, bound: false, baseDepth: 1, stackIndex: 0, m: emptyMetrics(), shapes: new Set() };
   const open: Frame[] = [fileFrame];
   const closed: Frame[] = [];
 
@@ -47,8 +56,11 @@ export function summarize(parsed: Parsed): FileSummary {
   const isNamed: boolean[] = [];
 
   const cursor = tree.walk();
+  // Counts and shapes go to the innermost open frame only; a frame that closes adds its own into the one
+  // around it (closeFrame). Adding to every open frame was depth × nodes: 20,000 nested arrow functions
+  // (120 KB) held a shape set per frame of everything inside it, and ran out of 4 GB.
   const addAll = (key: keyof StructureMetrics, delta: number) => {
-    for (let i = 0; i < open.length; i++) open[i]!.m[key] += delta;
+    open[open.length - 1]!.m[key] += delta;
   };
 
   let done = false;
@@ -79,12 +91,10 @@ export function summarize(parsed: Parsed): FileSummary {
       nodeFlags.push(f);
       isNamed.push(named);
       if (named) {
-        for (let i = 0; i < open.length; i++) {
-          const fr = open[i]!;
-          fr.m.total_subtrees++;
-          const d = depth - fr.baseDepth + 1;
-          if (d > fr.m.ast_depth) fr.m.ast_depth = d;
-        }
+        const fr = open[open.length - 1]!;
+        fr.m.total_subtrees++;
+        const d = depth - fr.baseDepth + 1;
+        if (d > fr.m.ast_depth) fr.m.ast_depth = d;
       }
       if (f !== 0) countKinds(f, sp);
       if (cursor.gotoFirstChild()) descended = true;
@@ -109,7 +119,7 @@ export function summarize(parsed: Parsed): FileSummary {
       const m = emptyMetrics();
       m.total_subtrees = 1;
       m.ast_depth = 1;
-      open.push({ node: cursor.currentNode, baseDepth: namedDepth[sp]!, stackIndex: sp, m, shapes: new Set() });
+      open.push({ node: cursor.currentNode, bound: sp <= BINDER_DEPTH, baseDepth: namedDepth[sp]!, stackIndex: sp, m, shapes: new Set() });
     }
     if (f & F_CLASS) addAll('class_count', 1);
     if (f & F_CLASS_IF_BODY && hasClassBody(cursor.currentNode)) addAll('class_count', 1);
@@ -137,11 +147,34 @@ export function summarize(parsed: Parsed): FileSummary {
       // A 30-bit key stays a small integer in V8, which keeps Set insertion cheap; for a file's
       // few thousand shapes the chance of a collision skewing the count is well under 1%.
       const key = (a ^ Math.imul(b, 0x9e3779b1)) & 0x3fffffff;
-      for (let i = 0; i < open.length; i++) open[i]!.shapes.add(key);
+      open[open.length - 1]!.shapes.add(key);
     }
     const top = open[open.length - 1]!;
-    if (open.length > 1 && top.stackIndex === sp) closed.push(open.pop()!);
+    if (open.length > 1 && top.stackIndex === sp) closeFrame(open.pop()!, open[open.length - 1]!);
   }
+
+  /** A function's frame is complete: its metrics are final, and what it holds counts for the frame around it too. */
+  function closeFrame(fr: Frame, outer: Frame): void {
+    const c = fr.m;
+    const o = outer.m;
+    c.unique_subtrees = fr.shapes.size;
+    o.function_count += c.function_count;
+    o.class_count += c.class_count;
+    o.loop_count += c.loop_count;
+    o.if_count += c.if_count;
+    o.basic_cyclomatic_complexity += c.basic_cyclomatic_complexity - 1; // each frame starts at 1
+    o.total_subtrees += c.total_subtrees - 1; // the function's own node was counted outside already
+    o.ast_depth = Math.max(o.ast_depth, c.ast_depth + fr.baseDepth - outer.baseDepth);
+    // The union of shapes, the smaller set into the larger (n log n over any nesting).
+    if (fr.shapes.size > outer.shapes.size) {
+      for (const k of outer.shapes) fr.shapes.add(k);
+      outer.shapes = fr.shapes;
+    } else for (const k of fr.shapes) outer.shapes.add(k);
+    fr.shapes = new Set();
+    closed.push(fr);
+  }
+
+  while (open.length > 1) closeFrame(open.pop()!, open[open.length - 1]!);
 
   // Lines of code from the per-row flags, via prefix sums for each function's span.
   const codeRows = codeLines(source, lineCount, comments);
@@ -164,8 +197,7 @@ function toFunctionSummary(fr: Frame, prefix: Uint32Array): FunctionSummary {
   const e = node.endPosition;
   fr.m.lines_of_code = prefix[e.row + 1]! - prefix[s.row]!;
   fr.m.total_lines = e.row - s.row + 1;
-  fr.m.unique_subtrees = fr.shapes.size;
-  const nameNode = functionNameNode(node);
+  const nameNode = functionNameNode(node, fr.bound);
   const range = toRange(node);
   return {
     name: nameNode?.text ?? anonymousName(node),
@@ -185,8 +217,11 @@ export function toRange(node: Node): Range0 {
   };
 }
 
-/** The identifier that names a function: its own name field, or what an anonymous one is bound to. */
-export function functionNameNode(node: Node): Node | null {
+/**
+ * The identifier that names a function: its own name field, or what an anonymous one is bound to
+ * (not looked for with `bound: false`).
+ */
+export function functionNameNode(node: Node, bound = true): Node | null {
   const own = node.childForFieldName('name');
   if (own) return own;
   // C and C++ nest the name inside declarators: int (*f)(int) -> function_declarator -> identifier.
@@ -196,6 +231,7 @@ export function functionNameNode(node: Node): Node | null {
     if (!inner) return decl;
     decl = inner;
   }
+  if (!bound) return null;
   let parent = node.parent;
   // Go binds func literals through an expression_list: f := func() {}.
   if (parent?.type === 'expression_list') parent = parent.parent;
