@@ -12,6 +12,7 @@ import { filesCsv, pairsCsv } from '../../similarity/csv';
 import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
+import { checkReportOutput, writeReport } from '../reportOutput';
 import { renderTable } from '../table';
 import { JudgeConfigError, renderJudgeHtml, VerdictCache } from '../../judge';
 import { judgeReport } from '../../similarity/judgeReport';
@@ -79,6 +80,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
       }
       for (const p of opts.archive) if (!fs.existsSync(p)) throw new UsageError(`--archive: no such file, folder or archive index: ${p}`);
+      if (opts.output) checkReportOutput(opts.output);
       const judgeOpts = judgeOptionsFromCli(opts, process.env, (m) => ctx.err(m));
       // Cache paths are checked before any work: one that holds something else is refused, untouched.
       try {
@@ -132,7 +134,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         : format === 'html' ? renderHtml(report).replace('</body>', `${renderJudgeHtml(judged)}\n</body>`)
           : [table(report), renderJudgeTable(judged)].filter(Boolean).join('\n\n');
       if (opts.output) {
-        fs.writeFileSync(opts.output, text.endsWith('\n') ? text : `${text}\n`);
+        writeReport(opts.output, text.endsWith('\n') ? text : `${text}\n`);
         ctx.err(`report written to ${opts.output}`);
       } else ctx.out(text.endsWith('\n') ? text.slice(0, -1) : text);
       ctx.exitCode = report.files.some((f) => f.error) || syntax.length > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;

@@ -1,7 +1,5 @@
 // `code-origin scan PATH...`: the full main job on a folder: origin verdicts per file and per function /
 // method / class (the origin model), plus the structural similarity report, as a table and an HTML report.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_WINDOWS, languageName, ModelFolderError, OriginModel, resolveModelDir } from '../../origin/index';
 import { readTextForOrigin } from '../../origin/sourceText';
@@ -12,6 +10,7 @@ import { reportSyntaxErrors } from '../syntax';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
+import { checkReportOutput, writeReport } from '../reportOutput';
 import { classifyUnits, confidenceText, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry } from '../originVerdicts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../../protocol/config';
 
@@ -50,6 +49,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       const maxBytes = parseSize(opts.maxFileSize);
       const minScore = Number(opts.minScore);
       if (!(minScore >= 0 && minScore <= 1)) throw new UsageError(`--min-score must be a number between 0 and 1, got "${opts.minScore}"`);
+      if (opts.output) checkReportOutput(opts.output, { makeFolder: true });
       const expanded = await expandInputs(paths);
       if (expanded.missing.length) throw new UsageError(`no such file or folder: ${expanded.missing.join(', ')}`);
       if (expanded.files.length === 0 && expanded.problems.length === 0) throw new UsageError('no supported source files found in the given paths');
@@ -130,8 +130,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
       if (format === 'json') ctx.out(JSON.stringify({ model: info ?? { error: modelError }, files, similarity }, null, 2));
       else ctx.out(scanTable(files, similarity, modelError));
       if (opts.output) {
-        fs.mkdirSync(path.dirname(path.resolve(opts.output)), { recursive: true });
-        fs.writeFileSync(opts.output, scanHtml(files, similarity, info, modelError));
+        writeReport(opts.output, scanHtml(files, similarity, info, modelError), { makeFolder: true });
         ctx.err(`report written to ${opts.output}`);
       }
       ctx.exitCode = ok ? ExitCode.Ok : ExitCode.AnalysisProblem;
