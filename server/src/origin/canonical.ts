@@ -269,8 +269,11 @@ function postProcess(src: string, lang: LanguageId, _isJs: boolean, toks: Tok[])
     if (t.dropped) continue;
     if (t.comment && prev?.comment && /^\s*$/.test(src.slice(prev.end, t.start))) {
       const words = t.text.slice(t.text.indexOf(' ') + 1);
-      const wordMap = t.map!.slice(t.map!.length - words.length);
-      prev.map = [...prev.map!, t.start, ...wordMap];
+      // Appended in place: copying the merged map for each comment was n² (250,000 comment lines: minutes).
+      const map = prev.map!;
+      const from = t.map!;
+      map.push(t.start);
+      for (let i = from.length - words.length; i < from.length; i++) map.push(from[i]!);
       prev.text = `${prev.text} ${words}`;
       prev.end = t.end;
       t.dropped = true;
