@@ -50,6 +50,11 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 export const DEFAULT_REPORT_THRESHOLD = 0.5;
 /** Pairs at or above this score join clusters (and the panel's threshold starts here). */
 export const DEFAULT_CLUSTER_THRESHOLD = 0.75;
+/**
+ * An HTML report lists at most this many pairs (and the judge's verdicts of those): 800 identical files
+ * (320,000 reported pairs) made a 431 MB page no browser opens. The JSON and CSV reports list every pair.
+ */
+export const HTML_PAIRS_MAX = 5_000;
 export const DEFAULT_AST_MAX_DEPTH = 64;
 export const DEFAULT_AST_MAX_NODES = 5000;
 /** Origin model: functions with fewer model tokens are "too short to judge". */

@@ -78,7 +78,7 @@ export async function expandInputs(inputs: string[]): Promise<Expanded> {
       real.add(l.target);
       found.push(l.p);
     }
-    files.push(...found.sort());
+    for (const f of found.sort()) files.push(f); // not push(...): 200,000 files overflow the call stack
   }
   problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, missing, problems };

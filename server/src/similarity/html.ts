@@ -2,14 +2,20 @@
 // pairs, clusters and side-by-side matching regions.
 import type { CompareReport } from './engine';
 import { pairReported } from './significance';
+import { HTML_PAIRS_MAX } from '../../../protocol/config';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/** A page shows the regions of at most this many pairs (HTML_PAIRS_MAX: how many it lists). */
+const DETAILS_MAX = 1_000;
+
 export function renderHtml(r: CompareReport): string {
   const s = r.summary;
   // The report rule decides what is listed (older reports: the raw threshold).
-  const listed = r.similarity.pairs.filter((p) => pairReported(p, r.metadata.thresholds.min_score));
+  const reported = r.similarity.pairs.filter((p) => pairReported(p, r.metadata.thresholds.min_score));
+  const listed = reported.slice(0, HTML_PAIRS_MAX);
+  const more = reported.length - listed.length;
   const sig = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(1));
   // Earlier submissions (compare --archive) are marked wherever a document is named.
   const archived = new Set(r.graph.nodes.filter((n) => n.archive).map((n) => n.id));
@@ -17,8 +23,7 @@ export function renderHtml(r: CompareReport): string {
   const rows = listed.map((p, k) => `<tr><td>${k + 1}</td><td><a href="#pair-${k + 1}">${esc(p.file1)}</a>${tag(p.file1)}</td><td>${esc(p.file2)}${tag(p.file2)}</td>` +
     `<td class="num ${p.similarity_score >= r.metadata.thresholds.cluster ? 'high' : p.similarity_score >= r.metadata.thresholds.min_score ? 'mid' : ''}">${pct(p.similarity_score)}</td>` +
     `<td class="num">${sig(p.significance)}</td><td class="num">${pct(p.components.ast)}</td><td class="num">${pct(p.components.cfg)}</td><td class="num">${pct(p.components.dataflow)}</td><td class="num">${p.matching_regions.length}</td></tr>`).join('\n');
-  const details = listed.filter((p) => p.matching_regions.length > 0).map((p) => {
-    const k = listed.indexOf(p) + 1;
+  const details = listed.map((p, i) => ({ p, k: i + 1 })).filter(({ p }) => p.matching_regions.length > 0).slice(0, DETAILS_MAX).map(({ p, k }) => {
     const regions = p.matching_regions.map((m) => `<div class="region"><div class="side"><div class="hdr">${esc(m.file1 ?? p.file1)} lines ${m.file1_lines[0]}–${m.file1_lines[1]}</div><pre>${esc(m.file1_code)}</pre></div>` +
       `<div class="side"><div class="hdr">${esc(m.file2 ?? p.file2)} lines ${m.file2_lines[0]}–${m.file2_lines[1]}</div><pre>${esc(m.file2_code)}</pre></div></div>`).join('\n');
     return `<section id="pair-${k}"><h3>#${k} ${esc(p.file1)}${tag(p.file1)} ↔ ${esc(p.file2)}${tag(p.file2)}: ${pct(p.similarity_score)}</h3>` +
@@ -50,7 +55,7 @@ ${r.metadata.common ? `<li>Common code: ${esc(r.metadata.common.rule)}; left out
 <li>Score = ${w.ast}·AST + ${w.cfg}·control flow + ${w.dataflow}·data flow</li></ul>
 ${clusters ? `<h2>Clusters</h2><ul>${clusters}</ul>` : ''}
 <h2>Pairs</h2>
-${rows ? `<table><tr><th>#</th><th>file 1</th><th>file 2</th><th>score</th><th title="how far the score stands above this run's background, in class spreads">significance</th><th>AST</th><th>CFG</th><th>data flow</th><th>regions</th></tr>\n${rows}</table>` : '<p>No pair reached the threshold.</p>'}
+${rows ? `<table><tr><th>#</th><th>file 1</th><th>file 2</th><th>score</th><th title="how far the score stands above this run's background, in class spreads">significance</th><th>AST</th><th>CFG</th><th>data flow</th><th>regions</th></tr>\n${rows}</table>` : '<p>No pair reached the threshold.</p>'}${more > 0 ? `<p class="more">The ${listed.length.toLocaleString('en')} highest-ranked of ${reported.length.toLocaleString('en')} reported pairs are listed here; every pair is in the JSON and CSV reports (<code>--format json</code>, <code>--format csv</code>).</p>\n` : ''}
 ${details ? `<h2>Matching regions</h2>${details}` : ''}
 ${errors ? `<h2>Files not analysed</h2><ul>${errors}</ul>` : ''}
 </body></html>

@@ -43,7 +43,8 @@ export async function collectInputs(inputs: string[], opts: CollectOptions): Pro
       else listed.push({ problem: { path: root, input, doc: root, ...readError(e) } });
       continue;
     }
-    if (st.isDirectory()) listed.push(...(await listFolder(root, input, opts, ig)));
+    // A loop, not push(...): a folder of 200,000 files would overflow the call stack as arguments.
+    if (st.isDirectory()) for (const l of await listFolder(root, input, opts, ig)) listed.push(l);
     else if (isZip(root)) listed.push({ zip: { p: root, input, mode: opts.submissions ? 'split' : 'files' } });
     else listed.push({ file: { path: root, input, doc: root }, explicit: true });
   }
@@ -144,7 +145,7 @@ async function readListed(listed: Listed[], opts: CollectOptions, ig: Ignore): P
     if ('problem' in item) out.push(item.problem);
     else if ('zip' in item) {
       await Promise.all(reading);
-      out.push(...(await zipSources(item.zip, opts, ig)));
+      for (const f of await zipSources(item.zip, opts, ig)) out.push(f);
     } else {
       out.push(item.file);
       const r: Promise<void> = readFromDisk(item.file, opts, item.explicit).finally(() => reading.delete(r));

@@ -13,6 +13,7 @@ import { DEFAULT_WEIGHTS, type Weights } from '../../similarity/score';
 import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '../context';
 import { oneLine } from '../terminalText';
 import { checkReportOutput, writeReport } from '../reportOutput';
+import { writeJsonFile, writeJsonLines } from '../jsonStream';
 import { renderTable } from '../table';
 import { JudgeConfigError, renderJudgeHtml, VerdictCache } from '../../judge';
 import { judgeReport } from '../../similarity/judgeReport';
@@ -128,8 +129,16 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       });
       // CSV to a file ends rows in CRLF (RFC 4180); to the terminal in LF (a raw CR would be escaped).
       const eol = opts.output ? '\r\n' : '\n';
-      const text = format === 'json' ? JSON.stringify(judged, null, 2)
-        : format === 'csv' ? pairsCsv(judged, eol)
+      if (format === 'json') {
+        // In parts: a report of hundreds of thousands of pairs is longer than one string can be.
+        if (opts.output) {
+          writeJsonFile(opts.output, judged);
+          ctx.err(`report written to ${opts.output}`);
+        } else await writeJsonLines(judged, (t) => ctx.out(t), ctx.drained ? () => ctx.drained!() : undefined);
+        ctx.exitCode = report.files.some((f) => f.error) || syntax.length > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;
+        return;
+      }
+      const text = format === 'csv' ? pairsCsv(judged, eol)
         : format === 'csv-files' ? filesCsv(judged, eol)
         : format === 'html' ? renderHtml(report).replace('</body>', `${renderJudgeHtml(judged)}\n</body>`)
           : [table(report), renderJudgeTable(judged)].filter(Boolean).join('\n\n');

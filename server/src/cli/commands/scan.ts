@@ -11,6 +11,7 @@ import { type CliContext, ExitCode, UsageError, parseFormat, parseSize } from '.
 import { oneLine } from '../terminalText';
 import { renderTable } from '../table';
 import { checkReportOutput, writeReport } from '../reportOutput';
+import { writeJsonLines } from '../jsonStream';
 import { classifyUnits, confidenceText, DEFAULT_MIN_TOKENS, unitsTable, type FileEntry } from '../originVerdicts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_REPORT_THRESHOLD } from '../../../../protocol/config';
 
@@ -127,7 +128,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
           ...languageThresholds(man.verdict.perLanguage),
         }),
       } : undefined;
-      if (format === 'json') ctx.out(JSON.stringify({ model: info ?? { error: modelError }, files, similarity }, null, 2));
+      if (format === 'json') await writeJsonLines({ model: info ?? { error: modelError }, files, similarity }, (t) => ctx.out(t), ctx.drained ? () => ctx.drained!() : undefined);
       else ctx.out(scanTable(files, similarity, modelError));
       if (opts.output) {
         writeReport(opts.output, scanHtml(files, similarity, info, modelError), { makeFolder: true });
