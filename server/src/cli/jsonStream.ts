@@ -63,18 +63,10 @@ export async function writeJsonLines(value: unknown, out: (text: string) => void
 }
 
 /** Writes `value` to `file` as `JSON.stringify(value, null, 2)` and a newline, in parts. */
-export function writeJsonFile(file: string, value: unknown): void {
+export async function writeJsonFile(file: string, value: unknown): Promise<void> {
   const fd = fs.openSync(file, 'w');
   try {
-    let buf = '';
-    for (const piece of jsonPieces(value)) {
-      buf += piece;
-      if (buf.length >= 1 << 16) {
-        fs.writeSync(fd, buf);
-        buf = '';
-      }
-    }
-    fs.writeSync(fd, `${buf}\n`);
+    await writeJsonLines(value, (text) => fs.writeSync(fd, `${text}\n`));
   } finally {
     fs.closeSync(fd);
   }

@@ -179,13 +179,7 @@ export function medianWithZeros(values: number[], total: number): number {
 function kthWithRepeats(values: number[], count: number, repeat: number, k: number): number {
   const sorted = Float64Array.from(values).sort();
   // Merge position: copies of `repeat` go before equal-or-larger values.
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < repeat) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(sorted, repeat);
   if (k < lo) return sorted[k]!;
   if (k < lo + count) return repeat;
   const r = k - count;

@@ -131,21 +131,17 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const eol = opts.output ? '\r\n' : '\n';
       if (format === 'json') {
         // In parts: a report of hundreds of thousands of pairs is longer than one string can be.
-        if (opts.output) {
-          writeJsonFile(opts.output, judged);
-          ctx.err(`report written to ${opts.output}`);
-        } else await writeJsonLines(judged, (t) => ctx.out(t), ctx.drained ? () => ctx.drained!() : undefined);
-        ctx.exitCode = report.files.some((f) => f.error) || syntax.length > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;
-        return;
+        if (opts.output) await writeJsonFile(opts.output, judged);
+        else await writeJsonLines(judged, (t) => ctx.out(t), ctx.drained ? () => ctx.drained!() : undefined);
+      } else {
+        const text = format === 'csv' ? pairsCsv(judged, eol)
+          : format === 'csv-files' ? filesCsv(judged, eol)
+          : format === 'html' ? renderHtml(report).replace('</body>', `${renderJudgeHtml(judged)}\n</body>`)
+            : [table(report), renderJudgeTable(judged)].filter(Boolean).join('\n\n');
+        if (opts.output) writeReport(opts.output, text.endsWith('\n') ? text : `${text}\n`);
+        else ctx.out(text.endsWith('\n') ? text.slice(0, -1) : text);
       }
-      const text = format === 'csv' ? pairsCsv(judged, eol)
-        : format === 'csv-files' ? filesCsv(judged, eol)
-        : format === 'html' ? renderHtml(report).replace('</body>', `${renderJudgeHtml(judged)}\n</body>`)
-          : [table(report), renderJudgeTable(judged)].filter(Boolean).join('\n\n');
-      if (opts.output) {
-        writeReport(opts.output, text.endsWith('\n') ? text : `${text}\n`);
-        ctx.err(`report written to ${opts.output}`);
-      } else ctx.out(text.endsWith('\n') ? text.slice(0, -1) : text);
+      if (opts.output) ctx.err(`report written to ${opts.output}`);
       ctx.exitCode = report.files.some((f) => f.error) || syntax.length > 0 ? ExitCode.AnalysisProblem : ExitCode.Ok;
     });
 }
