@@ -22,6 +22,8 @@ export interface ReportPair {
   similarity_score: number;
   /** How far the score stands above the pair's background in this run, in class spreads (see significance.ts). */
   significance?: number;
+  /** Below the rule's floor: the score over each file's next-best partner outside its group of near-copies (the smaller ratio). */
+  standout?: number;
   /** Whether the report rule (metadata.report_rule) lists the pair as suspicious. */
   reported?: boolean;
   components: { ast: number; cfg: number; dataflow: number };
@@ -40,6 +42,12 @@ export interface ReportRule {
   floor: number;
   /** Pairs at or above this raw score are reported whatever the class (near-identical code). */
   identical: number;
+  /**
+   * Below `floor`, pairs are reported when at least `z_standout` above their background and `standout`
+   * times each file's next-best partner (both absent in reports made before this band).
+   */
+  standout?: number;
+  z_standout?: number;
   description: string;
 }
 

@@ -22,4 +22,8 @@ describe('similarity diagnostic message', () => {
     assert.equal(regionMessage({ ...link([5, 12], [8, 15]), significance: 12.44 }, [root]),
       `Lines 5–12 closely match ${path.join('src', 'b.py')}:8–15 (similarity 0.87, 12.4σ above the class — AST 0.90, CFG 0.80, data flow 0.85)`);
   });
+  it('says how far a pair under the floor stands out from either file\'s next-best match', () => {
+    assert.equal(regionMessage({ ...link([5, 12], [8, 15]), score: 0.31, significance: 14.2, standout: 3.46 }, [root]),
+      `Lines 5–12 closely match ${path.join('src', 'b.py')}:8–15 (similarity 0.31, 14.2σ above the class, 3.5× either file's next-best match — AST 0.90, CFG 0.80, data flow 0.85)`);
+  });
 });

@@ -76,3 +76,41 @@ export function tinyTask(): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * A program of random expression trees and control nesting: independent ones share far less than
+ * `program`'s (whose statements come from 14 shapes), as a class of longer, freer assignments does.
+ */
+export function freeProgram(seed: number): string {
+  const r = rng(seed);
+  const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)]!;
+  const vars = ['a', 'b', 'c', 'n', 'k', 'acc', 'xs', 'best'];
+  const expr = (depth: number): string => {
+    const x = r();
+    if (depth <= 0 || x < 0.25) return r() < 0.5 ? pick(vars.slice(0, 5)) : String(1 + Math.floor(r() * 90));
+    if (x < 0.45) return `${pick(['abs', 'int', 'len', 'min', 'max', 'sum', 'sorted', 'str'])}(${expr(depth - 1)}${r() < 0.4 ? `, ${expr(depth - 1)}` : ''})`;
+    if (x < 0.55) return `(${expr(depth - 1)} if ${expr(depth - 1)} ${pick(['<', '>', '==', '!='])} ${expr(depth - 1)} else ${expr(depth - 1)})`;
+    if (x < 0.62) return `[${expr(depth - 1)} for ${pick(['i', 'j'])} in range(${expr(depth - 1)})]`;
+    return `(${expr(depth - 1)} ${pick(['+', '-', '*', '//', '%', '<<', '^', '|'])} ${expr(depth - 1)})`;
+  };
+  const block = (depth: number, indent: string): string[] => {
+    const out: string[] = [];
+    const n = 2 + Math.floor(r() * 3);
+    for (let s = 0; s < n; s++) {
+      const x = r();
+      if (depth > 0 && x < 0.2) out.push(`${indent}if ${expr(2)} ${pick(['<', '>', '<=', '!='])} ${expr(2)}:`, ...block(depth - 1, `${indent}    `));
+      else if (depth > 0 && x < 0.35) out.push(`${indent}for ${pick(['i', 'j'])} in range(${expr(1)}):`, ...block(depth - 1, `${indent}    `));
+      else if (depth > 0 && x < 0.42) out.push(`${indent}while ${pick(vars.slice(0, 5))} ${pick(['<', '>'])} ${expr(1)}:`, ...block(depth - 1, `${indent}    `), `${indent}    break`);
+      else if (x < 0.5) out.push(`${indent}${pick(vars.slice(5))} = ${expr(3)}`);
+      else out.push(`${indent}${pick(vars.slice(0, 5))} ${pick(['=', '+=', '-=', '*='])} ${expr(3)}`);
+    }
+    return out;
+  };
+  const fns: string[] = [];
+  const count = 4 + Math.floor(r() * 3);
+  for (let f = 0; f < count; f++) {
+    fns.push(`def g${seed}_${f}(a, b):\n    c = n = k = acc = best = 0\n    xs = []\n${block(2, '    ').join('\n')}\n    return ${expr(2)}\n`);
+  }
+  fns.push(`if __name__ == '__main__':\n    print(${Array.from({ length: count }, (_, f) => `g${seed}_${f}(${f + 1}, ${f + 2})`).join(' + ')})\n`);
+  return fns.join('\n');
+}

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compare } from '../../server/src/similarity/engine';
-import { disguise, program, tinyTask } from './classGen';
+import { disguise, freeProgram, program, tinyTask } from './classGen';
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'co-class-'));
@@ -100,6 +100,29 @@ describe('similarity in classes', () => {
     assert.ok(withT.metadata.common!.template.fingerprints > 0);
     assert.ok(max(withT) < max(without), `template evidence removed (${max(withT)} < ${max(without)})`);
     assert.equal(withT.similarity.pairs.filter((p) => p.reported).length, 0);
+    fs.rmSync(d, { recursive: true, force: true });
+  });
+  it('a copy that kept half of its source (score under the 0.4 floor) is reported as each file\'s clear best partner; a helper three students share is not', async () => {
+    const d = tmpdir();
+    const fns = (src: string) => src.split('\n\n').slice(0, -1);
+    // Thirty own programs (free expression trees: a quiet class); the copy keeps three of its source's
+    // functions (a dead statement each) beside three of its own. Three more programs share one helper
+    // beside two functions of their own.
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(d, `own${String(i).padStart(2, '0')}.py`), freeProgram(3000 + i));
+    const kept = fns(disguise(freeProgram(3000), 7)).slice(0, 3);
+    fs.writeFileSync(path.join(d, 'copy.py'), [...fns(freeProgram(3100)).slice(0, 3), ...kept].join('\n\n'));
+    const helper = 'def parse_grid(text):\n    rows = []\n    for line in text.splitlines():\n        cells = [int(c) for c in line.split(",") if c.strip()]\n        if cells:\n            rows.append(cells)\n    width = max(len(r) for r in rows)\n    return [r + [0] * (width - len(r)) for r in rows]\n';
+    for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(d, `helper${i}.py`), `${helper}\n\n${fns(freeProgram(3200 + i)).slice(0, 2).join('\n\n')}`);
+    const r = await compare({ inputs: [d], allPairs: true });
+    const pair = (a: string, b: string) => r.similarity.pairs.find((p) => [p.file1, p.file2].map((f) => path.basename(f)).sort().join('|') === [a, b].sort().join('|'))!;
+    const copy = pair('copy.py', 'own00.py');
+    assert.ok(copy.similarity_score < r.metadata.report_rule.floor, `under the floor (${copy.similarity_score})`);
+    assert.ok(copy.reported && copy.standout! >= r.metadata.report_rule.standout!, `reported (significance ${copy.significance}, standout ${copy.standout})`);
+    const shared = pair('helper0.py', 'helper1.py');
+    assert.ok(shared.significance! >= r.metadata.report_rule.z_standout!, `the helper pair stands above the class too (${shared.significance})`);
+    assert.ok(!shared.reported, `but has a partner as close (${shared.similarity_score}, standout ${shared.standout})`);
+    assert.deepEqual(r.similarity.pairs.filter((p) => p.reported).map((p) => [p.file1, p.file2].map((f) => path.basename(f)).sort().join('|')), ['copy.py|own00.py']);
+    assert.match(r.metadata.report_rule.description, /standout ≥ 2/);
     fs.rmSync(d, { recursive: true, force: true });
   });
 });

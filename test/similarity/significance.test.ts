@@ -1,7 +1,7 @@
 // The report rule on fixed score distributions: a pair's significance against its class, and which
 // pairs the rule reports (one function for the CLI, the editor and the HTML report).
 import assert from 'node:assert/strict';
-import { backgroundOf, isReported, levelNoise, nearCopyGroups, pairReported, reportRule, significanceOf, zRawFor, type Background } from '../../server/src/similarity/significance';
+import { backgroundOf, isReported, levelNoise, nearCopyGroups, pairReported, reportRule, significanceOf, standoutOf, zRawFor, type Background } from '../../server/src/similarity/significance';
 
 type Pair = [number, number, number];
 
@@ -66,11 +66,34 @@ describe('significance and the report rule', () => {
     assert.ok(levelNoise(200) < 1.01);
   });
 
-  it('below min_score, only a pair far above its class and above the floor is reported', () => {
-    const pairs = classOf(40, (i, j) => (i === 1 && j === 2 ? 0.45 : i === 5 && j === 6 ? 0.3 : 0.02 + 0.01 * jitter(i, j)));
+  it('below min_score, a pair far above its class is reported; under the floor only as each file\'s clear best partner', () => {
+    // 1-2: 0.45, far above a quiet class. 5-6: 0.3 (a refactored copy) and each file's next best is
+    // the class's ~0.025. 8-9: 0.3 as well, but 8 also scores 0.2 with 10 (a shared helper): 1.5×.
+    const special: Record<string, number> = { '1,2': 0.45, '5,6': 0.3, '8,9': 0.3, '8,10': 0.2 };
+    const pairs = classOf(40, (i, j) => special[`${i},${j}`] ?? 0.02 + 0.01 * jitter(i, j));
     const bg = backgroundOf(40, pairs, full(40));
-    assert.ok(significanceOf(bg, 5, 6, 0.3)! > rule.z_low, 'significant, but under the floor');
-    assert.deepEqual(reported(bg, pairs).map(([i, j]) => [i, j]), [[1, 2]]);
+    for (const [i, j, s] of [[5, 6, 0.3], [8, 9, 0.3]] as Pair[]) assert.ok(significanceOf(bg, i, j, s)! > rule.z_low, `${i}-${j} significant`);
+    assert.ok(standoutOf(bg, 5, 6, 0.3)! > 10, 'the copy is each file\'s clear best');
+    assert.ok(Math.abs(standoutOf(bg, 8, 9, 0.3)! - 1.5) < 1e-9, 'the helper\'s other partner');
+    const got = pairs.filter(([i, j, s]) => isReported(s, significanceOf(bg, i, j, s), rule, standoutOf(bg, i, j, s)));
+    assert.deepEqual(got.map(([i, j]) => [i, j]), [[1, 2], [5, 6]]);
+    // A few shared lines, 0.14 in a class at 0.005: each other's clear best, but under z_standout of the
+    // spread's minimum (the band's floor), so not reported.
+    const quiet = classOf(40, (i, j) => (i === 12 && j === 13 ? 0.14 : 0.005 + 0.004 * jitter(i, j)));
+    const qbg = backgroundOf(40, quiet, full(40));
+    assert.ok(standoutOf(qbg, 12, 13, 0.14)! > rule.standout! && significanceOf(qbg, 12, 13, 0.14)! < rule.z_standout!);
+    assert.equal(isReported(0.14, significanceOf(qbg, 12, 13, 0.14), rule, standoutOf(qbg, 12, 13, 0.14)), false);
+    // Rules of older reports have no standout band: nothing under their floor.
+    const { standout: _s, z_standout: _z, ...older } = rule;
+    assert.equal(isReported(0.3, significanceOf(bg, 5, 6, 0.3), older, standoutOf(bg, 5, 6, 0.3)), false);
+  });
+
+  it('standout: a pair inside a group of near-copies, or with too little background, has none', () => {
+    const pairs = classOf(6, (i, j) => (i < 3 && j < 3 ? 0.9 : 0.05 + 0.01 * jitter(i, j)));
+    const groupOf = nearCopyGroups(6, pairs);
+    const bg = backgroundOf(6, pairs, Int32Array.from({ length: 6 }, (_, i) => (i < 3 ? 3 : 5)), groupOf);
+    assert.equal(standoutOf(bg, 0, 1, 0.9), undefined);
+    assert.equal(standoutOf(backgroundOf(3, [[0, 1, 0.3]], full(3)), 0, 1, 0.3), undefined);
   });
 
   it('unscored pairs count as zeros, and a pair is not its own background', () => {

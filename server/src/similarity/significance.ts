@@ -29,8 +29,25 @@ export function zRawFor(pairs: number): number {
 }
 /** Below min_score, a pair needs to stand this far above its class: rarer than any independent pair of a class. */
 export const Z_LOW = 10;
-/** Raw scores below this are never reported, however quiet the class (a few shared lines). */
+/**
+ * Below this raw score, a significant pair must also be each document's clear best partner (see
+ * `standoutOf`). Here lie heavily disguised copies (refactored or rewritten by an LLM: 0.15-0.4
+ * against 0.01-0.05 for their class), and also two files that share one helper.
+ */
 export const FLOOR = 0.4;
+/**
+ * Below FLOOR, a pair must score this many times each document's next-best partner outside its group
+ * of near-copies: a copy stands out from everything else its two files resemble, while a small task's
+ * independent solutions resemble many others about as much.
+ */
+export const STANDOUT = 2;
+/**
+ * The significance a pair under FLOOR needs beside its standout: lower than Z_LOW because standing
+ * out from both files' other partners is itself rare in a class, and never below the raw bar for the
+ * run's number of pairs. With the spread's minimum (MIN_SPREAD) it is also the band's floor: a pair
+ * must score 0.16 above its background, so a few shared lines are never reported.
+ */
+export const Z_STANDOUT = 8;
 /** Raw scores at or above this are reported in any class. */
 export const IDENTICAL = 0.9;
 /** The class's spread is never taken below this (a class of unrelated files spreads ~0). */
@@ -39,10 +56,14 @@ export const MIN_SPREAD = 0.02;
 /** The rule for a run with `pairs` pairs that may be compared. */
 export function reportRule(minScore: number, pairs: number): ReportRule {
   const zRaw = zRawFor(pairs);
+  const zLow = Math.max(Z_LOW, zRaw);
+  const zStandout = Math.max(Z_STANDOUT, zRaw);
   return {
-    name: 'raw-and-significance', min_score: minScore, z_raw: zRaw, z_low: Math.max(Z_LOW, zRaw), floor: FLOOR, identical: IDENTICAL,
+    name: 'raw-and-significance', min_score: minScore, z_raw: zRaw, z_low: zLow, floor: FLOOR, identical: IDENTICAL,
+    standout: STANDOUT, z_standout: zStandout,
     description: `reported when score ≥ ${IDENTICAL}, or score ≥ ${minScore} and significance ≥ ${zRaw} (1 + √(2 ln ${pairs} pairs)), `
-      + `or score ≥ ${FLOOR} and significance ≥ ${Math.max(Z_LOW, zRaw)}; significance = (score − the pair's background) / the class's spread`,
+      + `or score ≥ ${FLOOR} and significance ≥ ${zLow}, or significance ≥ ${zStandout} and standout ≥ ${STANDOUT}; `
+      + `significance = (score − the pair's background) / the class's spread; standout = score / each file's next-best partner`,
   };
 }
 
@@ -51,12 +72,19 @@ export function pairReported(p: { similarity_score: number; reported?: boolean }
   return p.reported ?? p.similarity_score >= minScore;
 }
 
-/** The one reporting rule. Pairs without significance (two or three documents) fall back to the raw threshold. */
-export function isReported(score: number, significance: number | undefined, rule: Pick<ReportRule, 'min_score' | 'z_raw' | 'z_low' | 'floor' | 'identical'>): boolean {
+/**
+ * The one reporting rule. Pairs without significance (two or three documents) fall back to the raw
+ * threshold; `standout` (see `standoutOf`) decides only below the floor, and rules of older reports
+ * without a standout band report nothing there.
+ */
+export function isReported(score: number, significance: number | undefined,
+  rule: Pick<ReportRule, 'min_score' | 'z_raw' | 'z_low' | 'floor' | 'identical' | 'standout' | 'z_standout'>, standout?: number): boolean {
   if (significance === undefined) return score >= rule.min_score;
   if (score >= rule.identical) return true;
   if (score >= rule.min_score) return significance >= rule.z_raw;
-  return score >= rule.floor && significance >= rule.z_low;
+  if (score >= rule.floor) return significance >= rule.z_low;
+  return rule.standout !== undefined && rule.z_standout !== undefined
+    && significance >= rule.z_standout && standout !== undefined && standout >= rule.standout;
 }
 
 /** Per-document scores and the class spread. */
@@ -161,6 +189,25 @@ export function significanceOf(bg: Background, i: number, j: number, score: numb
  */
 export function levelNoise(m: number): number {
   return Math.sqrt(1 + Math.PI / (2 * Math.max(1, m)));
+}
+
+/**
+ * How many times a pair's score is each of its documents' next-best partner outside its group of
+ * near-copies (the smaller of the two ratios; Infinity where a document has no other partner scoring
+ * above 0). Undefined for a pair inside one group (its documents' groups decide) or without background.
+ */
+export function standoutOf(bg: Background, i: number, j: number, score: number): number | undefined {
+  if (bg.groupOf && bg.groupOf[i] === bg.groupOf[j]) return undefined;
+  if (backgroundSize(bg, i) <= MIN_BACKGROUND || backgroundSize(bg, j) <= MIN_BACKGROUND) return undefined;
+  const next = Math.max(nextBest(bg.scores[i]!, score), nextBest(bg.scores[j]!, score));
+  return next > 0 ? score / next : Number.POSITIVE_INFINITY;
+}
+
+/** The largest of ascending `v` once one score `s` (present in it) is taken out. */
+function nextBest(v: Float64Array, s: number): number {
+  const last = v.length - 1;
+  if (last < 0) return 0;
+  return v[last] === s ? (v[last - 1] ?? 0) : v[last]!;
 }
 
 /** How many scores document i's level is read from. */

@@ -67,11 +67,22 @@ function independent(files, pairs, read) {
   });
 }
 
+/**
+ * Which of SOCO Java's three programs a file belongs to (each student wrote all three, some split over
+ * several files): the program's class name where the file names it, else 'helper' (a file of some
+ * student's submission that names none, e.g. a Base64 or authenticator class). Two files of different
+ * programs, or a helper, may be one student's, who reuses their own code.
+ */
+export function socoTask(src) {
+  const m = src.match(/\b(BruteForce|Dictionary|Watch[dD]og)\b/);
+  return m ? m[1].replace('Watchdog', 'WatchDog') : 'helper';
+}
+
 /** SOCO Java as one pool of independent solutions (one course; its files are the "class"). */
 export function socoPool() {
   const ds = soco('java');
   const read = (f) => fs.readFileSync(path.join(ds.dir, f), 'utf8');
-  return independent(ds.files, ds.pairs, read).map((f) => ({ name: f, src: read(f) }));
+  return independent(ds.files, ds.pairs, read).map((f) => ({ name: f, src: read(f), task: socoTask(read(f)) }));
 }
 
 /**
@@ -98,7 +109,7 @@ export function conplagTasks(work) {
   return [...tasks.values()].map((files) => {
     const set = new Set(files);
     const read = (f) => fs.readFileSync(path.join(ds.dir, f), 'utf8');
-    return independent(files, ds.pairs.filter((p) => set.has(p.a)), read).map((f) => ({ name: f, src: read(f) }));
+    return independent(files, ds.pairs.filter((p) => set.has(p.a)), read).map((f) => ({ name: f, src: read(f), task: 'one' }));
   }).filter((t) => t.length >= 10).sort((a, b) => b.length - a.length);
 }
 
@@ -157,7 +168,10 @@ export function makeClass(pool, { size, ratio, seed, dir, heavy = false }) {
   const positives = new Set();
   for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) positives.add([group[i], group[j]].sort().join('|'));
   const all = [...files.map((f) => f.name), ...group.slice(1)];
-  return { dir, files: all, positives, copies: k, independent: chosen.length, combos, source: group[0] };
+  // Each file's task (copies: their source's), to tell pairs within one task from the rest.
+  const taskOf = new Map(files.map((f, i) => [f.name, chosen[i].task ?? 'one']));
+  for (const c of group.slice(1)) taskOf.set(c, taskOf.get(group[0]));
+  return { dir, files: all, positives, copies: k, independent: chosen.length, combos, source: group[0], taskOf };
 }
 
 export { parseCsv, SHARED };

@@ -17,6 +17,9 @@ import { ensureDolos, runDolos, runOurs } from './peers.mjs';
 const args = process.argv.slice(2);
 const noDolos = args.includes('--no-dolos');
 const seeds = args.includes('--seeds') ? Number(args[args.indexOf('--seeds') + 1]) : 20;
+// --save DIR: every pair of every run (score, significance, label) as JSON lines, to try report rules offline.
+const saveDir = args.includes('--save') ? args[args.indexOf('--save') + 1] : null;
+if (saveDir) fs.mkdirSync(saveDir, { recursive: true });
 const CACHE = process.env.CODE_ORIGIN_BENCH_CACHE ?? path.join(os.homedir(), '.cache/code-origin-bench');
 const POOL = path.join(SHARED, 'datasets/origin/pool.jsonl.gz');
 if (!fs.existsSync(POOL)) {
@@ -96,6 +99,7 @@ function scenario(name, runs) {
   let top1 = 0;
   let dTop1 = 0;
   let falseIdentical = 0;
+  const saved = [];
   for (const [r, { chosen, others, seed }] of runs.entries()) {
     const dir = path.join(TMP, `${name.replace(/\W+/g, '_')}-${r}`);
     const cls = writeClass(dir, chosen, others, seed);
@@ -133,6 +137,7 @@ function scenario(name, runs) {
           if (d && (dKey.get(key) ?? 0) > (dBest.get(rewrite) ?? 0)) dTop1++;
         } else if (p?.reported && s >= 0.9) falseIdentical++;
         items.push({ score: s, label: pos ? 1 : 0 });
+        if (saveDir) saved.push({ scenario: name, cls: r, a: cls.names[i], b: cls.names[j], label: pos ? 1 : 0, score: s, z: p?.significance ?? null, reported: !!p?.reported });
         if (d) ditems.push({ score: dKey.get(key) ?? 0, label: pos ? 1 : 0 });
         if (p?.reported) { reported++; if (pos) tp++; }
         if (pos) {
@@ -155,6 +160,7 @@ function scenario(name, runs) {
   const d0 = noDolos;
   const med = (a) => (a.length ? a.slice().sort((x, y) => x - y)[Math.floor(a.length / 2)] : NaN);
   const f = (x, k = 3) => (Number.isNaN(x) ? '–' : x.toFixed(k));
+  if (saveDir) fs.writeFileSync(path.join(saveDir, `rw-${name.replace(/\W+/g, "_")}.jsonl`), saved.map((x) => JSON.stringify(x)).join("\n") + "\n");
   const res = {
     name, runs: runs.length, files, positives, aucOurs: auc(items), aucDolos: ditems.length ? auc(ditems) : NaN,
     f1Ours: bestF1(items).f1, f1Dolos: ditems.length ? bestF1(ditems).f1 : NaN, reported,

@@ -191,7 +191,7 @@ export class OverviewView implements View {
     const end = Math.min(upTo, shown.length);
     for (let k = this.rows; k < end; k++) {
       const p = shown[k]!;
-      const sig = p.significance === undefined ? '' : ` (${p.significance.toFixed(1)}σ above the class)`;
+      const sig = p.significance === undefined ? '' : ` (${p.significance.toFixed(1)}σ above the class${p.standout === undefined ? '' : `, ${p.standout.toFixed(1)}× either file's next-best match`})`;
       const open = h('button', { class: 'link', title: `Open the pair ${p.file1} ↔ ${p.file2}${sig}` }, fmt(p.similarity_score));
       open.addEventListener('click', () => this.app.openPair(p.file1, p.file2));
       const v = verdictLabel(p.refined_verdict?.refined_classification) ?? verdictLabel(p.refined_verdict?.refined_risk_level)

@@ -23,6 +23,8 @@ export interface RegionLink {
   score: number;
   /** Significance against the run's background (absent in tiny inputs and older reports). */
   significance?: number;
+  /** Score over either file's next-best partner, for pairs reported under the rule's floor. */
+  standout?: number;
   components: ReportPair['components'];
   here: { path: string; lines: [number, number] };
   there: { path: string; lines: [number, number] };
@@ -77,7 +79,7 @@ export function similarityDiagnostics(report: { similarity: { pairs: JudgedRepor
       ];
       for (const [here, hereLines, there, thereLines] of sides) {
         const uri = toUri(here, root);
-        const link: RegionLink = { score: pair.similarity_score, ...(pair.significance === undefined ? {} : { significance: pair.significance }), components: pair.components, here: { path: here, lines: hereLines }, there: { path: there, lines: thereLines }, ...(verdict ? { verdict } : {}) };
+        const link: RegionLink = { score: pair.similarity_score, ...(pair.significance === undefined ? {} : { significance: pair.significance }), ...(pair.standout === undefined ? {} : { standout: pair.standout }), components: pair.components, here: { path: here, lines: hereLines }, there: { path: there, lines: thereLines }, ...(verdict ? { verdict } : {}) };
         add(uri, {
           range: lineRange(hereLines),
           severity,
@@ -98,7 +100,7 @@ export function regionMessage(link: RegionLink, roots: string[]): string {
   const other = displayPath(link.there.path, roots);
   const one = link.here.lines[0] === link.here.lines[1];
   return `${one ? 'Line' : 'Lines'} ${span(link.here.lines)} closely ${one ? 'matches' : 'match'} ${other}:${span(link.there.lines)} `
-    + `(similarity ${link.score.toFixed(2)}${link.significance === undefined ? '' : `, ${link.significance.toFixed(1)}σ above the class`} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`
+    + `(similarity ${link.score.toFixed(2)}${link.significance === undefined ? '' : `, ${link.significance.toFixed(1)}σ above the class`}${link.standout === undefined ? '' : `, ${link.standout.toFixed(1)}× either file's next-best match`} — AST ${c.ast.toFixed(2)}, CFG ${c.cfg.toFixed(2)}, data flow ${c.dataflow.toFixed(2)})`
     + (link.verdict ? `${JUDGE_SUFFIX}${verdictPhrase(link.verdict)}, risk ${link.verdict.risk}` : '');
 }
 

@@ -1,7 +1,7 @@
 // Stage 6, judge: each kept pair against the background of this run (significance.ts); the report
 // rule decides which pairs are reported.
 import type { ReportRule } from '../../../../protocol/report';
-import { backgroundOf, isReported, nearCopyGroups, reportRule, significanceOf } from '../significance';
+import { backgroundOf, isReported, nearCopyGroups, reportRule, significanceOf, standoutOf } from '../significance';
 import type { PairScore } from '../score';
 import type { Doc } from './types';
 
@@ -12,6 +12,8 @@ export interface Judged {
   /** Reported pairs by id (i * n + j). */
   reported: Set<number>;
   significance: (i: number, j: number, score: number) => number | undefined;
+  /** Score over each document's next-best partner (decides pairs below the rule's floor). */
+  standout: (i: number, j: number, score: number) => number | undefined;
 }
 
 export function judge(docs: Doc[], scores: Map<number, PairScore>, minScore: number, cross: boolean): Judged {
@@ -25,9 +27,10 @@ export function judge(docs: Doc[], scores: Map<number, PairScore>, minScore: num
   const rule = reportRule(minScore, partners.reduce((a, b) => a + b, 0) / 2);
   const bg = backgroundOf(n, strong, partnersOutsideGroup, groupOf);
   const significance = (i: number, j: number, s: number) => significanceOf(bg, i, j, s);
+  const standout = (i: number, j: number, s: number) => standoutOf(bg, i, j, s);
   const reported = new Set<number>();
-  for (const [i, j, s] of strong) if (isReported(s, significance(i, j, s), rule)) reported.add(i * n + j);
-  return { strong, rule, reported, significance };
+  for (const [i, j, s] of strong) if (isReported(s, significance(i, j, s), rule, s < rule.floor ? standout(i, j, s) : undefined)) reported.add(i * n + j);
+  return { strong, rule, reported, significance, standout };
 }
 
 /**

@@ -30,6 +30,8 @@ export function listPairs(docs: Doc[], files: SourceFile[], scores: Map<number, 
     const listed = j.reported.has(i * n + k);
     if (!s.allPairs && !listed) return;
     const sig = j.significance(i, k, sc.score);
+    // Below the floor, a significant pair's standout is what let it in (or kept it out).
+    const st = sc.score < j.rule.floor && sig !== undefined && sig >= (j.rule.z_standout ?? Infinity) ? j.standout(i, k, sc.score) : undefined;
     const a = docs[i]!;
     const b = docs[k]!;
     const key = remember && listed ? `${a.name}\0${b.name}\0${a.hash}\0${b.hash}` : '';
@@ -46,7 +48,8 @@ export function listPairs(docs: Doc[], files: SourceFile[], scores: Map<number, 
       }
     }
     pairs.push({
-      file1: a.name, file2: b.name, similarity_score: round(sc.score), ...(sig === undefined ? {} : { significance: round(sig) }), reported: listed,
+      file1: a.name, file2: b.name, similarity_score: round(sc.score), ...(sig === undefined ? {} : { significance: round(sig) }),
+      ...(st !== undefined && Number.isFinite(st) ? { standout: round(st) } : {}), reported: listed,
       components: { ast: round(sc.ast), cfg: round(sc.cfg), dataflow: round(sc.dataflow) }, matching_regions: regions,
     });
   };
