@@ -11,7 +11,7 @@ import { parseCsv, program, unrelated, writeFiles } from './gradeFixtures';
 const CLI = path.resolve('dist/cli.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
-interface Pair { file1: string; file2: string; similarity_score: number; significance?: number; reported?: boolean; components: { ast: number; cfg: number; dataflow: number };
+interface Pair { file1: string; file2: string; similarity_score: number; significance?: number; standout?: number; reported?: boolean; components: { ast: number; cfg: number; dataflow: number };
   matching_regions: unknown[]; refined_verdict?: { refined_classification: string; refined_risk_level: string }; llm_verdict?: { classification: string; confidence: string } }
 
 describe('compare --format csv', function () {
@@ -54,6 +54,7 @@ describe('compare --format csv', function () {
       assert.equal(Number(row.score), p.similarity_score);
       assert.equal(row.reported, String(!!p.reported));
       assert.equal(row.significance, p.significance === undefined ? '' : String(p.significance));
+      assert.equal(row.standout, p.standout === undefined ? '' : String(p.standout));
       assert.equal(Number(row.ast), p.components.ast);
       assert.equal(Number(row.cfg), p.components.cfg);
       assert.equal(Number(row.dataflow), p.components.dataflow);

@@ -131,7 +131,7 @@ export function registerSimilarityCommands(context: vscode.ExtensionContext, cli
         if (ext.endsWith('.csv')) {
           // The save dialog does not say which filter was chosen: the two CSV layouts are asked for here.
           const pick = await vscode.window.showQuickPick([
-            { label: 'One row per pair', description: 'both files, score, components, significance, verdict, regions', format: 'csv' as const },
+            { label: 'One row per pair', description: 'both files, score, components, significance, standout, verdict, regions', format: 'csv' as const },
             { label: 'One row per file', description: 'each file\'s highest match (for a gradebook)', format: 'csv-files' as const },
           ], { title: 'Code Origin: CSV layout' });
           if (!pick) return;

@@ -26,8 +26,8 @@ export function csvRows(rows: unknown[][], eol = '\r\n'): string {
   return rows.map((r) => r.map(csvField).join(',')).join(eol) + eol;
 }
 
-export const PAIR_COLUMNS = ['file1', 'file2', 'file1_archive', 'file2_archive', 'score', 'reported', 'significance', 'ast', 'cfg', 'dataflow',
-  'verdict', 'verdict_confidence', 'risk', 'regions'] as const;
+export const PAIR_COLUMNS = ['file1', 'file2', 'file1_archive', 'file2_archive', 'score', 'reported', 'significance', 'standout', 'ast', 'cfg',
+  'dataflow', 'verdict', 'verdict_confidence', 'risk', 'regions'] as const;
 
 export const FILE_COLUMNS = ['document', 'files', 'reported_pairs', 'highest_score', 'best_match', 'best_match_archive', 'significance', 'verdict', 'risk'] as const;
 
@@ -40,7 +40,7 @@ function archiveDocs(r: CsvReport): Set<string> {
 export function pairsCsv(r: CsvReport, eol?: string): string {
   const arch = archiveDocs(r);
   return csvRows([[...PAIR_COLUMNS], ...r.similarity.pairs.map((p) => [
-    p.file1, p.file2, arch.has(p.file1), arch.has(p.file2), p.similarity_score, !!p.reported, p.significance,
+    p.file1, p.file2, arch.has(p.file1), arch.has(p.file2), p.similarity_score, !!p.reported, p.significance, p.standout,
     p.components.ast, p.components.cfg, p.components.dataflow,
     p.refined_verdict?.refined_classification ?? p.llm_verdict?.classification, p.llm_verdict?.confidence, p.refined_verdict?.refined_risk_level,
     p.matching_regions.length,

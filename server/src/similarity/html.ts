@@ -22,7 +22,7 @@ export function renderHtml(r: CompareReport): string {
   const tag = (d: string) => (archived.has(d) ? ' <span class="archive">archive</span>' : '');
   const rows = listed.map((p, k) => `<tr><td>${k + 1}</td><td><a href="#pair-${k + 1}">${esc(p.file1)}</a>${tag(p.file1)}</td><td>${esc(p.file2)}${tag(p.file2)}</td>` +
     `<td class="num ${p.similarity_score >= r.metadata.thresholds.cluster ? 'high' : p.similarity_score >= r.metadata.thresholds.min_score ? 'mid' : ''}">${pct(p.similarity_score)}</td>` +
-    `<td class="num">${sig(p.significance)}</td><td class="num">${pct(p.components.ast)}</td><td class="num">${pct(p.components.cfg)}</td><td class="num">${pct(p.components.dataflow)}</td><td class="num">${p.matching_regions.length}</td></tr>`).join('\n');
+    `<td class="num">${sig(p.significance)}${p.standout === undefined ? '' : ` <span title="the score over either file's next-best match">(${p.standout.toFixed(1)}×)</span>`}</td><td class="num">${pct(p.components.ast)}</td><td class="num">${pct(p.components.cfg)}</td><td class="num">${pct(p.components.dataflow)}</td><td class="num">${p.matching_regions.length}</td></tr>`).join('\n');
   const details = listed.map((p, i) => ({ p, k: i + 1 })).filter(({ p }) => p.matching_regions.length > 0).slice(0, DETAILS_MAX).map(({ p, k }) => {
     const regions = p.matching_regions.map((m) => `<div class="region"><div class="side"><div class="hdr">${esc(m.file1 ?? p.file1)} lines ${m.file1_lines[0]}–${m.file1_lines[1]}</div><pre>${esc(m.file1_code)}</pre></div>` +
       `<div class="side"><div class="hdr">${esc(m.file2 ?? p.file2)} lines ${m.file2_lines[0]}–${m.file2_lines[1]}</div><pre>${esc(m.file2_code)}</pre></div></div>`).join('\n');

@@ -165,7 +165,8 @@ function table(r: CompareReport): string {
     `highest ${s.highest_similarity}, ${s.cluster_count} clusters`;
   const name = (d: string) => (archived.has(d) ? `${d} [archive]` : d);
   if (r.similarity.pairs.length === 0) return `${head}\nno pair reached the threshold`;
-  const rows = r.similarity.pairs.map((p) => [name(p.file1), name(p.file2), p.similarity_score.toFixed(3), p.significance?.toFixed(1) ?? '–', p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
+  const rows = r.similarity.pairs.map((p) => [name(p.file1), name(p.file2), p.similarity_score.toFixed(3),
+    `${p.significance?.toFixed(1) ?? '–'}${p.standout === undefined ? '' : ` (${p.standout.toFixed(1)}×)`}`, p.components.ast.toFixed(3), p.components.cfg.toFixed(3),
     p.components.dataflow.toFixed(3), p.matching_regions.length]);
   return `${head}\n${renderTable(['file 1', 'file 2', 'score', 'significance', 'ast', 'cfg', 'dataflow', 'regions'], rows)}`;
 }
