@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCli } from '../../server/src/cli/main';
-import { tinyTask } from '../similarity/classGen';
+import { disguise, freeProgram, tinyTask } from '../similarity/classGen';
 import { startServer } from './workspaceHarness';
 
 describe('similarity report rule: editor and CLI', function () {
@@ -53,6 +53,41 @@ describe('similarity report rule: editor and CLI', function () {
       }
     } finally {
       await s.close();
+    }
+  });
+  it('a copy under the 0.4 floor that stands out (the rule\'s standout band) is in the editor as in the CLI', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-band-'));
+    const st = fs.mkdtempSync(path.join(os.tmpdir(), 'code-origin-storage-'));
+    const fns = (src: string) => src.split('\n\n').slice(0, -1);
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(d, `own${String(i).padStart(2, '0')}.py`), freeProgram(3000 + i));
+    fs.writeFileSync(path.join(d, 'copy.py'), [...fns(freeProgram(3100)).slice(0, 3), ...fns(disguise(freeProgram(3000), 7)).slice(0, 3)].join('\n\n'));
+    try {
+      const out: string[] = [];
+      assert.equal(await runCli(['compare', d, '--judge', 'off'], { out: (x: string) => out.push(x), err: () => undefined, exitCode: 0 }), 0);
+      const cli = JSON.parse(out.join('\n')) as { similarity: { pairs: Array<{ file1: string; file2: string; similarity_score: number; standout?: number }> } };
+      const key = (a: string, b: string) => [path.basename(a), path.basename(b)].sort().join('|');
+      assert.deepEqual(cli.similarity.pairs.map((p) => key(p.file1, p.file2)), ['copy.py|own00.py']);
+      assert.ok(cli.similarity.pairs[0]!.similarity_score < 0.4 && cli.similarity.pairs[0]!.standout! >= 2);
+      const s = await startServer(d, st);
+      try {
+        await s.waitFor(() => s.judged() > 0 && s.diagnostics.size > 0);
+        const editor = new Set<string>();
+        const messages: string[] = [];
+        for (const [uri, list] of s.diagnostics) {
+          for (const x of list) {
+            const there = x.relatedInformation?.[0]?.location.uri;
+            if (there) editor.add(key(new URL(uri).pathname, new URL(there).pathname));
+            messages.push(x.message);
+          }
+        }
+        assert.deepEqual([...editor], ['copy.py|own00.py']);
+        assert.ok(messages.every((m) => /× either file's next-best match/.test(m)), messages[0]);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+      fs.rmSync(st, { recursive: true, force: true });
     }
   });
 });
