@@ -8,6 +8,7 @@ import { TokenWalk } from '../judge/local/tokens';
 import { buildCfgs, cfgEdgeKeys } from './cfg';
 import { dataflowKeys, defUseEdges } from './dataflow';
 import { deadStatements } from './deadcode';
+import { unusedDefinitions } from './unused';
 import { extract } from './extract';
 import type { TrackedNodes } from './extracted';
 import { inlineCalls } from './inline';
@@ -88,6 +89,8 @@ function featuresOfTree(parsed: Parsed, opts: FeatureOptions, visitor: TokenWalk
   const first = defUseEdges(x);
   // Bounded (incomplete) def-use edges would make live statements look dead: nothing is removed then.
   const dead = first.note ? new Set<number>() : deadStatements(x, first.edges, { assignmentsDeclare: language === 'python' });
+  // A program's definitions that nothing uses (a pasted header of helpers) are dead code too.
+  for (const k of unusedDefinitions(parsed, x)) dead.add(k);
   if (dead.size > 0) x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered, skip: dead });
   // A single-use helper called as a statement reads as its body at the call site (extract-function).
   const inlined = inlineCalls(x);
