@@ -16,7 +16,7 @@ import { winnow, type Fingerprints } from './fingerprint';
 import { sortedUnique } from './hash';
 
 /** Bumped whenever features change meaning, so cached entries from older engines are not reused. */
-export const FEATURES_VERSION = 9;
+export const FEATURES_VERSION = 10;
 
 export interface FeatureOptions {
   minSubtree: number;
