@@ -62,6 +62,44 @@ describe('unused definitions', () => {
     assert.ok(s < 0.95, `readInt's body is evidence in both, and differs (${s})`);
   });
 
+  it('C++: a template header of macros, aliases, constants, templates and a struct goes; what main uses stays', async () => {
+    const program = `#include <bits/stdc++.h>
+using namespace std;
+const int LIMIT = 1000;
+
+int main() {
+    int t;
+    cin >> t;
+    while (t--) {
+        int n;
+        cin >> n;
+        vector<long long> a(min(n, LIMIT));
+        for (auto &x : a) cin >> x;
+        sort(a.begin(), a.end());
+        long long ans = 0;
+        for (size_t i = 1; i < a.size(); i++) ans += a[i] - a[i - 1];
+        if (ans % 2 == 0) cout << "YES " << ans << "\\n";
+        else cout << "NO\\n";
+    }
+    return 0;
+}
+`;
+    const header = `#define ll long long
+#define all(x) (x).begin(), (x).end()
+typedef pair<int, int> pii;
+using vi = vector<int>;
+const int MOD = 1e9 + 7;
+template <typename T> T gcd(T a, T b) { return b ? gcd(b, a % b) : a; }
+ll power(ll b, ll e) { ll r = 1; while (e) { if (e & 1) r = r * b % MOD; b = b * b % MOD; e >>= 1; } return r; }
+struct DSU { vector<int> p; DSU(int n) : p(n) { iota(p.begin(), p.end(), 0); } int find(int x) { return p[x] == x ? x : p[x] = find(p[x]); } };
+`;
+    const copy = program.replace('using namespace std;\n', `using namespace std;\n${header}`);
+    assert.ok(await score({ 'a.cpp': program, 'b.cpp': copy }, 'a.cpp', 'b.cpp') >= 0.99, 'MOD goes with power, the only one that used it');
+    // LIMIT is used by main: without it the programs differ.
+    const noLimit = program.replace('const int LIMIT = 1000;\n', '').replace('min(n, LIMIT)', 'n');
+    assert.ok(await score({ 'a.cpp': program, 'b.cpp': noLimit }, 'a.cpp', 'b.cpp') < 0.99);
+  });
+
   it('Java keeps a program\'s unused methods: copied along with the rest, they are evidence', async () => {
     const reader = (extra: string) => `import java.util.*;
 public class Main {

@@ -90,7 +90,7 @@ function featuresOfTree(parsed: Parsed, opts: FeatureOptions, visitor: TokenWalk
   // Bounded (incomplete) def-use edges would make live statements look dead: nothing is removed then.
   const dead = first.note ? new Set<number>() : deadStatements(x, first.edges, { assignmentsDeclare: language === 'python' });
   // A program's definitions that nothing uses (a pasted header of helpers) are dead code too.
-  for (const k of unusedDefinitions(parsed, x)) dead.add(k);
+  for (const k of unusedDefinitions(parsed)) dead.add(k);
   if (dead.size > 0) x = extract(parsed, { minSubtree: opts.minSubtree, unordered: opts.unordered, skip: dead });
   // A single-use helper called as a statement reads as its body at the call site (extract-function).
   const inlined = inlineCalls(x);

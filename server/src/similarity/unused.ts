@@ -1,84 +1,110 @@
 // Unused definitions of a C or C++ program, left out of every feature as dead code is: a copy disguised
-// with a pasted header of helpers, macros and typedefs it never uses (competitive programmers' templates)
-// read as half new code (a 25-line C program with a 16-line header: 1.00 -> 0.51).
+// with a pasted header of helpers, macros, typedefs, constants and structs it never uses (competitive
+// programmers' templates) read as half new code (a 25-line C program with a 16-line header: 1.00 -> 0.51).
 //
 // Only C and C++, and only in a program (a file with `main`): a library's functions are its interface,
 // used from elsewhere. In Java and Python an unused method copied along with the rest is evidence of the
-// copy, and leaving it out cost more than it gained (SOCO Java, data flow alone: AUC 0.992 -> 0.984). A
-// name is used when the file spells it anywhere beyond its definition (calls, references, prototypes,
-// comments and strings too: a cheap, conservative count); a function's own recursive calls do not count.
+// copy, and leaving it out cost more than it gained (SOCO Java, data flow alone: AUC 0.992 -> 0.984).
+// Only top-level definitions are judged. A name is used when the file spells it anywhere outside its own
+// definition (calls, references, prototypes, comments and strings too: a cheap, conservative count);
+// what only unused definitions use is unused too (a helper only an unused helper calls, its constant).
 import type { Node } from 'web-tree-sitter';
 import type { Parsed } from '../core/parser';
-import { nodeKey, type Extracted, type LightNode } from './extracted';
-import { R_FUNCTION } from './kinds';
+import { nodeKey } from './extracted';
 
-/** `main`, and C++ members a library may call without the file naming them (comparators, iterators). */
-const IMPLICIT = new Set(['main', 'operator', 'begin', 'end', 'size', 'swap', 'hash']);
+const WORD = /[A-Za-z_$][\w$]*/g;
+/** A file of more top-level definitions keeps all (not a program a student wrote). */
+const MAX_DEFINITIONS = 5000;
 
-/** C and C++ top-level definitions that only a later use of their name gives meaning to. */
-const C_DEFS: Record<string, string> = { preproc_def: 'name', preproc_function_def: 'name', type_definition: 'declarator' };
+interface Definition { node: Node; names: string[]; words: Map<string, number> }
 
-/** `nodeKey`s of the unused definitions of a program (empty for anything else). */
-export function unusedDefinitions(parsed: Parsed, x: Extracted): Set<number> {
+/** `nodeKey`s of the unused top-level definitions of a C or C++ program (empty for anything else). */
+export function unusedDefinitions(parsed: Parsed): Set<number> {
   const out = new Set<number>();
   if (parsed.language !== 'c' && parsed.language !== 'cpp') return out;
-  const text = parsed.source;
-  // Functions not inside another function (a nested one goes with its parent; their spans do not overlap,
-  // so counting the words inside each is linear in the file), and not deeper than MAX_DEPTH: finding
-  // the syntax node climbs `parent`, which costs the depth each time.
-  const fns: LightNode[] = [];
-  const stack: Array<[LightNode, number]> = [[x.root, 0]];
-  while (stack.length > 0) {
-    const [n, depth] = stack.pop()!;
-    if (n.role & R_FUNCTION) {
-      if (n.name !== undefined && depth <= MAX_DEPTH) fns.push(n);
-      continue;
+  const top = parsed.tree.rootNode.namedChildren.filter((n): n is Node => n !== null);
+  if (top.length > MAX_DEFINITIONS || !top.some((n) => n.type === 'function_definition' && functionName(n) === 'main')) return out;
+  const defs: Definition[] = [];
+  for (const node of top) {
+    const names = definedNames(node);
+    if (names.length === 0 || names.includes('main')) continue;
+    defs.push({ node, names, words: countWords(node.text) });
+  }
+  if (defs.length === 0) return out;
+  // Words of the file; a removed definition's own words are taken out, and the definitions of the names
+  // it spelled are looked at again (a worklist: a chain of helpers is not quadratic).
+  const words = countWords(parsed.source);
+  const byName = new Map<string, Definition[]>();
+  for (const d of defs) for (const nm of d.names) byName.set(nm, [...(byName.get(nm) ?? []), d]);
+  const removed = new Set<Definition>();
+  const work = [...defs];
+  while (work.length > 0) {
+    const d = work.pop()!;
+    if (removed.has(d) || d.names.some((nm) => (words.get(nm) ?? 0) > (d.words.get(nm) ?? 0))) continue;
+    removed.add(d);
+    out.add(nodeKey(d.node.startIndex, d.node.typeId));
+    for (const [w, c] of d.words) {
+      words.set(w, words.get(w)! - c);
+      for (const e of byName.get(w) ?? []) if (!removed.has(e)) work.push(e);
     }
-    for (const c of n.children) stack.push([c, depth + 1]);
-  }
-  if (fns.length > MAX_FUNCTIONS || !fns.some((f) => f.name === 'main')) return out;
-  const words = new Map<string, number>();
-  for (const m of text.matchAll(WORD)) words.set(m[0], (words.get(m[0]) ?? 0) + 1);
-  const defined = new Map<string, number>();
-  for (const f of fns) defined.set(f.name!, (defined.get(f.name!) ?? 0) + 1);
-  const root = parsed.tree.rootNode;
-  for (const f of fns) {
-    const name = f.name!;
-    if (IMPLICIT.has(name)) continue;
-    const node = syntaxNode(root, f);
-    if (!node) continue;
-    // Its own name and recursive calls do not count; other definitions of the name (overloads) do.
-    let inside = 0;
-    for (const m of text.slice(node.startIndex, node.endIndex).matchAll(WORD)) if (m[0] === name) inside++;
-    if ((words.get(name) ?? 0) - inside > defined.get(name)! - 1) continue;
-    out.add(nodeKey(f.start, f.type));
-  }
-  for (const d of parsed.tree.rootNode.namedChildren) {
-    const field = d && C_DEFS[d.type];
-    if (!d || !field) continue;
-    const name = definedName(d.childForFieldName(field));
-    if (name && (words.get(name) ?? 0) <= 1) out.add(nodeKey(d.startIndex, d.typeId));
   }
   return out;
 }
 
-const WORD = /[A-Za-z_$][\w$]*/g;
-/** Functions deeper in the tree are kept; a file of more functions keeps all (not a program a student wrote). */
-const MAX_DEPTH = 64;
-const MAX_FUNCTIONS = 5000;
-
-/** The syntax node a light node stands for (same start and type). */
-function syntaxNode(root: Node, f: LightNode): Node | null {
-  for (let n: Node | null = root.descendantForIndex(f.start, f.start); n; n = n.parent) {
-    if (n.startIndex !== f.start) return null;
-    if (n.typeId === f.type) return n;
-  }
-  return null;
+function countWords(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [w] of text.matchAll(WORD)) m.set(w, (m.get(w) ?? 0) + 1);
+  return m;
 }
 
-/** The name a C definition introduces (`#define NAME`, `typedef ... NAME;`). */
-function definedName(n: Node | null): string | undefined {
-  if (!n) return undefined;
-  if (n.type === 'identifier' || n.type === 'type_identifier') return n.text;
+/** The names a top-level node defines, where it is a definition this pass judges (else none). */
+function definedNames(n: Node): string[] {
+  switch (n.type) {
+    case 'function_definition': {
+      const name = functionName(n);
+      return name ? [name] : [];
+    }
+    case 'template_declaration': {
+      const inner = n.namedChildren.find((c) => c && c.type !== 'template_parameter_list');
+      return inner ? definedNames(inner) : [];
+    }
+    case 'preproc_def':
+    case 'preproc_function_def':
+    case 'struct_specifier':
+    case 'class_specifier':
+    case 'union_specifier':
+    case 'alias_declaration':
+      return plain(n.childForFieldName('name'));
+    case 'type_definition':
+      return plain(n.childForFieldName('declarator'));
+    case 'declaration': {
+      // Globals and constants (`const int MOD = 1e9 + 7;`, `int a[N];`): every name it declares.
+      const names = n.childrenForFieldName('declarator').map((d) => declaratorName(d));
+      return names.length > 0 && names.every((x): x is string => !!x) ? names : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** A function definition's name when it is a plain identifier (not an operator or a qualified member). */
+function functionName(n: Node): string | undefined {
+  let d = n.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  const id = d?.childForFieldName('declarator');
+  return id && id.type === 'identifier' ? id.text : undefined;
+}
+
+/** The identifier a declarator declares (`x`, `x = 1`, `a[N]`, `*p`); none for functions' prototypes or anything else. */
+function declaratorName(d: Node | null): string | undefined {
+  for (let k = 0; d && k < 8; k++) {
+    if (d.type === 'identifier') return d.text;
+    if (d.type !== 'init_declarator' && d.type !== 'array_declarator' && d.type !== 'pointer_declarator' && d.type !== 'reference_declarator') return undefined;
+    d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+  }
   return undefined;
+}
+
+function plain(n: Node | null): string[] {
+  return n && (n.type === 'identifier' || n.type === 'type_identifier') ? [n.text] : [];
 }
