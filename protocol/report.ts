@@ -22,7 +22,10 @@ export interface ReportPair {
   similarity_score: number;
   /** How far the score stands above the pair's background in this run, in class spreads (see significance.ts). */
   significance?: number;
-  /** Below the rule's floor: the score over each file's next-best partner outside its group of near-copies (the smaller ratio). */
+  /**
+   * Below the rule's floor, for a pair significant enough to be judged by it: the score over each file's
+   * next-best partner outside its group of near-copies (the smaller ratio); absent where neither file has another partner.
+   */
   standout?: number;
   /** Whether the report rule (metadata.report_rule) lists the pair as suspicious. */
   reported?: boolean;
