@@ -35,7 +35,13 @@ export function unusedDefinitions(parsed: Parsed): Set<number> {
   // it spelled are looked at again (a worklist: a chain of helpers is not quadratic).
   const words = countWords(parsed.source);
   const byName = new Map<string, Definition[]>();
-  for (const d of defs) for (const nm of d.names) byName.set(nm, [...(byName.get(nm) ?? []), d]);
+  for (const d of defs) {
+    for (const nm of d.names) {
+      const list = byName.get(nm);
+      if (list) list.push(d);
+      else byName.set(nm, [d]);
+    }
+  }
   const removed = new Set<Definition>();
   const work = [...defs];
   while (work.length > 0) {
