@@ -24,7 +24,7 @@ export interface ReportPair {
   significance?: number;
   /**
    * Below the rule's floor, for a pair significant enough to be judged by it: the score over each file's
-   * next-best partner outside its group of near-copies (the smaller ratio); absent where neither file has another partner.
+   * next-best partner outside the two files' groups of near-copies (the smaller ratio); absent where neither has another partner.
    */
   standout?: number;
   /** Whether the report rule (metadata.report_rule) lists the pair as suspicious. */

@@ -125,4 +125,22 @@ describe('similarity in classes', () => {
     assert.match(r.metadata.report_rule.description, /standout ≥ 2/);
     fs.rmSync(d, { recursive: true, force: true });
   });
+  it('a heavily disguised copy of a source five others copied closely is reported too: their group is one partner, not six', async () => {
+    const d = tmpdir();
+    const fns = (src: string) => src.split('\n\n').slice(0, -1);
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(d, `own${String(i).padStart(2, '0')}.py`), freeProgram(4000 + i));
+    for (let k = 1; k <= 5; k++) fs.writeFileSync(path.join(d, `copy${k}.py`), disguise(freeProgram(4000), 50 + k));
+    fs.writeFileSync(path.join(d, 'half.py'), [...fns(freeProgram(4100)), ...fns(freeProgram(4200)), ...fns(disguise(freeProgram(4000), 7)).slice(0, 2)].join('\n\n'));
+    const r = await compare({ inputs: [d], allPairs: true });
+    const name = (f: string) => path.basename(f);
+    const group = new Set(['own00.py', 'copy1.py', 'copy2.py', 'copy3.py', 'copy4.py', 'copy5.py']);
+    const half = r.similarity.pairs.filter((p) => [name(p.file1), name(p.file2)].includes('half.py') && group.has(name(p.file1) === 'half.py' ? name(p.file2) : name(p.file1)));
+    assert.equal(half.length, 6);
+    const scores = half.map((p) => p.similarity_score).sort((a, b) => a - b);
+    assert.ok(scores[0]! > 0.6 * scores[5]! && scores[5]! < r.metadata.report_rule.floor, `alike with each of the six, under the floor: ${scores}`);
+    assert.ok(half.every((p) => p.reported && p.standout! >= r.metadata.report_rule.standout!), half.map((p) => `${p.similarity_score} ${p.significance} ${p.standout}`).join('; '));
+    const reported = r.similarity.pairs.filter((p) => p.reported).map((p) => [name(p.file1), name(p.file2)]);
+    assert.ok(reported.every(([a, b]) => (group.has(a!) || a === 'half.py') && (group.has(b!) || b === 'half.py')), 'nothing else');
+    fs.rmSync(d, { recursive: true, force: true });
+  });
 });

@@ -36,9 +36,9 @@ export const Z_LOW = 10;
  */
 export const FLOOR = 0.4;
 /**
- * Below FLOOR, a pair must score this many times each document's next-best partner outside its group
- * of near-copies: a copy stands out from everything else its two files resemble, while a small task's
- * independent solutions resemble many others about as much.
+ * Below FLOOR, a pair must score this many times each document's next-best partner outside the two
+ * documents' groups of near-copies: a copy stands out from everything else its two files resemble,
+ * while a small task's independent solutions resemble many others about as much.
  */
 export const STANDOUT = 2;
 /**
@@ -98,7 +98,15 @@ export interface Background {
   median: number;
   /** Each document's group of near-copies (pairs inside one group are not background); absent: every document alone. */
   groupOf?: Int32Array;
+  /**
+   * Each document's best partners outside its own group, at most one per group and TOP_GROUPS groups,
+   * best first, as [score, group] pairs flattened (for `standoutOf`).
+   */
+  top: Float64Array[];
 }
+
+/** Partner groups kept per document: enough that two remain once a pair's own partner group is left out. */
+const TOP_GROUPS = 3;
 
 /** Pairs at or above this score join documents into groups of near-copies (as the common filter's first pass, common.ts). */
 export const NEAR_COPY = 0.7;
@@ -128,13 +136,17 @@ export const MIN_BACKGROUND = 3;
  */
 export function backgroundOf(n: number, pairs: Array<[number, number, number]>, partners: ArrayLike<number>, groupOf?: Int32Array): Background {
   const per: number[][] = Array.from({ length: n }, () => []);
+  const top: number[][] = Array.from({ length: n }, () => []);
   const all: number[] = [];
+  const groupAt = (d: number) => (groupOf ? groupOf[d]! : d);
   for (const [i, j, s] of pairs) {
     if (!(s > 0)) continue;
     if (groupOf && groupOf[i] === groupOf[j]) continue;
     per[i]!.push(s);
     per[j]!.push(s);
     all.push(s);
+    keepTop(top[i]!, s, groupAt(j));
+    keepTop(top[j]!, s, groupAt(i));
   }
   let totalPairs = 0;
   for (let i = 0; i < n; i++) totalPairs += partners[i]!;
@@ -152,6 +164,7 @@ export function backgroundOf(n: number, pairs: Array<[number, number, number]>, 
     zeros: Int32Array.from(per, (v, i) => Math.max(0, partners[i]! - v.length)),
     spread: Math.max(MIN_SPREAD, 1.4826 * mad, (q70 - median) / 0.5244), median,
     ...(groupOf ? { groupOf } : {}),
+    top: top.map((t) => Float64Array.from(t)),
   };
 }
 
@@ -192,22 +205,39 @@ export function levelNoise(m: number): number {
 }
 
 /**
- * How many times a pair's score is each of its documents' next-best partner outside its group of
- * near-copies (the smaller of the two ratios; Infinity where a document has no other partner scoring
- * above 0). Undefined for a pair inside one group (its documents' groups decide) or without background.
+ * How many times a pair's score is each of its documents' next-best partner (the smaller of the two
+ * ratios; Infinity where neither has another partner scoring above 0). Next-best leaves out the
+ * document's own group of near-copies and its partner's: when many copied one source, a disguised copy
+ * of it scores alike with every one of them, and they are one partner, not several.
+ * Undefined for a pair inside one group (its documents' groups decide) or without background.
  */
 export function standoutOf(bg: Background, i: number, j: number, score: number): number | undefined {
   if (bg.groupOf && bg.groupOf[i] === bg.groupOf[j]) return undefined;
   if (backgroundSize(bg, i) <= MIN_BACKGROUND || backgroundSize(bg, j) <= MIN_BACKGROUND) return undefined;
-  const next = Math.max(nextBest(bg.scores[i]!, score), nextBest(bg.scores[j]!, score));
+  const groupOf = (d: number) => (bg.groupOf ? bg.groupOf[d]! : d);
+  const next = Math.max(bestOutside(bg.top[i]!, groupOf(j)), bestOutside(bg.top[j]!, groupOf(i)));
   return next > 0 ? score / next : Number.POSITIVE_INFINITY;
 }
 
-/** The largest of ascending `v` once one score `s` (present in it) is taken out. */
-function nextBest(v: Float64Array, s: number): number {
-  const last = v.length - 1;
-  if (last < 0) return 0;
-  return v[last] === s ? (v[last - 1] ?? 0) : v[last]!;
+/** The best score of flattened [score, group] pairs (best first) with another group than `g`. */
+function bestOutside(t: Float64Array, g: number): number {
+  for (let k = 0; k < t.length; k += 2) if (t[k + 1] !== g) return t[k]!;
+  return 0;
+}
+
+/** Keeps a document's best score per partner group, for the TOP_GROUPS best groups, best first. */
+function keepTop(t: number[], s: number, g: number): void {
+  for (let k = 0; k < t.length; k += 2) {
+    if (t[k + 1] !== g) continue;
+    if (s <= t[k]!) return;
+    t.splice(k, 2);
+    break;
+  }
+  let k = 0;
+  while (k < t.length && t[k]! >= s) k += 2;
+  if (k >= 2 * TOP_GROUPS) return;
+  t.splice(k, 0, s, g);
+  if (t.length > 2 * TOP_GROUPS) t.length = 2 * TOP_GROUPS;
 }
 
 /** How many scores document i's level is read from. */
